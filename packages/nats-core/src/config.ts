@@ -1,0 +1,83 @@
+import type { ConnectionEvent } from "./events.js";
+import type { Plugin } from "./middleware.js";
+
+/** TLS towards the NATS server. A client certificate is optional: server-only TLS works. */
+export interface TlsConfig {
+  /** Turn TLS on. `tls://` addresses turn it on too. */
+  enabled?: boolean;
+  /** Client certificate (PEM) for mutual TLS. Requires `keyFile`. */
+  certFile?: string;
+  /** Private key (PEM) of the client certificate. Requires `certFile`. */
+  keyFile?: string;
+  /** CA certificates (PEM) trusted to sign the server's certificate; the system's when empty. */
+  rootCAFiles?: string[];
+  /** Name the server's certificate must carry (SNI and verification), when it differs from the host. */
+  serverName?: string;
+  /** Skip verification of the server's certificate. For tests only. */
+  insecureSkipVerify?: boolean;
+}
+
+/** One way to authenticate. Credentials inside an address URL count as `user`/`pass`. */
+export interface AuthConfig {
+  token?: string;
+  user?: string;
+  pass?: string;
+  /** An NKEY user seed (`SU…`). */
+  nkeySeed?: string;
+  /** A `.creds` file (JWT + seed) as issued by `nsc`. */
+  credsFile?: string;
+}
+
+/** Reconnect policy. Reconnecting is on and unbounded by default. */
+export interface ReconnectConfig {
+  /** Default `true`. */
+  enabled?: boolean;
+  /** Attempts per server before giving up; `-1` (default) never gives up. */
+  maxAttempts?: number;
+  /** Wait between attempts to the same server. Default 2000 ms. */
+  waitMs?: number;
+  /** Random extra wait added to `waitMs`. Default 100 ms (1000 ms with TLS). */
+  jitterMs?: number;
+}
+
+/** JetStream client options. */
+export interface JetStreamConfig {
+  /** JetStream domain (leaf-node setups). Exclusive with `apiPrefix`. */
+  domain?: string;
+  /** API prefix for imported JetStream APIs. Exclusive with `domain`. */
+  apiPrefix?: string;
+  /** Timeout of JetStream API requests and publish acks. Default 5000 ms. */
+  timeoutMs?: number;
+}
+
+/** Configuration of `connect`. Every field is optional. */
+export interface Config {
+  /**
+   * Server URLs (`nats://` or `tls://`; `host:port` means `nats://host:port`). Credentials may be
+   * given inside a URL (`nats://user:pass@host:4222`). Default `["nats://localhost:4222"]`.
+   */
+  addresses?: string[];
+  /** Connection name shown by the server. Default: detected from the platform (see README). */
+  name?: string;
+  tls?: TlsConfig;
+  auth?: AuthConfig;
+  reconnect?: ReconnectConfig;
+  jetstream?: JetStreamConfig;
+  /** Timeout of the first connection. Default 20000 ms. */
+  timeoutMs?: number;
+  /** Interval of client pings. Default 120000 ms. */
+  pingIntervalMs?: number;
+  /** Middleware plugins installed before the first operation. */
+  plugins?: Plugin[];
+  /** Receives connection events (disconnect, reconnect, errors…). Never receives credentials. */
+  onEvent?: (event: ConnectionEvent) => void;
+}
+
+/** Defaults applied by `connect`. */
+export const defaults = {
+  addresses: ["nats://localhost:4222"],
+  timeoutMs: 20_000,
+  pingIntervalMs: 120_000,
+  reconnect: { enabled: true, maxAttempts: -1, waitMs: 2_000 },
+  jetstream: { timeoutMs: 5_000 },
+} as const;

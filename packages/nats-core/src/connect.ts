@@ -1,0 +1,119 @@
+import { readFileSync } from "node:fs";
+import {
+  type Authenticator,
+  credsAuthenticator,
+  type NatsConnection,
+  type NodeConnectionOptions,
+  connect as natsConnect,
+  nkeyAuthenticator,
+} from "@nats-io/transport-node";
+import type { Config } from "./config.js";
+import { type ResolvedConfig, resolveConfig } from "./config-validation.js";
+import { type Connection, HelixConnection } from "./connection.js";
+import { toHelixError } from "./error-mapping.js";
+import { ConnectionError, isHelixError } from "./errors.js";
+import { scrubError, secretScrubber } from "./secrets.js";
+
+/**
+ * Connects to NATS with JetStream. The configuration is validated first, without network I/O,
+ * and every problem is reported at once in a `ConfigError`. A failed connection is a
+ * `ConnectionError` carrying the server's reason and never a credential; whatever was opened
+ * before the failure is closed.
+ */
+export async function connect(config: Config = {}): Promise<Connection> {
+  const resolved = resolveConfig(config);
+  const options = toClientOptions(resolved);
+  const scrub = secretScrubber(resolved.secrets);
+  const target = describeTarget(resolved);
+
+  let nc: NatsConnection | undefined;
+  try {
+    nc = await natsConnect(options);
+    return new HelixConnection(nc, resolved);
+  } catch (err) {
+    if (nc && !nc.isClosed()) await nc.close().catch(() => {});
+    if (isHelixError(err)) throw err;
+    throw connectionFailure(err, target, scrub);
+  }
+}
+
+/** Builds the NATS client's options from a validated configuration. Reads key and creds files. */
+export function toClientOptions(config: ResolvedConfig): NodeConnectionOptions {
+  const options: NodeConnectionOptions = {
+    servers: config.servers.map((s) =>
+      s.host.includes(":") ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`,
+    ),
+    name: config.name,
+    timeout: config.timeoutMs,
+    pingInterval: config.pingIntervalMs,
+    reconnect: config.reconnect.enabled,
+    maxReconnectAttempts: config.reconnect.maxAttempts,
+    reconnectTimeWait: config.reconnect.waitMs,
+    waitOnFirstConnect: false,
+  };
+  if (config.reconnect.jitterMs !== undefined) {
+    options.reconnectJitter = config.reconnect.jitterMs;
+    options.reconnectJitterTLS = config.reconnect.jitterMs;
+  }
+  const auth = config.auth;
+  switch (auth.kind) {
+    case "token":
+      options.token = auth.token;
+      break;
+    case "userpass":
+      options.user = auth.user;
+      if (auth.pass !== undefined) options.pass = auth.pass;
+      break;
+    case "nkey":
+      options.authenticator = nkeyAuthenticator(
+        new TextEncoder().encode(auth.seed),
+      ) as Authenticator;
+      break;
+    case "creds":
+      options.authenticator = credsAuthenticator(readFileSync(auth.file)) as Authenticator;
+      break;
+  }
+  if (config.tls) {
+    const tls: NonNullable<NodeConnectionOptions["tls"]> & { servername?: string } = {
+      rejectUnauthorized: !config.tls.insecureSkipVerify,
+    };
+    if (config.tls.certFile) tls.certFile = config.tls.certFile;
+    if (config.tls.keyFile) tls.keyFile = config.tls.keyFile;
+    if (config.tls.rootCAFiles.length > 0) {
+      tls.ca = config.tls.rootCAFiles.map((f) => readFileSync(f, "utf8")).join("\n");
+    }
+    if (config.tls.serverName) tls.servername = config.tls.serverName;
+    options.tls = tls;
+  }
+  return options;
+}
+
+function describeTarget(config: ResolvedConfig): string {
+  const urls = config.servers.map((s) => s.url).join(", ");
+  const who = config.auth.kind === "userpass" ? ` as "${config.auth.user}"` : "";
+  return `${urls}${who}`;
+}
+
+function connectionFailure(
+  err: unknown,
+  target: string,
+  scrub: (text: string) => string,
+): ConnectionError {
+  const clean = err instanceof Error ? scrubError(err, scrub) : err;
+  const mapped = toHelixError(clean);
+  const reason = scrub(describeReason(clean));
+  const code =
+    mapped.code === "AUTHORIZATION_FAILED" ? "AUTHORIZATION_FAILED" : "CONNECTION_FAILED";
+  return new ConnectionError(`Could not connect to ${target}: ${reason}`, { cause: clean, code });
+}
+
+function describeReason(err: unknown): string {
+  if (typeof err !== "object" || err === null) return String(err);
+  const e = err as { name?: string; message?: string; code?: string; cause?: unknown };
+  const own = e.message && e.message !== "" ? e.message : (e.code ?? e.name ?? "unknown error");
+  const cause = e.cause as { message?: string; code?: string } | undefined;
+  if (cause && typeof cause === "object" && cause.message && !own.includes(cause.message)) {
+    return `${own} (${cause.message})`;
+  }
+  return own;
+}

@@ -1,0 +1,282 @@
+import {
+  type JetStreamClient,
+  type JetStreamManager,
+  type JetStreamOptions,
+  jetstream,
+  jetstreamManager,
+} from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { splitHostPort } from "./address.js";
+import type { ResolvedConfig } from "./config-validation.js";
+import { pluginProblem } from "./config-validation.js";
+import { toHelixError } from "./error-mapping.js";
+import { ConfigError, type HelixError } from "./errors.js";
+import { type ConnectionEvent, toConnectionEvent } from "./events.js";
+import {
+  type ConnectionState,
+  type HealthStatus,
+  jetStreamInfoSubject,
+  probeJetStream,
+} from "./health.js";
+import { MiddlewareStack, type Plugin } from "./middleware.js";
+import type { ClientInfo, Operation } from "./operations.js";
+import { scrubError, secretScrubber } from "./secrets.js";
+
+const CONNECTION_BRAND = Symbol.for("@helix/nats.connection");
+
+/** Work that must finish before the connection drains (pending publishes, running handlers). */
+export type DrainHook = () => Promise<void>;
+
+/** A connection to NATS with JetStream, its middleware stack and its lifecycle. */
+export interface Connection extends AsyncDisposable {
+  /** The raw NATS connection (escape hatch). */
+  readonly nats: NatsConnection;
+  /** The raw JetStream client, with the configured domain, prefix and timeout. */
+  readonly jetstream: JetStreamClient;
+  /** The JetStream options (domain, API prefix, timeout) the packages build their clients with. */
+  readonly jetstreamOptions: Readonly<JetStreamOptions>;
+  /** The raw JetStream manager; created on first use. */
+  manager(): Promise<JetStreamManager>;
+  /** The middleware stack every operation of this connection runs through. */
+  readonly middleware: MiddlewareStack;
+  /** Installs a plugin into the middleware stack. Throws `ConfigError` for a bad or duplicate plugin. */
+  use(plugin: Plugin): this;
+  /** Runs an operation through the middleware stack, then `terminal`. */
+  run<T>(op: Operation, terminal: () => Promise<T>): Promise<T>;
+  /** The connection name and current server, shared by every operation. */
+  readonly client: ClientInfo;
+  /** The server currently connected to, without credentials; `undefined` while disconnected. */
+  readonly server: { address: string; port: number } | undefined;
+  /** Health: 200 when connected and JetStream answers, else 503. Never throws. */
+  status(): Promise<HealthStatus>;
+  /**
+   * Registers work to finish when the connection drains (a publisher's pending acks, a
+   * consumer's running handlers). Returns a function that unregisters it.
+   */
+  onDrain(hook: DrainHook): () => void;
+  /** Finishes registered work (in-flight publishes and handlers), drains subscriptions, then closes. */
+  drain(): Promise<void>;
+  /** Closes at once; in-flight work is abandoned. Prefer `drain()`. */
+  close(): Promise<void>;
+  /** Resolves once the connection is closed: with `undefined`, or the error that closed it. */
+  readonly closed: Promise<HelixError | undefined>;
+  /** True once closed. */
+  readonly isClosed: boolean;
+}
+
+/** True when `value` is a helix-nats `Connection` (from any copy of this package). */
+export function isConnection(value: unknown): value is Connection {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[CONNECTION_BRAND] === true
+  );
+}
+
+class ConnectionClientInfo implements ClientInfo {
+  readonly name: string;
+  #nc: NatsConnection;
+  #cachedFor = "";
+  #server: { address: string; port: number } | undefined;
+
+  constructor(name: string, nc: NatsConnection) {
+    this.name = name;
+    this.#nc = nc;
+  }
+
+  get server(): { address: string; port: number } | undefined {
+    if (this.#nc.isClosed()) return undefined;
+    const current = this.#nc.getServer();
+    if (current !== this.#cachedFor) {
+      this.#cachedFor = current;
+      this.#server = splitHostPort(current) ?? undefined;
+    }
+    return this.#server;
+  }
+
+  get serverAddress(): string | undefined {
+    return this.server?.address;
+  }
+
+  get serverPort(): number | undefined {
+    return this.server?.port;
+  }
+}
+
+/** The `Connection` implementation returned by `connect`. */
+export class HelixConnection implements Connection {
+  readonly nats: NatsConnection;
+  readonly jetstream: JetStreamClient;
+  readonly jetstreamOptions: Readonly<JetStreamOptions>;
+  readonly middleware = new MiddlewareStack();
+  readonly client: ConnectionClientInfo;
+  readonly closed: Promise<HelixError | undefined>;
+
+  #config: ResolvedConfig;
+  #scrub: (text: string) => string;
+  #manager: Promise<JetStreamManager> | undefined;
+  #state: ConnectionState = "connected";
+  #drainHooks = new Set<DrainHook>();
+  #draining: Promise<void> | undefined;
+  #plugins = new Set<string>();
+
+  constructor(nc: NatsConnection, config: ResolvedConfig) {
+    Object.defineProperty(this, CONNECTION_BRAND, { value: true });
+    this.nats = nc;
+    this.#config = config;
+    this.#scrub = secretScrubber(config.secrets);
+    this.jetstreamOptions = Object.freeze({
+      timeout: config.jetstream.timeoutMs,
+      ...(config.jetstream.domain ? { domain: config.jetstream.domain } : {}),
+      ...(config.jetstream.apiPrefix ? { apiPrefix: config.jetstream.apiPrefix } : {}),
+    });
+    this.jetstream = jetstream(nc, { ...this.jetstreamOptions });
+    this.client = new ConnectionClientInfo(config.name, nc);
+    this.closed = nc.closed().then((err) => {
+      this.#state = "closed";
+      return err ? toHelixError(scrubError(err, this.#scrub)) : undefined;
+    });
+    for (const plugin of config.plugins) this.use(plugin);
+    void this.#watchStatus();
+  }
+
+  get server(): { address: string; port: number } | undefined {
+    return this.client.server;
+  }
+
+  get isClosed(): boolean {
+    return this.nats.isClosed();
+  }
+
+  manager(): Promise<JetStreamManager> {
+    this.#manager ??= jetstreamManager(this.nats, { ...this.jetstreamOptions, checkAPI: false });
+    return this.#manager;
+  }
+
+  use(plugin: Plugin): this {
+    const problem = pluginProblem(plugin);
+    if (problem)
+      throw new ConfigError([{ message: problem, path: ["plugins"] }], { subject: "plugin" });
+    if (this.#plugins.has(plugin.name)) {
+      throw new ConfigError(
+        [{ message: `plugin "${plugin.name}" is already installed`, path: ["plugins"] }],
+        {
+          subject: "plugin",
+        },
+      );
+    }
+    plugin.install(this.middleware);
+    this.#plugins.add(plugin.name);
+    return this;
+  }
+
+  run<T>(op: Operation, terminal: () => Promise<T>): Promise<T> {
+    return this.middleware.run(op, terminal);
+  }
+
+  async status(): Promise<HealthStatus> {
+    const connection = this.#currentState();
+    const server = connection === "connected" ? (this.server ?? null) : null;
+    if (connection !== "connected") {
+      return {
+        code: 503,
+        connection,
+        jetstream: false,
+        server,
+        reason: `the connection is ${connection}`,
+      };
+    }
+    const subject = jetStreamInfoSubject(this.#config.jetstream);
+    const timeout = Math.min(this.#config.jetstream.timeoutMs, 2_000);
+    const problem = await probeJetStream(this.nats, subject, timeout);
+    if (problem !== null)
+      return { code: 503, connection, jetstream: false, server, reason: problem };
+    return { code: 200, connection, jetstream: true, server };
+  }
+
+  onDrain(hook: DrainHook): () => void {
+    this.#drainHooks.add(hook);
+    return () => {
+      this.#drainHooks.delete(hook);
+    };
+  }
+
+  drain(): Promise<void> {
+    this.#draining ??= this.#drain();
+    return this.#draining;
+  }
+
+  async close(): Promise<void> {
+    if (!this.nats.isClosed()) await this.nats.close();
+    await this.closed;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.drain();
+  }
+
+  async #drain(): Promise<void> {
+    const results = await Promise.allSettled([...this.#drainHooks].map((hook) => hook()));
+    for (const result of results) {
+      if (result.status === "rejected") {
+        const error = scrubError(toHelixError(result.reason, { operation: "drain" }), this.#scrub);
+        this.#emit({ type: "error", error });
+      }
+    }
+    if (!this.nats.isClosed() && !this.nats.isDraining()) {
+      try {
+        await this.nats.drain();
+      } catch (err) {
+        if (!this.nats.isClosed()) await this.nats.close();
+        const name = (err as { name?: string }).name;
+        if (name !== "ClosedConnectionError" && name !== "DrainingConnectionError") {
+          throw toHelixError(scrubError(err as Error, this.#scrub), { operation: "drain" });
+        }
+      }
+    }
+    await this.closed;
+  }
+
+  #currentState(): ConnectionState {
+    if (this.nats.isClosed()) return "closed";
+    if (this.nats.isDraining() || this.#draining) return "draining";
+    return this.#state;
+  }
+
+  async #watchStatus(): Promise<void> {
+    for await (const status of this.nats.status()) {
+      switch (status.type) {
+        case "disconnect":
+        case "reconnecting":
+          this.#state = this.#config.reconnect.enabled ? "reconnecting" : "disconnected";
+          break;
+        case "reconnect":
+          this.#state = "connected";
+          break;
+        case "close":
+          this.#state = "closed";
+          break;
+      }
+      const event = toConnectionEvent(status, this.#scrub);
+      if (event) this.#emit(event);
+    }
+  }
+
+  #emit(event: ConnectionEvent): void {
+    const onEvent = this.#config.onEvent;
+    if (onEvent) {
+      try {
+        onEvent(event);
+      } catch {
+        // A throwing listener must not stop the connection's event loop.
+      }
+    }
+    if (this.middleware.size > 0) {
+      this.middleware
+        .run({ kind: "connection.event", client: this.client, event }, noop)
+        .catch(() => {});
+    }
+  }
+}
+
+const noop = (): Promise<void> => Promise.resolve();

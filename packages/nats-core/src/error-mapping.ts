@@ -1,0 +1,182 @@
+import {
+  CancelledError,
+  ConnectionError,
+  HelixError,
+  isHelixError,
+  JetStreamApiError,
+  JetStreamUnavailableError,
+  NotFoundError,
+  type NotFoundKind,
+  PermissionError,
+  TimeoutError,
+  ValidationError,
+  WrongRevisionError,
+} from "./errors.js";
+
+/** JetStream API error codes that helix-nats maps to its own classes. */
+export const JetStreamCodes = {
+  JetStreamNotEnabledForAccount: 10039,
+  JetStreamTemporarilyUnavailable: 10008,
+  ConsumerNotFound: 10014,
+  StreamNotFound: 10059,
+  NoMessageFound: 10037,
+  StreamWrongLastSequence: 10071,
+  StreamWrongLastSequenceUnknown: 10164,
+} as const;
+
+/** What the failed operation was about, so a not-found error can say which resource was missing. */
+export interface ErrorContext {
+  /** The kind of resource a "not found" refers to when the error itself does not say. */
+  what?: NotFoundKind;
+  /** Its name (stream, consumer, bucket or key). */
+  resource?: string;
+  /** A short description of the operation for messages, e.g. `"stream.create"`. */
+  operation?: string;
+}
+
+interface ClientErrorShape {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  status?: unknown;
+  cause?: unknown;
+  isNoResponders?: () => boolean;
+}
+
+/**
+ * Maps an error thrown by the NATS client (or anything else) to the matching helix-nats error.
+ * The client's error is kept as `cause`. Errors that already are helix-nats errors pass through.
+ * Matching is by `name` and `code`, never `instanceof`, so any copy of the client is understood.
+ */
+export function toHelixError(err: unknown, context: ErrorContext = {}): HelixError {
+  if (isHelixError(err)) return err;
+  if (typeof err !== "object" || err === null) {
+    return new HelixError(prefix(context, String(err)), "NATS", { cause: err });
+  }
+  const e = err as ClientErrorShape;
+  const name = typeof e.name === "string" ? e.name : "";
+  const message = typeof e.message === "string" ? e.message : String(err);
+  const opts = { cause: err };
+
+  switch (name) {
+    case "AbortError":
+      return new CancelledError(prefix(context, "cancelled"), opts);
+    case "TimeoutError":
+      return new TimeoutError(prefix(context, "timed out waiting for the server"), opts);
+    case "NoRespondersError":
+      return noResponders(context, err);
+    case "RequestError":
+      if (typeof e.isNoResponders === "function" && e.isNoResponders()) {
+        return noResponders(context, err);
+      }
+      if (isNamed(e.cause, "TimeoutError")) {
+        return new TimeoutError(prefix(context, "timed out waiting for the server"), opts);
+      }
+      if (isNamed(e.cause, "NoRespondersError")) return noResponders(context, err);
+      break;
+    case "JetStreamNotEnabled":
+      return new JetStreamUnavailableError(
+        prefix(context, `JetStream is not available (${message}); it may be electing a leader`),
+        opts,
+      );
+    case "ClosedConnectionError":
+      return new ConnectionError(prefix(context, "the connection is closed"), {
+        ...opts,
+        code: "CONNECTION_CLOSED",
+      });
+    case "DrainingConnectionError":
+      return new ConnectionError(prefix(context, "the connection is draining"), {
+        ...opts,
+        code: "CONNECTION_CLOSED",
+      });
+    case "AuthorizationError":
+    case "UserAuthenticationExpiredError":
+      return new ConnectionError(prefix(context, `the server refused the client: ${message}`), {
+        ...opts,
+        code: "AUTHORIZATION_FAILED",
+      });
+    case "ConnectionError":
+      return new ConnectionError(prefix(context, message), opts);
+    case "PermissionViolationError":
+      return new PermissionError(prefix(context, message), opts);
+    case "InvalidSubjectError":
+      return new ValidationError("subject", prefix(context, message), opts);
+    case "InvalidNameError":
+      return new ValidationError("name", prefix(context, message), opts);
+    case "InvalidArgumentError":
+      return new ValidationError("argument", prefix(context, message), opts);
+    case "StreamNotFoundError":
+      return new NotFoundError(
+        "stream",
+        context.what === "stream" ? context.resource : undefined,
+        opts,
+      );
+    case "ConsumerNotFoundError":
+      return new NotFoundError(
+        "consumer",
+        context.what === "consumer" ? context.resource : undefined,
+        opts,
+      );
+  }
+
+  if (typeof e.code === "number" && (name === "JetStreamApiError" || e.code >= 10000)) {
+    return fromApiCode(
+      e.code,
+      message,
+      context,
+      err,
+      typeof e.status === "number" ? e.status : undefined,
+    );
+  }
+  return new HelixError(prefix(context, message), "NATS", opts);
+}
+
+function fromApiCode(
+  code: number,
+  message: string,
+  context: ErrorContext,
+  cause: unknown,
+  status: number | undefined,
+): HelixError {
+  const opts = { cause };
+  switch (code) {
+    case JetStreamCodes.StreamNotFound:
+      return new NotFoundError(
+        "stream",
+        context.what === "stream" ? context.resource : undefined,
+        opts,
+      );
+    case JetStreamCodes.ConsumerNotFound:
+      return new NotFoundError(
+        "consumer",
+        context.what === "consumer" ? context.resource : undefined,
+        opts,
+      );
+    case JetStreamCodes.NoMessageFound:
+      return new NotFoundError("message", undefined, opts);
+    case JetStreamCodes.StreamWrongLastSequence:
+    case JetStreamCodes.StreamWrongLastSequenceUnknown:
+      return new WrongRevisionError(prefix(context, message), { ...opts, apiCode: code });
+    case JetStreamCodes.JetStreamTemporarilyUnavailable:
+      return new JetStreamUnavailableError(prefix(context, message), opts);
+    case JetStreamCodes.JetStreamNotEnabledForAccount:
+      return new JetStreamUnavailableError(prefix(context, message), { ...opts, retryable: false });
+    default:
+      return new JetStreamApiError(prefix(context, message), code, { ...opts, status });
+  }
+}
+
+function noResponders(context: ErrorContext, cause: unknown): JetStreamUnavailableError {
+  return new JetStreamUnavailableError(
+    prefix(context, "no responders: JetStream is not enabled, not ready, or electing a leader"),
+    { cause },
+  );
+}
+
+function isNamed(value: unknown, name: string): boolean {
+  return typeof value === "object" && value !== null && (value as { name?: unknown }).name === name;
+}
+
+function prefix(context: ErrorContext, message: string): string {
+  return context.operation ? `${context.operation}: ${message}` : message;
+}

@@ -1,0 +1,224 @@
+/**
+ * The error classes every helix-nats package throws.
+ *
+ * Identity never relies on `instanceof` across packages (a dual ESM/CJS install can load this
+ * module twice): every error carries a brand under `Symbol.for("@helix/nats.error")` and a stable
+ * `code`, and the predicates below test those.
+ */
+
+const BRAND = Symbol.for("@helix/nats.error");
+
+/** Stable, low-cardinality codes of helix-nats errors. */
+export type HelixErrorCode =
+  | "CONFIG_INVALID"
+  | "CONNECTION_FAILED"
+  | "CONNECTION_CLOSED"
+  | "AUTHORIZATION_FAILED"
+  | "PERMISSION_DENIED"
+  | "TIMEOUT"
+  | "CANCELLED"
+  | "NOT_FOUND"
+  | "WRONG_REVISION"
+  | "KEY_EXISTS"
+  | "VALIDATION"
+  | "JETSTREAM_UNAVAILABLE"
+  | "JETSTREAM_API"
+  | "MIDDLEWARE"
+  | "NATS";
+
+/** Options shared by every helix-nats error. */
+export interface HelixErrorOptions {
+  /** The underlying error, usually the NATS client's. */
+  cause?: unknown;
+  /** Whether trying the same operation again may succeed. */
+  retryable?: boolean;
+}
+
+/** Base class of every error thrown by helix-nats. */
+export class HelixError extends Error {
+  /** Stable code, suitable for `error.type` attributes and `switch` statements. */
+  readonly code: HelixErrorCode;
+  /** Whether trying the same operation again may succeed (see `isRetryable`). */
+  readonly retryable: boolean;
+  declare readonly cause?: unknown;
+
+  constructor(message: string, code: HelixErrorCode = "NATS", options: HelixErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/** One problem found in a configuration, with the path of the offending field. */
+export interface ConfigReason {
+  message: string;
+  path: readonly (string | number)[];
+}
+
+/** The configuration given to `connect` (or another entry point) is invalid. Lists every problem. */
+export class ConfigError extends HelixError {
+  readonly reasons: readonly ConfigReason[];
+
+  constructor(
+    reasons: readonly ConfigReason[],
+    options: { cause?: unknown; subject?: string } = {},
+  ) {
+    const subject = options.subject ?? "configuration";
+    const lines = reasons.map((r) => `  - ${r.message} (at ${formatPath(r.path)})`);
+    super(`Invalid ${subject}:\n${lines.join("\n")}`, "CONFIG_INVALID", { cause: options.cause });
+    this.reasons = reasons;
+  }
+}
+
+/** Renders a reason path as `Config > tls > certFile`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return ["Config", ...path.map((p) => (typeof p === "number" ? `[${p}]` : p))].join(" > ");
+}
+
+/** Connecting failed, the connection is closed or draining, or the server refused the client. */
+export class ConnectionError extends HelixError {
+  constructor(
+    message: string,
+    options: HelixErrorOptions & {
+      code?: "CONNECTION_FAILED" | "CONNECTION_CLOSED" | "AUTHORIZATION_FAILED";
+    } = {},
+  ) {
+    super(message, options.code ?? "CONNECTION_FAILED", options);
+  }
+}
+
+/** The server denied a publish or subscribe by its permissions. */
+export class PermissionError extends HelixError {
+  constructor(message: string, options: HelixErrorOptions = {}) {
+    super(message, "PERMISSION_DENIED", options);
+  }
+}
+
+/**
+ * No answer came in time. Retryable, but a timed-out publish may still have been stored:
+ * retry a publish only with a message ID so the server de-duplicates it.
+ */
+export class TimeoutError extends HelixError {
+  constructor(message = "The operation timed out", options: HelixErrorOptions = {}) {
+    super(message, "TIMEOUT", { retryable: true, ...options });
+  }
+}
+
+/** The caller's `AbortSignal` aborted the operation. */
+export class CancelledError extends HelixError {
+  constructor(message = "The operation was cancelled", options: HelixErrorOptions = {}) {
+    super(message, "CANCELLED", options);
+  }
+}
+
+/** What a `NotFoundError` could not find. */
+export type NotFoundKind = "stream" | "consumer" | "bucket" | "message" | "key";
+
+/** A stream, consumer or bucket does not exist. */
+export class NotFoundError extends HelixError {
+  readonly what: NotFoundKind;
+  readonly resource: string | undefined;
+
+  constructor(what: NotFoundKind, resource?: string, options: HelixErrorOptions = {}) {
+    super(
+      resource === undefined
+        ? `The ${what} was not found`
+        : `The ${what} "${resource}" was not found`,
+      "NOT_FOUND",
+      options,
+    );
+    this.what = what;
+    this.resource = resource;
+  }
+}
+
+/** A write expected a revision (or last sequence) that is no longer current: JetStream code 10071. */
+export class WrongRevisionError extends HelixError {
+  /** The JetStream API error code (10071, or 10164 on newer servers). */
+  readonly apiCode: number;
+
+  constructor(message: string, options: HelixErrorOptions & { apiCode?: number } = {}) {
+    super(message, "WRONG_REVISION", options);
+    this.apiCode = options.apiCode ?? 10071;
+  }
+}
+
+/** `kv.create` of a key that already exists. */
+export class KeyExistsError extends HelixError {
+  readonly key: string;
+
+  constructor(key: string, options: HelixErrorOptions = {}) {
+    super(`The key "${key}" already exists`, "KEY_EXISTS", options);
+    this.key = key;
+  }
+}
+
+/** A subject, stream, consumer, bucket or key name (or another argument) is invalid. Caught before I/O. */
+export class ValidationError extends HelixError {
+  /** Which argument was invalid, e.g. `"subject"` or `"bucket"`. */
+  readonly field: string;
+  /** The rejected value, when it is safe to show. */
+  readonly value: unknown;
+
+  constructor(
+    field: string,
+    message: string,
+    options: HelixErrorOptions & { value?: unknown } = {},
+  ) {
+    super(message, "VALIDATION", options);
+    this.field = field;
+    this.value = options.value;
+  }
+}
+
+/** JetStream did not answer: no responders, not enabled yet, or a leader election. Retryable. */
+export class JetStreamUnavailableError extends HelixError {
+  constructor(message: string, options: HelixErrorOptions = {}) {
+    super(message, "JETSTREAM_UNAVAILABLE", { retryable: true, ...options });
+  }
+}
+
+/** Any other error reported by the JetStream API, with its API code. */
+export class JetStreamApiError extends HelixError {
+  readonly apiCode: number;
+  readonly status: number | undefined;
+
+  constructor(
+    message: string,
+    apiCode: number,
+    options: HelixErrorOptions & { status?: number } = {},
+  ) {
+    super(message, "JETSTREAM_API", options);
+    this.apiCode = apiCode;
+    this.status = options.status;
+  }
+}
+
+/** A middleware broke the stack's contract (for example called `next()` twice). */
+export class MiddlewareError extends HelixError {
+  constructor(message: string, options: HelixErrorOptions = {}) {
+    super(message, "MIDDLEWARE", options);
+  }
+}
+
+/** True for any helix-nats error, whichever copy of this module created it. */
+export function isHelixError(err: unknown): err is HelixError {
+  return (
+    typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[BRAND] === true
+  );
+}
+
+/** True when `err` is a helix-nats error with the given code. */
+export function hasErrorCode(err: unknown, code: HelixErrorCode): err is HelixError {
+  return isHelixError(err) && err.code === code;
+}
+
+/**
+ * True when trying the same operation again may succeed: JetStream unavailable (no responders,
+ * leader election) and timeouts. A publish should be retried only with a message ID.
+ */
+export function isRetryable(err: unknown): boolean {
+  return isHelixError(err) && err.retryable;
+}

@@ -1,0 +1,53 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+
+/** The state of a connection as `status()` reports it. */
+export type ConnectionState = "connected" | "reconnecting" | "disconnected" | "draining" | "closed";
+
+/** The health of a connection: 200 when connected and JetStream answers, else 503. */
+export interface HealthStatus {
+  code: 200 | 503;
+  connection: ConnectionState;
+  /** True when the JetStream API answered the probe. */
+  jetstream: boolean;
+  /** The server connected to, without credentials; `null` while not connected. */
+  server: { address: string; port: number } | null;
+  /** Why the status is 503, in a sentence; absent when healthy. */
+  reason?: string;
+}
+
+/** Subject of the JetStream account-info request, honouring a domain or an API prefix. */
+export function jetStreamInfoSubject(opts: {
+  domain?: string | undefined;
+  apiPrefix?: string | undefined;
+}): string {
+  if (opts.apiPrefix) return `${opts.apiPrefix.replace(/\.$/, "")}.INFO`;
+  if (opts.domain) return `$JS.${opts.domain}.API.INFO`;
+  return "$JS.API.INFO";
+}
+
+/**
+ * Asks the JetStream API for the account's info. Resolves to `null` when JetStream answered,
+ * else to the reason it is unavailable. Never throws.
+ */
+export async function probeJetStream(
+  nc: NatsConnection,
+  subject: string,
+  timeoutMs: number,
+): Promise<string | null> {
+  try {
+    const reply = await nc.request(subject, undefined, { timeout: timeoutMs });
+    const body = reply.json<{ error?: { description?: string; err_code?: number } }>();
+    if (body.error)
+      return `JetStream answered with an error: ${body.error.description ?? "unknown"}`;
+    return null;
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    if (name === "TimeoutError") return "JetStream did not answer in time";
+    const cause = (err as { cause?: { name?: string } }).cause;
+    if (cause?.name === "NoRespondersError" || name === "NoRespondersError") {
+      return "JetStream is not enabled or not ready (no responders)";
+    }
+    if (cause?.name === "TimeoutError") return "JetStream did not answer in time";
+    return `JetStream probe failed: ${(err as Error).message ?? String(err)}`;
+  }
+}

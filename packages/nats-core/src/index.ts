@@ -1,0 +1,72 @@
+export { type ParsedAddress, parseAddress, redactAddress } from "./address.js";
+export type { AuthConfig, Config, JetStreamConfig, ReconnectConfig, TlsConfig } from "./config.js";
+export { defaults } from "./config.js";
+export { type ResolvedConfig, resolveConfig } from "./config-validation.js";
+export { connect, toClientOptions } from "./connect.js";
+export { type Connection, type DrainHook, isConnection } from "./connection.js";
+export { type ErrorContext, JetStreamCodes, toHelixError } from "./error-mapping.js";
+export {
+  CancelledError,
+  ConfigError,
+  type ConfigReason,
+  ConnectionError,
+  formatPath,
+  HelixError,
+  type HelixErrorCode,
+  type HelixErrorOptions,
+  hasErrorCode,
+  isHelixError,
+  isRetryable,
+  JetStreamApiError,
+  JetStreamUnavailableError,
+  KeyExistsError,
+  MiddlewareError,
+  NotFoundError,
+  type NotFoundKind,
+  PermissionError,
+  TimeoutError,
+  ValidationError,
+  WrongRevisionError,
+} from "./errors.js";
+export type { ConnectionEvent, ConnectionEventType } from "./events.js";
+export {
+  canonicalHeaderName,
+  copyHeaders,
+  deleteHeader,
+  getHeader,
+  getHeaderValues,
+  type HeadersInit,
+  hasHeader,
+  headerCount,
+  setHeader,
+  setHeaderIfAbsent,
+} from "./headers.js";
+export type { ConnectionState, HealthStatus } from "./health.js";
+export {
+  type Middleware,
+  type MiddlewarePlacement,
+  MiddlewareStack,
+  type Plugin,
+} from "./middleware.js";
+export type {
+  ClientInfo,
+  ConnectionEventOperation,
+  ConsumerOperation,
+  ConsumerOperationKind,
+  DeliveredMessage,
+  KvOperation,
+  KvOperationName,
+  Operation,
+  OperationBase,
+  OperationKind,
+  ProcessOperation,
+  PublishAck,
+  PublishOperation,
+  ReceiveMode,
+  ReceiveOperation,
+  SettleAction,
+  SettleOperation,
+  StreamOperation,
+  StreamOperationKind,
+} from "./operations.js";
+export { detectServiceName } from "./service-name.js";

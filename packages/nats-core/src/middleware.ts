@@ -1,0 +1,128 @@
+import { ConfigError, MiddlewareError } from "./errors.js";
+import type { Operation } from "./operations.js";
+
+/**
+ * A middleware wraps every operation of a connection. It may inspect or change the operation,
+ * run code before and after `next()`, run `next()` inside an async context, or throw.
+ * It must call `next()` at most once.
+ */
+export type Middleware = <T>(op: Operation, next: () => Promise<T>) => Promise<T>;
+
+/** Where a middleware goes in the stack. */
+export interface MiddlewarePlacement {
+  /** Unique name within the stack. */
+  name: string;
+  /** Place it just before (outside of) the middleware with this name. */
+  before?: string;
+  /** Place it just after (inside of) the middleware with this name. */
+  after?: string;
+}
+
+/** A feature that installs one or more middlewares into a connection's stack. */
+export interface Plugin {
+  name: string;
+  install(stack: MiddlewareStack): void;
+}
+
+interface Entry {
+  readonly name: string;
+  readonly middleware: Middleware;
+}
+
+/**
+ * The ordered list of middlewares of one connection. The first added is the outermost.
+ * Adding or removing swaps in a new array, so operations already running keep the chain
+ * they started with and a failing middleware can never leave the stack half-changed.
+ */
+export class MiddlewareStack {
+  #entries: readonly Entry[] = [];
+
+  /** Names of the middlewares, outermost first. */
+  get names(): string[] {
+    return this.#entries.map((e) => e.name);
+  }
+
+  /** Number of middlewares. */
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  /** True when a middleware with this name is installed. */
+  has(name: string): boolean {
+    return this.#entries.some((e) => e.name === name);
+  }
+
+  /**
+   * Adds a middleware. Without `before`/`after` it goes innermost (last). Throws a `ConfigError`
+   * when the name is taken, both `before` and `after` are given, or the one they name is absent.
+   */
+  add(middleware: Middleware, placement: MiddlewarePlacement): this {
+    const { name, before, after } = placement ?? ({} as MiddlewarePlacement);
+    const problems: string[] = [];
+    if (typeof middleware !== "function") problems.push("middleware must be a function");
+    if (typeof name !== "string" || name.trim() === "")
+      problems.push("middleware needs a non-empty name");
+    else if (this.has(name)) problems.push(`a middleware named "${name}" is already installed`);
+    if (before !== undefined && after !== undefined)
+      problems.push("give either before or after, not both");
+    const anchor = before ?? after;
+    const index =
+      anchor === undefined
+        ? this.#entries.length
+        : this.#entries.findIndex((e) => e.name === anchor);
+    if (anchor !== undefined && index < 0)
+      problems.push(`no middleware named "${anchor}" to place it next to`);
+    if (problems.length > 0) {
+      throw new ConfigError(
+        problems.map((message) => ({ message, path: ["middleware", String(name)] })),
+        { subject: "middleware" },
+      );
+    }
+    const at = after !== undefined ? index + 1 : index;
+    const entries = [...this.#entries];
+    entries.splice(at, 0, { name, middleware });
+    this.#set(entries);
+    return this;
+  }
+
+  /** Removes the middleware with this name; returns whether one was removed. */
+  remove(name: string): boolean {
+    const entries = this.#entries.filter((e) => e.name !== name);
+    if (entries.length === this.#entries.length) return false;
+    this.#set(entries);
+    return true;
+  }
+
+  /**
+   * Runs `operation` through every middleware, outermost first, then `terminal` (the real call).
+   * A middleware that throws synchronously rejects the returned promise; the stack is unchanged.
+   */
+  run<T>(op: Operation, terminal: () => Promise<T>): Promise<T> {
+    const chain = this.#entries;
+    if (chain.length === 0) return terminal();
+    const dispatch = (i: number): Promise<T> => {
+      if (i === chain.length) return terminal();
+      const entry = chain[i] as Entry;
+      let called = false;
+      const next = (): Promise<T> => {
+        if (called) {
+          return Promise.reject(
+            new MiddlewareError(`middleware "${entry.name}" called next() more than once`),
+          );
+        }
+        called = true;
+        return dispatch(i + 1);
+      };
+      try {
+        return entry.middleware(op, next);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    };
+    return dispatch(0);
+  }
+
+  #set(entries: Entry[]): void {
+    this.#entries = Object.freeze(entries);
+  }
+}

@@ -1,0 +1,24 @@
+import { startServer } from "@helix/nats-testing";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** URL of the nats-server shared by one integration project's test files. */
+    natsUrl: string;
+  }
+}
+
+/**
+ * Starts one JetStream-enabled nats-server for an integration project (or uses NATS_URL),
+ * hands its URL to the tests through `inject("natsUrl")`, and stops it afterwards.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const existing = process.env.NATS_URL;
+  if (existing) {
+    project.provide("natsUrl", existing);
+    return async () => {};
+  }
+  const server = await startServer();
+  project.provide("natsUrl", server.url);
+  return () => server.stop();
+}
