@@ -4,7 +4,8 @@ import type { ViteUserConfig } from "vitest/config";
 const sourceConditions = ["@helix/source", "node", "import", "module", "default"];
 const globalSetup = fileURLToPath(new URL("./test/nats-global-setup.ts", import.meta.url));
 
-const resolveFromSource = {
+/** Resolve workspace packages to their TypeScript source (the `@helix/source` export condition). */
+export const resolveFromSource = {
   resolve: { conditions: sourceConditions },
   ssr: { resolve: { conditions: sourceConditions, externalConditions: ["@helix/source"] } },
 } satisfies ViteUserConfig;

@@ -1,12 +1,7 @@
-import { startServer } from "@helix/nats-testing";
-import type { TestProject } from "vitest/node";
+// A relative import: vitest loads global setup files outside the projects' resolve conditions.
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** URL of the nats-server shared by one integration project's test files. */
-    natsUrl: string;
-  }
-}
+import type { TestProject } from "vitest/node";
+import { startServer } from "../packages/nats-testing/src/index.js";
 
 /**
  * Starts one JetStream-enabled nats-server for an integration project (or uses NATS_URL),

@@ -47,7 +47,7 @@ export function parseAddress(input: string): ParsedAddress | AddressProblem {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     return { problem: `address port ${url.port} is out of range (1-65535)` };
   }
-  const host = url.hostname;
+  const host = url.hostname.toLowerCase();
   const parsed: ParsedAddress = {
     url: `${scheme}://${host}:${port}`,
     scheme: scheme as "nats" | "tls",

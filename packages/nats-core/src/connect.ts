@@ -9,19 +9,23 @@ import {
 } from "@nats-io/transport-node";
 import type { Config } from "./config.js";
 import { type ResolvedConfig, resolveConfig } from "./config-validation.js";
-import { type Connection, HelixConnection } from "./connection.js";
+import { type Connection, HelixConnection, installPlugins } from "./connection.js";
 import { toHelixError } from "./error-mapping.js";
 import { ConnectionError, isHelixError } from "./errors.js";
+import { MiddlewareStack } from "./middleware.js";
 import { scrubError, secretScrubber } from "./secrets.js";
 
 /**
  * Connects to NATS with JetStream. The configuration is validated first, without network I/O,
  * and every problem is reported at once in a `ConfigError`. A failed connection is a
  * `ConnectionError` carrying the server's reason and never a credential; whatever was opened
- * before the failure is closed.
+ * before the failure is closed. Plugins are installed before any I/O, so a plugin whose
+ * `install` throws fails the call without a connection being made.
  */
 export async function connect(config: Config = {}): Promise<Connection> {
   const resolved = resolveConfig(config);
+  const stack = new MiddlewareStack();
+  installPlugins(stack, resolved.plugins);
   const options = toClientOptions(resolved);
   const scrub = secretScrubber(resolved.secrets);
   const target = describeTarget(resolved);
@@ -29,7 +33,7 @@ export async function connect(config: Config = {}): Promise<Connection> {
   let nc: NatsConnection | undefined;
   try {
     nc = await natsConnect(options);
-    return new HelixConnection(nc, resolved);
+    return new HelixConnection(nc, resolved, stack);
   } catch (err) {
     if (nc && !nc.isClosed()) await nc.close().catch(() => {});
     if (isHelixError(err)) throw err;

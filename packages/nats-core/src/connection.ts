@@ -18,7 +18,7 @@ import {
   jetStreamInfoSubject,
   probeJetStream,
 } from "./health.js";
-import { MiddlewareStack, type Plugin } from "./middleware.js";
+import type { MiddlewareStack, Plugin } from "./middleware.js";
 import type { ClientInfo, Operation } from "./operations.js";
 import { scrubError, secretScrubber } from "./secrets.js";
 
@@ -108,7 +108,7 @@ export class HelixConnection implements Connection {
   readonly nats: NatsConnection;
   readonly jetstream: JetStreamClient;
   readonly jetstreamOptions: Readonly<JetStreamOptions>;
-  readonly middleware = new MiddlewareStack();
+  readonly middleware: MiddlewareStack;
   readonly client: ConnectionClientInfo;
   readonly closed: Promise<HelixError | undefined>;
 
@@ -120,9 +120,10 @@ export class HelixConnection implements Connection {
   #draining: Promise<void> | undefined;
   #plugins = new Set<string>();
 
-  constructor(nc: NatsConnection, config: ResolvedConfig) {
+  constructor(nc: NatsConnection, config: ResolvedConfig, stack: MiddlewareStack) {
     Object.defineProperty(this, CONNECTION_BRAND, { value: true });
     this.nats = nc;
+    this.middleware = stack;
     this.#config = config;
     this.#scrub = secretScrubber(config.secrets);
     this.jetstreamOptions = Object.freeze({
@@ -136,7 +137,7 @@ export class HelixConnection implements Connection {
       this.#state = "closed";
       return err ? toHelixError(scrubError(err, this.#scrub)) : undefined;
     });
-    for (const plugin of config.plugins) this.use(plugin);
+    for (const plugin of config.plugins) this.#plugins.add(plugin.name);
     void this.#watchStatus();
   }
 
@@ -280,3 +281,27 @@ export class HelixConnection implements Connection {
 }
 
 const noop = (): Promise<void> => Promise.resolve();
+
+/**
+ * Installs plugins into a stack. A plugin whose `install` throws leaves the stack as it was
+ * (whatever it had added is removed) and fails with a `ConfigError` naming it.
+ */
+export function installPlugins(stack: MiddlewareStack, plugins: readonly Plugin[]): void {
+  for (const plugin of plugins) {
+    const before = new Set(stack.names);
+    try {
+      plugin.install(stack);
+    } catch (err) {
+      for (const name of stack.names) if (!before.has(name)) stack.remove(name);
+      throw new ConfigError(
+        [
+          {
+            message: `plugin "${plugin.name}" failed to install: ${(err as Error)?.message ?? String(err)}`,
+            path: ["plugins"],
+          },
+        ],
+        { subject: "plugin", cause: err },
+      );
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { toHelixError } from "./error-mapping.js";
+import { HelixError, isRetryable, NotFoundError, ValidationError } from "./errors.js";
+
+/** Builds an error shaped like the NATS client's (matching is by name and code). */
+function clientError(name: string, message: string, extra: Record<string, unknown> = {}): Error {
+  const err = new Error(message);
+  err.name = name;
+  return Object.assign(err, extra);
+}
+
+describe("toHelixError (shapes of the client's errors; real ones are tested against a server)", () => {
+  it.each([
+    ["TimeoutError", {}, "TIMEOUT", true],
+    ["NoRespondersError", {}, "JETSTREAM_UNAVAILABLE", true],
+    ["JetStreamNotEnabled", {}, "JETSTREAM_UNAVAILABLE", true],
+    ["ClosedConnectionError", {}, "CONNECTION_CLOSED", false],
+    ["DrainingConnectionError", {}, "CONNECTION_CLOSED", false],
+    ["AuthorizationError", {}, "AUTHORIZATION_FAILED", false],
+    ["ConnectionError", {}, "CONNECTION_FAILED", false],
+    ["PermissionViolationError", {}, "PERMISSION_DENIED", false],
+    ["InvalidSubjectError", {}, "VALIDATION", false],
+    ["AbortError", {}, "CANCELLED", false],
+    ["JetStreamApiError", { code: 10059 }, "NOT_FOUND", false],
+    ["JetStreamApiError", { code: 10014 }, "NOT_FOUND", false],
+    ["JetStreamApiError", { code: 10071 }, "WRONG_REVISION", false],
+    ["JetStreamApiError", { code: 10164 }, "WRONG_REVISION", false],
+    ["JetStreamApiError", { code: 10008 }, "JETSTREAM_UNAVAILABLE", true],
+    ["JetStreamApiError", { code: 10039 }, "JETSTREAM_UNAVAILABLE", false],
+    ["JetStreamApiError", { code: 10058 }, "JETSTREAM_API", false],
+    ["SomethingElse", {}, "NATS", false],
+  ])("%s %o → %s (retryable: %s)", (name, extra, code, retryable) => {
+    const cause = clientError(name, "client says no", extra);
+    const mapped = toHelixError(cause);
+    expect(mapped).toBeInstanceOf(HelixError);
+    expect(mapped.code).toBe(code);
+    expect(isRetryable(mapped)).toBe(retryable);
+    expect(mapped.cause).toBe(cause);
+  });
+
+  it("maps a request error caused by no responders or a timeout", () => {
+    const noResponders = Object.assign(clientError("RequestError", "no responders"), {
+      isNoResponders: () => true,
+    });
+    expect(toHelixError(noResponders).code).toBe("JETSTREAM_UNAVAILABLE");
+    const timedOut = clientError("RequestError", "timeout", {
+      cause: clientError("TimeoutError", "timeout"),
+    });
+    expect(toHelixError(timedOut).code).toBe("TIMEOUT");
+  });
+
+  it("names the missing resource from the context", () => {
+    const mapped = toHelixError(
+      clientError("JetStreamApiError", "stream not found", { code: 10059 }),
+      {
+        what: "stream",
+        resource: "ORDERS",
+      },
+    );
+    expect(mapped).toBeInstanceOf(NotFoundError);
+    expect((mapped as NotFoundError).what).toBe("stream");
+    expect(mapped.message).toBe('The stream "ORDERS" was not found');
+  });
+
+  it("keeps the API code on other JetStream errors", () => {
+    const mapped = toHelixError(
+      clientError("JetStreamApiError", "stream name already in use", { code: 10058 }),
+    );
+    expect(mapped).toMatchObject({ code: "JETSTREAM_API", apiCode: 10058 });
+  });
+
+  it("passes helix errors through and wraps non-errors", () => {
+    const own = new ValidationError("subject", "bad subject");
+    expect(toHelixError(own)).toBe(own);
+    expect(toHelixError("a string").message).toBe("a string");
+    expect(toHelixError(undefined, { operation: "stream.get" }).message).toBe(
+      "stream.get: undefined",
+    );
+  });
+
+  it("prefixes the operation", () => {
+    expect(toHelixError(clientError("TimeoutError", "t"), { operation: "kv.put" }).message).toBe(
+      "kv.put: timed out waiting for the server",
+    );
+  });
+});

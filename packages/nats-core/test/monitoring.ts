@@ -1,0 +1,20 @@
+import { createServer } from "node:net";
+
+/** A TCP port free on 127.0.0.1 right now (for a server's monitoring endpoint). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Number of client connections the server reports on its monitoring endpoint. */
+export async function connectionCount(monitorPort: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${monitorPort}/connz`);
+  const body = (await res.json()) as { num_connections: number };
+  return body.num_connections;
+}

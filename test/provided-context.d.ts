@@ -1,0 +1,9 @@
+// What the integration projects' global setup provides to tests through `inject()`.
+import "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** URL of the nats-server shared by one integration project's test files. */
+    natsUrl: string;
+  }
+}
