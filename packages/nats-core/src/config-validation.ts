@@ -4,6 +4,7 @@ import { type Config, defaults } from "./config.js";
 import { ConfigError, type ConfigReason } from "./errors.js";
 import type { ConnectionEvent } from "./events.js";
 import type { Plugin } from "./middleware.js";
+import { pluginProblem } from "./plugins.js";
 import { detectServiceName } from "./service-name.js";
 
 /** How the client authenticates, after URL credentials and `auth` were reconciled. */
@@ -309,17 +310,6 @@ function resolvePlugins(value: unknown, fail: Fail): Plugin[] {
     }
   });
   return plugins;
-}
-
-/** Why a value is not a valid plugin, or `undefined` when it is one. */
-export function pluginProblem(plugin: unknown): string | undefined {
-  if (!isRecord(plugin)) return "plugin must be an object with a name and an install function";
-  if (typeof plugin.name !== "string" || plugin.name.trim() === "") {
-    return "plugin must have a non-empty name";
-  }
-  if (typeof plugin.install !== "function")
-    return `plugin "${plugin.name}" has no install function`;
-  return undefined;
 }
 
 function checkKnownKeys(value: Record<string, unknown>, path: Path, fail: Fail): void {

@@ -9,10 +9,11 @@ import {
 } from "@nats-io/transport-node";
 import type { Config } from "./config.js";
 import { type ResolvedConfig, resolveConfig } from "./config-validation.js";
-import { type Connection, HelixConnection, installPlugins } from "./connection.js";
+import { type Connection, HelixConnection } from "./connection.js";
 import { toHelixError } from "./error-mapping.js";
 import { ConnectionError, isHelixError } from "./errors.js";
 import { MiddlewareStack } from "./middleware.js";
+import { installPlugins } from "./plugins.js";
 import { scrubError, secretScrubber } from "./secrets.js";
 
 /**

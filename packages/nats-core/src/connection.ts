@@ -8,7 +8,6 @@ import {
 import type { NatsConnection } from "@nats-io/transport-node";
 import { splitHostPort } from "./address.js";
 import type { ResolvedConfig } from "./config-validation.js";
-import { pluginProblem } from "./config-validation.js";
 import { toHelixError } from "./error-mapping.js";
 import { ConfigError, type HelixError } from "./errors.js";
 import { type ConnectionEvent, toConnectionEvent } from "./events.js";
@@ -20,6 +19,7 @@ import {
 } from "./health.js";
 import type { MiddlewareStack, Plugin } from "./middleware.js";
 import type { ClientInfo, Operation } from "./operations.js";
+import { installPlugins, pluginProblem } from "./plugins.js";
 import { scrubError, secretScrubber } from "./secrets.js";
 
 const CONNECTION_BRAND = Symbol.for("@helix/nats.connection");
@@ -166,7 +166,7 @@ export class HelixConnection implements Connection {
         },
       );
     }
-    plugin.install(this.middleware);
+    installPlugins(this.middleware, [plugin]);
     this.#plugins.add(plugin.name);
     return this;
   }
@@ -281,27 +281,3 @@ export class HelixConnection implements Connection {
 }
 
 const noop = (): Promise<void> => Promise.resolve();
-
-/**
- * Installs plugins into a stack. A plugin whose `install` throws leaves the stack as it was
- * (whatever it had added is removed) and fails with a `ConfigError` naming it.
- */
-export function installPlugins(stack: MiddlewareStack, plugins: readonly Plugin[]): void {
-  for (const plugin of plugins) {
-    const before = new Set(stack.names);
-    try {
-      plugin.install(stack);
-    } catch (err) {
-      for (const name of stack.names) if (!before.has(name)) stack.remove(name);
-      throw new ConfigError(
-        [
-          {
-            message: `plugin "${plugin.name}" failed to install: ${(err as Error)?.message ?? String(err)}`,
-            path: ["plugins"],
-          },
-        ],
-        { subject: "plugin", cause: err },
-      );
-    }
-  }
-}
