@@ -48,6 +48,15 @@ export {
   MiddlewareStack,
   type Plugin,
 } from "./middleware.js";
+export {
+  assertBucketName,
+  assertConsumerName,
+  assertKey,
+  assertStreamName,
+  assertSubject,
+  type KeyUse,
+  type SubjectUse,
+} from "./names.js";
 export type {
   ClientInfo,
   ConnectionEventOperation,
@@ -69,4 +78,5 @@ export type {
   StreamOperation,
   StreamOperationKind,
 } from "./operations.js";
+export { installPlugins, pluginProblem } from "./plugins.js";
 export { detectServiceName } from "./service-name.js";
