@@ -1,0 +1,61 @@
+import { join } from "node:path";
+import { buildServerArgs, validateAuth } from "./args.js";
+import { resolveBackend } from "./backend.js";
+import { startContainerServer } from "./containers.js";
+import { ProcessServer } from "./process-server.js";
+import { randomName } from "./random-name.js";
+import { checkHealthz, pollUntil } from "./readiness.js";
+import type { NatsServer, StartServerOptions } from "./server-types.js";
+import { makeTempDir } from "./temp-dir.js";
+
+/** Default time `startServer` waits for readiness. */
+export const DEFAULT_START_TIMEOUT_MS = 20_000;
+
+/**
+ * Starts one nats-server for tests: JetStream on (unless `jetstream: false`) in a fresh temp
+ * store dir, listening on 127.0.0.1 at a random port. Resolves once the server accepts
+ * connections and `/healthz` (which covers JetStream) says it is healthy.
+ *
+ * Uses the `nats-server` binary (`NATS_SERVER_BIN`, else `PATH`), else a Docker container
+ * through `@testcontainers/nats`, else throws a `NatsTestingError` naming the install command.
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<NatsServer> {
+  validateAuth(options);
+  const backend = await resolveBackend();
+  if (backend.kind === "container") return startContainerServer(options);
+
+  const name = options.name ?? randomName();
+  const tempRoot = makeTempDir();
+  const storeDir = join(tempRoot, "store");
+  const jetstream = options.jetstream ?? true;
+  return ProcessServer.start({
+    bin: backend.bin,
+    name,
+    tempRoot,
+    storeDir,
+    portsDir: tempRoot,
+    port: options.port ?? -1,
+    user: options.user,
+    pass: options.pass,
+    debug: options.debug ?? false,
+    startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+    argsFor: (port, monitorPort) =>
+      buildServerArgs({
+        host: "127.0.0.1",
+        port,
+        monitorPort,
+        portsFileDir: tempRoot,
+        serverName: name,
+        jetstream,
+        storeDir,
+        user: options.user,
+        pass: options.pass,
+        token: options.token,
+        tls: options.tls,
+        extraArgs: options.args,
+      }),
+    ready: async ({ monitorUrl, timeoutMs, abort }) => {
+      await pollUntil("/healthz", () => checkHealthz(monitorUrl), { timeoutMs, abort });
+    },
+  });
+}
