@@ -28,7 +28,17 @@ if (
   ]) !== 0
 )
   failures.push("typecheck");
-if (step("lint", "pnpm", ["exec", "biome", "ci", "."]) !== 0) failures.push("lint");
+if (
+  step("lint (biome)", "pnpm", [
+    "exec",
+    "turbo",
+    "run",
+    "lint",
+    "lint:root",
+    "--output-logs=errors-only",
+  ]) !== 0
+)
+  failures.push("lint");
 if (
   step("package exports (publint, attw)", "pnpm", [
     "exec",
