@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { startServer } from "@helix/nats-testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
@@ -57,6 +58,23 @@ describe("connect against a real server", () => {
     expect((err as ConnectionError).code).toBe("CONNECTION_FAILED");
     expect((err as Error).message).toContain(`nats://127.0.0.1:${port}`);
     expect((err as Error).message).toMatch(/refused/i);
+  });
+
+  it("fails with ConnectionError when the peer accepts TCP but never speaks NATS", async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const { port } = silent.address() as { port: number };
+    try {
+      const err = await connect({
+        addresses: [`nats://127.0.0.1:${port}`],
+        timeoutMs: 500,
+        reconnect: { maxAttempts: 0 },
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConnectionError);
+      expect((err as Error).message).toMatch(/timeout/i);
+    } finally {
+      silent.close();
+    }
   });
 
   it("validates before any I/O: a bad config never dials", async () => {
@@ -149,6 +167,35 @@ describe("token authentication", () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
     expect(String(err)).not.toContain("nope-token");
+  });
+});
+
+describe("health across a server restart", () => {
+  it("turns 503 within the reconnect interval after a kill, and 200 after the restart", async () => {
+    const server = await startServer();
+    try {
+      await using conn = await connect({ addresses: [server.url] }); // default reconnect wait: 2 s
+      expect((await conn.status()).code).toBe(200);
+      await server.kill("SIGKILL");
+      await expect
+        .poll(() => conn.status(), { timeout: 2_000, interval: 50 })
+        .toMatchObject({
+          code: 503,
+          connection: "reconnecting",
+          server: null,
+        });
+      await server.restart();
+      await expect
+        .poll(() => conn.status(), { timeout: 10_000, interval: 100 })
+        .toMatchObject({
+          code: 200,
+          connection: "connected",
+          jetstream: true,
+          server: { port: server.port },
+        });
+    } finally {
+      await server.stop();
+    }
   });
 });
 
