@@ -101,11 +101,9 @@ describe("connect against a real server", () => {
 describe("authentication", () => {
   const secret = "s3cr:et@pa ss";
   let server: Awaited<ReturnType<typeof startServer>>;
-  let monitor: number;
 
   beforeAll(async () => {
-    monitor = await freePort();
-    server = await startServer({ user: "derek", pass: secret, args: ["-m", String(monitor)] });
+    server = await startServer({ user: "derek", pass: secret });
   });
   afterAll(() => server.stop());
 
@@ -146,7 +144,7 @@ describe("authentication", () => {
       expect(text).not.toContain(wrong);
       expect(text).not.toContain(secret);
     }
-    expect(await connectionCount(monitor)).toBe(0);
+    expect(await connectionCount(server.monitorUrl)).toBe(0);
   });
 });
 

@@ -13,8 +13,8 @@ export function freePort(): Promise<number> {
 }
 
 /** Number of client connections the server reports on its monitoring endpoint. */
-export async function connectionCount(monitorPort: number): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${monitorPort}/connz`);
+export async function connectionCount(monitorUrl: string): Promise<number> {
+  const res = await fetch(`${monitorUrl}/connz`);
   const body = (await res.json()) as { num_connections: number };
   return body.num_connections;
 }
