@@ -9,7 +9,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { splitHostPort } from "./address.js";
 import type { ResolvedConfig } from "./config-validation.js";
 import { toHelixError } from "./error-mapping.js";
-import { ConfigError, type HelixError } from "./errors.js";
+import { ConfigError, ConnectionError, type HelixError, TimeoutError } from "./errors.js";
 import { type ConnectionEvent, toConnectionEvent } from "./events.js";
 import {
   type ConnectionState,
@@ -23,6 +23,7 @@ import { installPlugins, pluginProblem } from "./plugins.js";
 import { scrubError, secretScrubber } from "./secrets.js";
 
 const CONNECTION_BRAND = Symbol.for("@helix/nats.connection");
+const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 
 /** Work that must finish before the connection drains (pending publishes, running handlers). */
 export type DrainHook = () => Promise<void>;
@@ -54,8 +55,13 @@ export interface Connection extends AsyncDisposable {
    * consumer's running handlers). Returns a function that unregisters it.
    */
   onDrain(hook: DrainHook): () => void;
-  /** Finishes registered work (in-flight publishes and handlers), drains subscriptions, then closes. */
-  drain(): Promise<void>;
+  /**
+   * Finishes registered work (in-flight publishes and handlers), drains subscriptions, then
+   * closes. Bounded by `timeoutMs` (default 30 s): past it the connection is closed and a
+   * `TimeoutError` thrown. If the server cannot be reached, the connection is closed and a
+   * `ConnectionError` thrown. Idempotent: later calls return the first call's promise.
+   */
+  drain(options?: { timeoutMs?: number }): Promise<void>;
   /** Closes at once; in-flight work is abandoned. Prefer `drain()`. */
   close(): Promise<void>;
   /** Resolves once the connection is closed: with `undefined`, or the error that closed it. */
@@ -202,8 +208,8 @@ export class HelixConnection implements Connection {
     };
   }
 
-  drain(): Promise<void> {
-    this.#draining ??= this.#drain();
+  drain(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.#draining ??= this.#drain(options.timeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
     return this.#draining;
   }
 
@@ -216,7 +222,26 @@ export class HelixConnection implements Connection {
     return this.drain();
   }
 
-  async #drain(): Promise<void> {
+  async #drain(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<"expired">((resolve) => {
+      timer = setTimeout(() => resolve("expired"), timeoutMs);
+    });
+    try {
+      const outcome = await Promise.race([this.#finishWorkThenDrain(), expired]);
+      if (outcome === "expired") {
+        await this.close();
+        throw new TimeoutError(
+          `drain: in-flight work did not finish within ${timeoutMs} ms; the connection was closed`,
+        );
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    await this.closed;
+  }
+
+  async #finishWorkThenDrain(): Promise<"drained"> {
     const results = await Promise.allSettled([...this.#drainHooks].map((hook) => hook()));
     for (const result of results) {
       if (result.status === "rejected") {
@@ -224,18 +249,19 @@ export class HelixConnection implements Connection {
         this.#emit({ type: "error", error });
       }
     }
-    if (!this.nats.isClosed() && !this.nats.isDraining()) {
-      try {
-        await this.nats.drain();
-      } catch (err) {
-        if (!this.nats.isClosed()) await this.nats.close();
-        const name = (err as { name?: string }).name;
-        if (name !== "ClosedConnectionError" && name !== "DrainingConnectionError") {
-          throw toHelixError(scrubError(err as Error, this.#scrub), { operation: "drain" });
-        }
-      }
+    if (this.nats.isClosed() || this.nats.isDraining()) return "drained";
+    try {
+      await this.nats.drain();
+    } catch (err) {
+      if (!this.nats.isClosed()) await this.nats.close();
+      const name = (err as { name?: string }).name;
+      if (name === "ClosedConnectionError" || name === "DrainingConnectionError") return "drained";
+      throw new ConnectionError(
+        "drain: the server could not be reached to drain subscriptions; the connection was closed",
+        { cause: scrubError(err as Error, this.#scrub), code: "CONNECTION_CLOSED" },
+      );
     }
-    await this.closed;
+    return "drained";
   }
 
   #currentState(): ConnectionState {

@@ -13,7 +13,8 @@ export function freePort(): Promise<number> {
 }
 
 /** Number of client connections the server reports on its monitoring endpoint. */
-export async function connectionCount(monitorUrl: string): Promise<number> {
+export async function connectionCount(monitorUrl: string | undefined): Promise<number> {
+  if (monitorUrl === undefined) throw new Error("this server has no monitoring endpoint");
   const res = await fetch(`${monitorUrl}/connz`);
   const body = (await res.json()) as { num_connections: number };
   return body.num_connections;
