@@ -2,7 +2,7 @@ export { type ParsedAddress, parseAddress, redactAddress } from "./address.js";
 export type { AuthConfig, Config, JetStreamConfig, ReconnectConfig, TlsConfig } from "./config.js";
 export { defaults } from "./config.js";
 export { type ResolvedConfig, resolveConfig } from "./config-validation.js";
-export { connect, toClientOptions } from "./connect.js";
+export { connect } from "./connect.js";
 export { type Connection, type DrainHook, isConnection } from "./connection.js";
 export { type ErrorContext, JetStreamCodes, toHelixError } from "./error-mapping.js";
 export {
@@ -78,5 +78,4 @@ export type {
   StreamOperation,
   StreamOperationKind,
 } from "./operations.js";
-export { installPlugins, pluginProblem } from "./plugins.js";
 export { detectServiceName } from "./service-name.js";
