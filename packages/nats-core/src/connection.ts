@@ -148,7 +148,7 @@ export class HelixConnection implements Connection {
   }
 
   get server(): { address: string; port: number } | undefined {
-    return this.client.server;
+    return this.#currentState() === "connected" ? this.client.server : undefined;
   }
 
   get isClosed(): boolean {
@@ -161,16 +161,11 @@ export class HelixConnection implements Connection {
   }
 
   use(plugin: Plugin): this {
-    const problem = pluginProblem(plugin);
-    if (problem)
+    const problem =
+      pluginProblem(plugin) ??
+      (this.#plugins.has(plugin.name) ? `plugin "${plugin.name}" is already installed` : undefined);
+    if (problem) {
       throw new ConfigError([{ message: problem, path: ["plugins"] }], { subject: "plugin" });
-    if (this.#plugins.has(plugin.name)) {
-      throw new ConfigError(
-        [{ message: `plugin "${plugin.name}" is already installed`, path: ["plugins"] }],
-        {
-          subject: "plugin",
-        },
-      );
     }
     installPlugins(this.middleware, [plugin]);
     this.#plugins.add(plugin.name);
@@ -183,7 +178,7 @@ export class HelixConnection implements Connection {
 
   async status(): Promise<HealthStatus> {
     const connection = this.#currentState();
-    const server = connection === "connected" ? (this.server ?? null) : null;
+    const server = this.server ?? null;
     if (connection !== "connected") {
       return {
         code: 503,
