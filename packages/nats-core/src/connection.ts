@@ -144,7 +144,9 @@ export class HelixConnection implements Connection {
       return err ? toHelixError(scrubError(err, this.#scrub)) : undefined;
     });
     for (const plugin of config.plugins) this.#plugins.add(plugin.name);
-    void this.#watchStatus();
+    this.#watchStatus().catch((err: unknown) => {
+      this.#emit({ type: "error", error: scrubError(toHelixError(err), this.#scrub) });
+    });
   }
 
   get server(): { address: string; port: number } | undefined {

@@ -77,12 +77,6 @@ export function copyHeaders(init?: HeadersInit): MsgHdrs {
   return out;
 }
 
-/** Number of header keys (0 for `undefined`). */
-export function headerCount(h: MsgHdrs | undefined): number {
-  if (h === undefined) return 0;
-  return h.keys().length;
-}
-
 function findKey(h: MsgHdrs, name: string): string | undefined {
   if (h.has(name)) return name;
   const lower = name.toLowerCase();

@@ -37,7 +37,6 @@ export {
   getHeaderValues,
   type HeadersInit,
   hasHeader,
-  headerCount,
   setHeader,
   setHeaderIfAbsent,
 } from "./headers.js";
