@@ -72,6 +72,8 @@ function ensureDependencies() {
   if (run("pnpm", ["install", "--frozen-lockfile"]) !== 0) fail("pnpm install failed");
 }
 
+// The same lookup order as @helix/nats-testing's findNatsServerBinary (this script runs before
+// anything is built, so it cannot import that TypeScript source).
 function findNatsServer() {
   if (process.env.NATS_SERVER_BIN)
     return existsSync(process.env.NATS_SERVER_BIN) ? process.env.NATS_SERVER_BIN : null;
