@@ -1,5 +1,3 @@
-import { join } from "node:path";
-import { buildServerArgs } from "./args.js";
 import { resolveBackend } from "./backend.js";
 import { INSTALL_HINT } from "./binary.js";
 import {
@@ -76,33 +74,22 @@ function nodeSpec(
 ): ProcessServerSpec {
   const name = `n${index + 1}`;
   const routePort = routePorts[index]!;
-  const tempRoot = makeTempDir(`helix-nats-${name}-`);
-  const storeDir = join(tempRoot, "store");
   return {
     bin: settings.bin,
     name,
-    tempRoot,
-    storeDir,
-    portsDir: tempRoot,
+    tempRoot: makeTempDir(`helix-nats-${name}-`),
     port: -1,
     debug: settings.debug,
     startTimeoutMs: settings.timeoutMs,
-    argsFor: (port, monitorPort) =>
-      buildServerArgs({
-        host: "127.0.0.1",
-        port,
-        monitorPort,
-        portsFileDir: tempRoot,
-        serverName: name,
-        jetstream: settings.jetstream,
-        storeDir,
-        cluster: {
-          name: settings.clusterName,
-          port: routePort,
-          routePorts: routePorts.filter((other) => other !== routePort),
-        },
-        extraArgs: settings.args,
-      }),
+    args: {
+      jetstream: settings.jetstream,
+      cluster: {
+        name: settings.clusterName,
+        port: routePort,
+        routePorts: routePorts.filter((other) => other !== routePort),
+      },
+      extraArgs: settings.args,
+    },
     ready: (context) => rejoined(state, context),
   };
 }

@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { buildServerArgs, type ServerArgsSpec } from "./args.js";
 import { NatsTestingError } from "./errors.js";
 import { readPortsFile } from "./ports.js";
 import { track } from "./process-registry.js";
@@ -18,20 +20,24 @@ export interface ReadyContext {
   abort: () => Error | undefined;
 }
 
+/**
+ * The flags that differ between a standalone server and a cluster node (auth, TLS, routes…).
+ * Address, ports, ports file, name and store dir are the `ProcessServer`'s own.
+ */
+export type RoleArgs = Omit<
+  ServerArgsSpec,
+  "host" | "port" | "monitorPort" | "portsFileDir" | "serverName" | "storeDir"
+>;
+
 /** Everything a `ProcessServer` needs to (re)start its nats-server process. */
 export interface ProcessServerSpec {
   bin: string;
   name: string;
-  /** Removed by `stop()`; holds the store dir and the ports files. */
+  /** Removed by `stop()`; holds the store dir (`store/`) and the ports files. */
   tempRoot: string;
-  storeDir: string;
-  portsDir: string;
-  /** The command line for a client port and a monitoring port (`-1`: random). */
-  argsFor: (port: number, monitorPort: number) => string[];
+  args: RoleArgs;
   /** The first client port, `-1` for a random one. */
   port: number;
-  user?: string | undefined;
-  pass?: string | undefined;
   debug: boolean;
   startTimeoutMs: number;
   /** Extra readiness beyond "accepts connections", run after every (re)start. */
@@ -78,7 +84,7 @@ export class ProcessServer implements NatsServer {
     return `nats://${HOST}:${this.#port}`;
   }
   get urlWithCredentials(): string | undefined {
-    const { user, pass } = this.#spec;
+    const { user, pass } = this.#spec.args;
     if (user === undefined || pass === undefined) return undefined;
     return `nats://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@${HOST}:${this.#port}`;
   }
@@ -86,7 +92,7 @@ export class ProcessServer implements NatsServer {
     return `http://${HOST}:${this.#monitorPort}`;
   }
   get storeDir(): string {
-    return this.#spec.storeDir;
+    return join(this.#spec.tempRoot, "store");
   }
   get pid(): number | undefined {
     return this.#running()?.pid;
@@ -113,9 +119,21 @@ export class ProcessServer implements NatsServer {
     }
   }
 
+  #argsFor(port: number, monitorPort: number): string[] {
+    return buildServerArgs({
+      ...this.#spec.args,
+      host: HOST,
+      port,
+      monitorPort,
+      portsFileDir: this.#spec.tempRoot,
+      serverName: this.#spec.name,
+      storeDir: this.storeDir,
+    });
+  }
+
   async #launch(port: number, monitorPort: number): Promise<void> {
     const spec = this.#spec;
-    const proc = await spawnServerProcess(spec.bin, spec.argsFor(port, monitorPort), {
+    const proc = await spawnServerProcess(spec.bin, this.#argsFor(port, monitorPort), {
       label: `nats-server ${spec.name}`,
       debug: spec.debug,
     });
@@ -135,7 +153,7 @@ export class ProcessServer implements NatsServer {
     try {
       const ports = await pollUntil(
         "the ports file",
-        () => readPortsFile(spec.portsDir, proc.pid),
+        () => readPortsFile(spec.tempRoot, proc.pid),
         {
           timeoutMs: remaining(),
           abort,

@@ -1,5 +1,4 @@
-import { join } from "node:path";
-import { buildServerArgs, validateAuth } from "./args.js";
+import { validateAuth } from "./args.js";
 import { resolveBackend } from "./backend.js";
 import { startContainerServer } from "./containers.js";
 import { ProcessServer } from "./process-server.js";
@@ -24,36 +23,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Nat
   const backend = await resolveBackend();
   if (backend.kind === "container") return startContainerServer(options);
 
-  const name = options.name ?? randomName();
-  const tempRoot = makeTempDir();
-  const storeDir = join(tempRoot, "store");
-  const jetstream = options.jetstream ?? true;
   return ProcessServer.start({
     bin: backend.bin,
-    name,
-    tempRoot,
-    storeDir,
-    portsDir: tempRoot,
+    name: options.name ?? randomName(),
+    tempRoot: makeTempDir(),
     port: options.port ?? -1,
-    user: options.user,
-    pass: options.pass,
     debug: options.debug ?? false,
     startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
-    argsFor: (port, monitorPort) =>
-      buildServerArgs({
-        host: "127.0.0.1",
-        port,
-        monitorPort,
-        portsFileDir: tempRoot,
-        serverName: name,
-        jetstream,
-        storeDir,
-        user: options.user,
-        pass: options.pass,
-        token: options.token,
-        tls: options.tls,
-        extraArgs: options.args,
-      }),
+    args: {
+      jetstream: options.jetstream ?? true,
+      user: options.user,
+      pass: options.pass,
+      token: options.token,
+      tls: options.tls,
+      extraArgs: options.args,
+    },
     ready: async ({ monitorUrl, timeoutMs, abort }) => {
       await pollUntil("/healthz", () => checkHealthz(monitorUrl), { timeoutMs, abort });
     },
