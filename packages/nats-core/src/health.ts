@@ -1,4 +1,5 @@
 import type { NatsConnection } from "@nats-io/transport-node";
+import { toHelixError } from "./error-mapping.js";
 
 /** The state of a connection as `status()` reports it. */
 export type ConnectionState = "connected" | "reconnecting" | "disconnected" | "draining" | "closed";
@@ -41,13 +42,14 @@ export async function probeJetStream(
       return `JetStream answered with an error: ${body.error.description ?? "unknown"}`;
     return null;
   } catch (err) {
-    const name = (err as { name?: string }).name;
-    if (name === "TimeoutError") return "JetStream did not answer in time";
-    const cause = (err as { cause?: { name?: string } }).cause;
-    if (cause?.name === "NoRespondersError" || name === "NoRespondersError") {
-      return "JetStream is not enabled or not ready (no responders)";
+    const mapped = toHelixError(err);
+    switch (mapped.code) {
+      case "TIMEOUT":
+        return "JetStream did not answer in time";
+      case "JETSTREAM_UNAVAILABLE":
+        return "JetStream is not enabled or not ready (no responders)";
+      default:
+        return `JetStream probe failed: ${mapped.message}`;
     }
-    if (cause?.name === "TimeoutError") return "JetStream did not answer in time";
-    return `JetStream probe failed: ${(err as Error).message ?? String(err)}`;
   }
 }
