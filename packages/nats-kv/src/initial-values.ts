@@ -1,0 +1,38 @@
+/**
+ * Tells a watch's initial values from its live updates.
+ *
+ * The client counts the initial values from the consumer's `num_pending` at creation, but flags
+ * the last of them as an update (`i >= count` after the increment: off by one). This tracker
+ * counts every delivered entry (delete markers included, before any filtering): the first
+ * `initialCount` are initial; an entry with nothing pending after it (`delta === 0`) also ends
+ * the initial phase, in case the server delivered fewer than counted.
+ */
+export class InitialValues {
+  readonly count: number;
+  #seen = 0;
+  #done: boolean;
+  #onDone: () => void;
+
+  constructor(initialCount: number, onDone: () => void) {
+    this.count = initialCount;
+    this.#done = initialCount <= 0;
+    this.#onDone = onDone;
+    if (this.#done) onDone();
+  }
+
+  /** True once every initial value was delivered. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Classifies the next delivered entry: returns `isUpdate`. */
+  next(delta: number | undefined): boolean {
+    if (this.#done) return true;
+    this.#seen++;
+    if (this.#seen >= this.count || delta === 0) {
+      this.#done = true;
+      this.#onDone();
+    }
+    return false;
+  }
+}

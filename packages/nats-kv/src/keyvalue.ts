@@ -1,0 +1,281 @@
+import { assertKey, type Connection, HelixError, ValidationError } from "@helix/nats-core";
+import type { KV } from "@nats-io/kv";
+import { isMarker, type KeyValueEntry, toEntry } from "./entry.js";
+import { assertExpectedRevision, assertRevision } from "./revisions.js";
+import { type KvCallOptions, runKv } from "./run.js";
+import { type KeyValueStatus, toStatus } from "./status.js";
+import { encodeValue, type KeyValueInput } from "./values.js";
+import { toClientWatchOptions } from "./watch-options.js";
+import {
+  type ClientWatchIterator,
+  initialCountOf,
+  type KeyValueWatcher,
+  Watcher,
+  type WatchOptions,
+} from "./watcher.js";
+
+/** Options of `delete` and `purge`. */
+export interface KeyValueDeleteOptions extends KvCallOptions {
+  /** Only if the key's latest revision is this one; else `WrongRevisionError`. */
+  revision?: number;
+}
+
+/** Options of `purgeDeletes`. */
+export interface PurgeDeletesOptions extends KvCallOptions {
+  /**
+   * Delete markers older than this are removed with all their history; younger ones are kept
+   * (their older history is removed). Default 30 minutes, as in Go; 0 removes every marker.
+   */
+  olderThanMs?: number;
+}
+
+/** Options of `watch`/`watchAll`, with cancellation of the start. */
+export interface KeyValueWatchOptions extends WatchOptions, KvCallOptions {}
+
+/** A key-value bucket. Every method validates before any I/O and runs as a `kv.*` operation. */
+export interface KeyValue {
+  /** The bucket name (always known, also on handles made by `create`). */
+  readonly bucket: string;
+  /** The client's bucket (escape hatch). */
+  readonly raw: KV;
+  /** The latest entry of `key`; `null` when the key is missing, deleted or purged. */
+  get(key: string, options?: KvCallOptions): Promise<KeyValueEntry | null>;
+  /** The entry of `key` at `revision`; `null` when there is none, or it is a delete/purge marker. */
+  getRevision(
+    key: string,
+    revision: number,
+    options?: KvCallOptions,
+  ): Promise<KeyValueEntry | null>;
+  /** Writes `key` only if it has no value (a deleted key counts as none): `KeyExistsError` else. Resolves to the revision. */
+  create(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number>;
+  /** Writes `key`. Resolves to the revision. */
+  put(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number>;
+  /**
+   * Writes `key` only if its latest revision is `revision` (0: only if the key has no entry at
+   * all); `WrongRevisionError` else. Resolves to the new revision.
+   */
+  update(
+    key: string,
+    value: KeyValueInput,
+    revision: number,
+    options?: KvCallOptions,
+  ): Promise<number>;
+  /** Writes a delete marker (history is kept). */
+  delete(key: string, options?: KeyValueDeleteOptions): Promise<void>;
+  /** Writes a purge marker and removes the key's history. */
+  purge(key: string, options?: KeyValueDeleteOptions): Promise<void>;
+  /** Removes delete/purge markers (see `olderThanMs`). Resolves to the number of entries removed. */
+  purgeDeletes(options?: PurgeDeletesOptions): Promise<{ purged: number }>;
+  /** Watches the keys matching `keys` (wildcards `*` and `>` allowed). */
+  watch(keys: string, options?: KeyValueWatchOptions): Promise<KeyValueWatcher>;
+  /** Watches every key of the bucket. */
+  watchAll(options?: KeyValueWatchOptions): Promise<KeyValueWatcher>;
+  /** The keys that have a value (deleted and purged keys are left out), matching `filter` (default `>`). */
+  keys(filter?: string, options?: KvCallOptions): Promise<string[]>;
+  /** Every stored entry of `key` (a filter is allowed), markers included, oldest first; `[]` when none. */
+  history(key: string, options?: KvCallOptions): Promise<KeyValueEntry[]>;
+  /** The bucket's configuration and state. */
+  status(options?: KvCallOptions): Promise<KeyValueStatus>;
+}
+
+type PurgeDeletesCapable = { purgeDeletes(olderMillis?: number): Promise<{ purged: number }> };
+
+const DEFAULT_PURGE_DELETES_OLDER_THAN_MS = 30 * 60 * 1000;
+
+function hasPurgeDeletes(kv: unknown): kv is PurgeDeletesCapable {
+  return typeof (kv as Partial<PurgeDeletesCapable>).purgeDeletes === "function";
+}
+
+/** The `KeyValue` handle over the client's bucket. */
+export class KeyValueHandle implements KeyValue {
+  readonly bucket: string;
+  readonly raw: KV;
+  #conn: Connection;
+
+  constructor(conn: Connection, bucket: string, raw: KV) {
+    this.#conn = conn;
+    this.bucket = bucket;
+    this.raw = raw;
+  }
+
+  get(key: string, options?: KvCallOptions): Promise<KeyValueEntry | null> {
+    assertKey(key);
+    return runKv(this.#conn, "get", { bucket: this.bucket, key }, options, async (op) => {
+      const raw = await this.raw.get(key);
+      if (raw === null || isMarker(raw)) return null;
+      op.revision = raw.revision;
+      return toEntry(this.bucket, raw);
+    });
+  }
+
+  getRevision(
+    key: string,
+    revision: number,
+    options?: KvCallOptions,
+  ): Promise<KeyValueEntry | null> {
+    assertKey(key);
+    assertRevision(revision);
+    return runKv(
+      this.#conn,
+      "getRevision",
+      { bucket: this.bucket, key, revision },
+      options,
+      async () => {
+        const raw = await this.raw.get(key, { revision });
+        return raw === null || isMarker(raw) ? null : toEntry(this.bucket, raw);
+      },
+    );
+  }
+
+  create(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number> {
+    assertKey(key);
+    const data = encodeValue(value);
+    return this.#write("create", key, undefined, options, () => this.raw.create(key, data));
+  }
+
+  put(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number> {
+    assertKey(key);
+    const data = encodeValue(value);
+    return this.#write("put", key, undefined, options, () => this.raw.put(key, data));
+  }
+
+  update(
+    key: string,
+    value: KeyValueInput,
+    revision: number,
+    options?: KvCallOptions,
+  ): Promise<number> {
+    assertKey(key);
+    assertExpectedRevision(revision);
+    const data = encodeValue(value);
+    // The client's update() throws synchronously for revision 0; a put that expects last
+    // sequence 0 is what the server understands as "the key has no entry".
+    return this.#write("update", key, revision, options, () =>
+      revision === 0
+        ? this.raw.put(key, data, { previousSeq: 0 })
+        : this.raw.update(key, data, revision),
+    );
+  }
+
+  delete(key: string, options?: KeyValueDeleteOptions): Promise<void> {
+    return this.#remove("delete", key, options);
+  }
+
+  purge(key: string, options?: KeyValueDeleteOptions): Promise<void> {
+    return this.#remove("purge", key, options);
+  }
+
+  purgeDeletes(options?: PurgeDeletesOptions): Promise<{ purged: number }> {
+    const olderThanMs = options?.olderThanMs ?? DEFAULT_PURGE_DELETES_OLDER_THAN_MS;
+    if (typeof olderThanMs !== "number" || !Number.isSafeInteger(olderThanMs) || olderThanMs < 0) {
+      throw new ValidationError("olderThanMs", "olderThanMs must be a non-negative integer", {
+        value: olderThanMs,
+      });
+    }
+    return runKv(this.#conn, "purgeDeletes", { bucket: this.bucket }, options, async () => {
+      if (!hasPurgeDeletes(this.raw)) {
+        throw new HelixError("kv.purgeDeletes: this client's bucket has no purgeDeletes()", "NATS");
+      }
+      // The client keeps markers created at or after now - olderMillis; for 0 ("every marker")
+      // pass a far negative age so that clock skew with the server keeps none.
+      const olderMillis = olderThanMs === 0 ? -Number.MAX_SAFE_INTEGER / 2 : olderThanMs;
+      const result = await this.raw.purgeDeletes(olderMillis);
+      return { purged: result.purged };
+    });
+  }
+
+  watch(keys: string, options: KeyValueWatchOptions = {}): Promise<KeyValueWatcher> {
+    assertKey(keys, "filter");
+    return this.#watch("watch", keys, options);
+  }
+
+  watchAll(options: KeyValueWatchOptions = {}): Promise<KeyValueWatcher> {
+    return this.#watch("watchAll", ">", options);
+  }
+
+  keys(filter = ">", options?: KvCallOptions): Promise<string[]> {
+    assertKey(filter, "filter");
+    return runKv(this.#conn, "keys", { bucket: this.bucket, key: filter }, options, async () => {
+      const keys: string[] = [];
+      for await (const key of await this.raw.keys(filter)) keys.push(key);
+      return keys;
+    });
+  }
+
+  history(key: string, options?: KvCallOptions): Promise<KeyValueEntry[]> {
+    assertKey(key, "filter");
+    return runKv(this.#conn, "history", { bucket: this.bucket, key }, options, async () => {
+      const entries: KeyValueEntry[] = [];
+      for await (const raw of await this.raw.history({ key }))
+        entries.push(toEntry(this.bucket, raw));
+      return entries;
+    });
+  }
+
+  status(options?: KvCallOptions): Promise<KeyValueStatus> {
+    return runKv(this.#conn, "status", { bucket: this.bucket }, options, async () => {
+      const raw = await this.raw.status();
+      return toStatus(raw.streamInfo, this.#conn.nats.info?.cluster ?? "");
+    });
+  }
+
+  #write(
+    name: "create" | "put" | "update",
+    key: string,
+    revision: number | undefined,
+    options: KvCallOptions | undefined,
+    send: () => Promise<number>,
+  ): Promise<number> {
+    const fields =
+      revision === undefined
+        ? { bucket: this.bucket, key }
+        : { bucket: this.bucket, key, revision };
+    return runKv(this.#conn, name, fields, options, async (op) => {
+      const written = await send();
+      op.revision = written;
+      return written;
+    });
+  }
+
+  #remove(
+    name: "delete" | "purge",
+    key: string,
+    options: KeyValueDeleteOptions | undefined,
+  ): Promise<void> {
+    assertKey(key);
+    const revision = options?.revision;
+    if (revision !== undefined) assertRevision(revision);
+    const fields =
+      revision === undefined
+        ? { bucket: this.bucket, key }
+        : { bucket: this.bucket, key, revision };
+    return runKv(this.#conn, name, fields, options, async () => {
+      const opts = revision === undefined ? undefined : { previousSeq: revision };
+      await (name === "delete" ? this.raw.delete(key, opts) : this.raw.purge(key, opts));
+    });
+  }
+
+  #watch(
+    name: "watch" | "watchAll",
+    filter: string,
+    options: KeyValueWatchOptions,
+  ): Promise<KeyValueWatcher> {
+    const clientOptions = toClientWatchOptions(filter, options);
+    return runKv(this.#conn, name, { bucket: this.bucket, key: filter }, options, async () => {
+      const iter = (await this.raw.watch(clientOptions)) as unknown as ClientWatchIterator;
+      let initialCount: number | undefined;
+      try {
+        initialCount = options.updatesOnly ? 0 : await initialCountOf(iter);
+      } catch (err) {
+        iter.stop();
+        throw err;
+      }
+      return new Watcher(this.#conn, iter, {
+        bucket: this.bucket,
+        filter,
+        initialCount,
+        ignoreDeletes: options.ignoreDeletes === true,
+      });
+    });
+  }
+}

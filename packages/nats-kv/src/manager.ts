@@ -1,0 +1,120 @@
+import {
+  assertBucketName,
+  type Connection,
+  isConnection,
+  JetStreamApiError,
+  NotFoundError,
+  ValidationError,
+} from "@helix/nats-core";
+import { type JetStreamClient, jetstream, type StreamInfo } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import {
+  assertKeyValueConfig,
+  configDifferences,
+  type KeyValueConfig,
+  toKvOptions,
+} from "./bucket-config.js";
+import { type KeyValue, KeyValueHandle } from "./keyvalue.js";
+import { toKvError } from "./kv-errors.js";
+import { type KvCallOptions, runKv } from "./run.js";
+import { type KeyValueStatus, streamNameOf, toStatus } from "./status.js";
+
+/** Creates, opens, deletes and lists key-value buckets. */
+export interface KeyValueManager {
+  /**
+   * Creates a bucket, or opens it when it exists with the same settings (for the fields given).
+   * A bucket that exists with other settings is a `JetStreamApiError` (code 10058), not changed.
+   */
+  create(config: KeyValueConfig, options?: KvCallOptions): Promise<KeyValue>;
+  /** Opens an existing bucket; `NotFoundError` (`what: "bucket"`) when it does not exist. */
+  get(bucket: string, options?: KvCallOptions): Promise<KeyValue>;
+  /** Deletes a bucket and all its entries; `NotFoundError` when it does not exist. */
+  delete(bucket: string, options?: KvCallOptions): Promise<void>;
+  /** The status of every bucket of the account (JetStream domain). */
+  list(options?: KvCallOptions): Promise<KeyValueStatus[]>;
+}
+
+const STREAM_NAME_IN_USE = 10058;
+
+/** The key-value manager of a connection. Honours the connection's JetStream domain or API prefix. */
+export function createKeyValueManager(conn: Connection): KeyValueManager {
+  if (!isConnection(conn)) {
+    throw new ValidationError("connection", "createKeyValueManager needs a helix-nats Connection");
+  }
+  // A client of our own from a copy of the connection's options (the client mutates options
+  // objects); checkAPI off: a missing JetStream still fails on the first call.
+  const js = jetstream(conn.nats, { ...conn.jetstreamOptions, checkAPI: false });
+  return new Manager(conn, js);
+}
+
+class Manager implements KeyValueManager {
+  #conn: Connection;
+  #kvm: Kvm;
+
+  constructor(conn: Connection, js: JetStreamClient) {
+    this.#conn = conn;
+    this.#kvm = new Kvm(js);
+  }
+
+  create(config: KeyValueConfig, options?: KvCallOptions): Promise<KeyValue> {
+    assertKeyValueConfig(config);
+    const bucket = config.bucket;
+    return runKv(this.#conn, "bucket.create", { bucket }, options, async () => {
+      const existing = await this.#info(bucket);
+      if (existing !== null) {
+        const differences = configDifferences(config, toStatus(existing));
+        if (differences.length > 0) {
+          throw new JetStreamApiError(
+            `kv.bucket.create: bucket "${bucket}" already exists with other settings (${differences.join("; ")})`,
+            STREAM_NAME_IN_USE,
+          );
+        }
+        return this.#open(bucket, existing);
+      }
+      const raw = await this.#kvm.create(bucket, toKvOptions(config));
+      return new KeyValueHandle(this.#conn, bucket, raw);
+    });
+  }
+
+  get(bucket: string, options?: KvCallOptions): Promise<KeyValue> {
+    assertBucketName(bucket);
+    return runKv(this.#conn, "bucket.get", { bucket }, options, async () => {
+      const info = await this.#info(bucket);
+      if (info === null) throw new NotFoundError("bucket", bucket);
+      return this.#open(bucket, info);
+    });
+  }
+
+  delete(bucket: string, options?: KvCallOptions): Promise<void> {
+    assertBucketName(bucket);
+    return runKv(this.#conn, "bucket.delete", { bucket }, options, async () => {
+      const jsm = await this.#conn.manager();
+      await jsm.streams.delete(streamNameOf(bucket));
+    });
+  }
+
+  list(options?: KvCallOptions): Promise<KeyValueStatus[]> {
+    return runKv(this.#conn, "bucket.list", { bucket: "" }, options, async () => {
+      const statuses: KeyValueStatus[] = [];
+      for await (const status of this.#kvm.list()) statuses.push(toStatus(status.streamInfo));
+      return statuses;
+    });
+  }
+
+  /** The info of the bucket's stream, or `null` when it does not exist. */
+  async #info(bucket: string): Promise<StreamInfo | null> {
+    const jsm = await this.#conn.manager();
+    try {
+      return await jsm.streams.info(streamNameOf(bucket));
+    } catch (err) {
+      const mapped = toKvError(err, { operation: "kv.bucket.get", bucket });
+      if (mapped.code === "NOT_FOUND" && (mapped as NotFoundError).what === "bucket") return null;
+      throw err;
+    }
+  }
+
+  async #open(bucket: string, info: StreamInfo): Promise<KeyValue> {
+    const raw = await this.#kvm.open(bucket, { allow_direct: info.config.allow_direct === true });
+    return new KeyValueHandle(this.#conn, bucket, raw);
+  }
+}

@@ -1,0 +1,75 @@
+import {
+  CancelledError,
+  type Connection,
+  type KvOperation,
+  type KvOperationName,
+} from "@helix/nats-core";
+import { toKvError } from "./kv-errors.js";
+
+/** Options every key-value call accepts. */
+export interface KvCallOptions {
+  /**
+   * Cancels waiting for the call: the promise rejects with `CancelledError`. A write already sent
+   * may still be applied by the server.
+   */
+  signal?: AbortSignal;
+}
+
+/** The operation fields a call sets before it runs. */
+export interface KvOperationFields {
+  bucket: string;
+  key?: string;
+  revision?: number;
+}
+
+/**
+ * Runs one key-value call through the connection's middleware stack as a `kv.<name>` operation.
+ * `terminal` gets the (mutable) operation so it can record the revision written; its errors are
+ * mapped to helix-nats errors before the middlewares see them.
+ */
+export function runKv<T>(
+  conn: Connection,
+  name: KvOperationName,
+  fields: KvOperationFields,
+  options: KvCallOptions | undefined,
+  terminal: (op: KvOperation) => Promise<T>,
+): Promise<T> {
+  const signal = options?.signal;
+  const kind = `kv.${name}` as const;
+  const op: KvOperation = {
+    kind,
+    client: conn.client,
+    bucket: fields.bucket,
+    ...(fields.key !== undefined ? { key: fields.key } : {}),
+    ...(fields.revision !== undefined ? { revision: fields.revision } : {}),
+    ...(signal ? { signal } : {}),
+  };
+  const context = { operation: kind, bucket: fields.bucket, key: fields.key };
+  return conn.run(op, async () => {
+    try {
+      if (signal?.aborted) throw new CancelledError(`${kind}: cancelled before it started`);
+      return await abortable(terminal(op), signal, kind);
+    } catch (err) {
+      throw toKvError(err, context);
+    }
+  });
+}
+
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, kind: string): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () =>
+      reject(new CancelledError(`${kind}: cancelled`, { cause: signal.reason }));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err);
+      },
+    );
+  });
+}

@@ -1,0 +1,55 @@
+import type { StreamInfo } from "@nats-io/jetstream";
+
+/** A bucket's configuration and state, as plain data. */
+export interface KeyValueStatus {
+  /** The bucket name. */
+  readonly bucket: string;
+  /** The stream that stores the bucket (`KV_<bucket>`). */
+  readonly streamName: string;
+  /** Entries stored, history and markers included. */
+  readonly values: number;
+  /** Entries kept per key. */
+  readonly history: number;
+  /** How long an entry lives, in milliseconds; 0 for ever. */
+  readonly ttlMs: number;
+  /** Bytes stored. */
+  readonly bytes: number;
+  readonly backingStore: "file" | "memory";
+  readonly replicas: number;
+  /** Largest value accepted, in bytes; -1 for no limit. */
+  readonly maxValueSize: number;
+  /** Largest bucket size, in bytes; -1 for no limit. */
+  readonly maxBytes: number;
+  readonly description: string;
+  /** The cluster the bucket lives in; empty outside a cluster. */
+  readonly cluster: string;
+}
+
+const KV_STREAM_PREFIX = "KV_";
+const NANOS_PER_MILLI = 1_000_000;
+
+/** The name of the stream that stores `bucket`. */
+export function streamNameOf(bucket: string): string {
+  return `${KV_STREAM_PREFIX}${bucket}`;
+}
+
+/** A bucket's status from the info of its stream (`cluster` is the connection's cluster name). */
+export function toStatus(info: StreamInfo, cluster = ""): KeyValueStatus {
+  const { config, state } = info;
+  return {
+    bucket: config.name.startsWith(KV_STREAM_PREFIX)
+      ? config.name.slice(KV_STREAM_PREFIX.length)
+      : config.name,
+    streamName: config.name,
+    values: state.messages,
+    history: config.max_msgs_per_subject,
+    ttlMs: Math.round((config.max_age ?? 0) / NANOS_PER_MILLI),
+    bytes: state.bytes,
+    backingStore: config.storage === "memory" ? "memory" : "file",
+    replicas: config.num_replicas,
+    maxValueSize: config.max_msg_size ?? -1,
+    maxBytes: config.max_bytes ?? -1,
+    description: config.description ?? "",
+    cluster: info.cluster?.name ?? cluster,
+  };
+}

@@ -1,0 +1,134 @@
+import type { Connection } from "@helix/nats-core";
+import type { KvEntry } from "@nats-io/kv";
+import { AsyncQueue } from "./async-queue.js";
+import { isMarker, type KeyValueWatchEntry, toWatchEntry } from "./entry.js";
+import { InitialValues } from "./initial-values.js";
+import { toKvError } from "./kv-errors.js";
+
+/** Options of `watch` and `watchAll`. */
+export interface WatchOptions {
+  /** Skip delete and purge markers (they still count as initial values). */
+  ignoreDeletes?: boolean;
+  /** Deliver every stored entry of the matching keys first, not only the latest of each. */
+  includeHistory?: boolean;
+  /** Deliver no initial values: only what is written after the watch started. */
+  updatesOnly?: boolean;
+  /**
+   * Deliver every entry from this revision on (inclusive; history included), then live updates.
+   * To continue after the last revision you processed, pass that revision + 1.
+   */
+  resumeFromRevision?: number;
+  /** Deliver entries without their values (the `value` is empty). */
+  metaOnly?: boolean;
+}
+
+/** A running watch: an async iterable of entries, initial values first, then live updates. */
+export interface KeyValueWatcher extends AsyncIterable<KeyValueWatchEntry>, AsyncDisposable {
+  readonly bucket: string;
+  /** The key filter watched (`>` for `watchAll`). */
+  readonly filter: string;
+  /** How many entries the server held for this watch when it started (before `ignoreDeletes`). */
+  readonly initialCount: number;
+  /** Resolves once every initial value was received (at once when there are none), or the watch ended. */
+  readonly initialized: Promise<void>;
+  /** Resolves when the watch has ended: `stop()`, connection drain or close. */
+  readonly closed: Promise<void>;
+  /** Stops the watch: the iteration ends, buffered entries are dropped. Idempotent. */
+  stop(): void;
+}
+
+/** The part of the client's watch iterator this module uses. */
+export interface ClientWatchIterator extends AsyncIterable<KvEntry> {
+  stop(err?: Error): void;
+}
+
+interface ConsumerInfoSource {
+  info(cached: boolean): Promise<{ num_pending: number }>;
+}
+
+/**
+ * How many initial values the client's watch will deliver: the `num_pending` of its consumer at
+ * creation, read from the consumer the client keeps on the iterator (`_data`), checked by shape.
+ * `undefined` when that internal is missing (a different client version).
+ */
+export async function initialCountOf(iter: unknown): Promise<number | undefined> {
+  const source = (iter as { _data?: unknown })._data as Partial<ConsumerInfoSource> | undefined;
+  if (typeof source !== "object" || source === null || typeof source.info !== "function") {
+    return undefined;
+  }
+  const info = await source.info(true);
+  return typeof info?.num_pending === "number" ? info.num_pending : undefined;
+}
+
+/** Wraps the client's watch iterator; the initial/update flag is computed here. */
+export class Watcher implements KeyValueWatcher {
+  readonly bucket: string;
+  readonly filter: string;
+  readonly initialCount: number;
+  readonly initialized: Promise<void>;
+  readonly closed: Promise<void>;
+
+  #iter: ClientWatchIterator;
+  #queue = new AsyncQueue<KeyValueWatchEntry>();
+  #unregisterDrain: () => void;
+
+  constructor(
+    conn: Connection,
+    iter: ClientWatchIterator,
+    init: {
+      bucket: string;
+      filter: string;
+      initialCount: number | undefined;
+      ignoreDeletes: boolean;
+    },
+  ) {
+    this.bucket = init.bucket;
+    this.filter = init.filter;
+    this.#iter = iter;
+    // Without the count (another client version), only `delta === 0` ends the initial phase.
+    this.initialCount = init.initialCount ?? Number.POSITIVE_INFINITY;
+    let markInitialized = () => {};
+    this.initialized = new Promise<void>((resolve) => {
+      markInitialized = resolve;
+    });
+    const tracker = new InitialValues(this.initialCount, markInitialized);
+    this.#unregisterDrain = conn.onDrain(async () => this.stop());
+    this.closed = this.#pump(tracker, init.ignoreDeletes).finally(() => {
+      markInitialized();
+      this.#unregisterDrain();
+    });
+  }
+
+  stop(): void {
+    this.#queue.clear();
+    this.#iter.stop();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<KeyValueWatchEntry> {
+    return {
+      next: () => this.#queue.next(),
+      return: async () => {
+        this.stop();
+        return { value: undefined, done: true };
+      },
+    };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.stop();
+    await this.closed;
+  }
+
+  async #pump(tracker: InitialValues, ignoreDeletes: boolean): Promise<void> {
+    try {
+      for await (const raw of this.#iter) {
+        const isUpdate = tracker.next(raw.delta);
+        if (ignoreDeletes && isMarker(raw)) continue;
+        this.#queue.push(toWatchEntry(this.bucket, raw, isUpdate));
+      }
+      this.#queue.end();
+    } catch (err) {
+      this.#queue.fail(toKvError(err, { operation: "kv.watch", bucket: this.bucket }));
+    }
+  }
+}
