@@ -48,7 +48,7 @@ class Entry implements KeyValueEntry {
   constructor(bucket: string, raw: KvEntry) {
     this.bucket = bucket;
     this.key = raw.key;
-    this.value = raw.value;
+    this.value = plainBytes(raw.value);
     this.revision = raw.revision;
     this.created = raw.created;
     this.operation = raw.operation;
@@ -86,4 +86,11 @@ export function toWatchEntry(bucket: string, raw: KvEntry, isUpdate: boolean): K
 /** True for delete and purge markers. */
 export function isMarker(entry: { operation: KeyValueOperationType }): boolean {
   return entry.operation === "DEL" || entry.operation === "PURGE";
+}
+
+/** The same bytes as a plain `Uint8Array` (the client hands out Node `Buffer`s), without a copy. */
+function plainBytes(bytes: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

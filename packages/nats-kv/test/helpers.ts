@@ -1,0 +1,40 @@
+import { randomBytes } from "node:crypto";
+import { type Connection, connect, type KvOperation, type Middleware } from "@helix/nats-core";
+
+/** A bucket name no other test uses. */
+export function uniqueBucket(prefix: string): string {
+  return `${prefix}_${randomBytes(5).toString("hex")}`;
+}
+
+/** What a recording middleware saw: each operation as it was after `next()` settled. */
+export interface Recorded {
+  kind: string;
+  bucket: string;
+  key: string | undefined;
+  revision: number | undefined;
+  error: string | undefined;
+}
+
+/** Connects and installs a middleware that records every kv operation. */
+export async function connectRecording(
+  url: string,
+): Promise<{ conn: Connection; ops: Recorded[] }> {
+  const conn = await connect({ addresses: [url], name: "kv-int" });
+  const ops: Recorded[] = [];
+  const record: Middleware = async (op, next) => {
+    const entry = (error: string | undefined): Recorded => {
+      const kv = op as KvOperation;
+      return { kind: op.kind, bucket: kv.bucket, key: kv.key, revision: kv.revision, error };
+    };
+    try {
+      const result = await next();
+      ops.push(entry(undefined));
+      return result;
+    } catch (err) {
+      ops.push(entry((err as Error).name));
+      throw err;
+    }
+  };
+  conn.middleware.add(record, { name: "record" });
+  return { conn, ops };
+}

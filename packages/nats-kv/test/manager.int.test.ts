@@ -1,0 +1,182 @@
+import {
+  type Connection,
+  JetStreamApiError,
+  NotFoundError,
+  ValidationError,
+} from "@helix/nats-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createKeyValueManager, type KeyValueManager } from "../src/index.js";
+import { connectRecording, type Recorded, uniqueBucket } from "./helpers.js";
+
+const url = inject("natsUrl");
+
+describe("key-value manager", () => {
+  let conn: Connection;
+  let ops: Recorded[];
+  let kvm: KeyValueManager;
+
+  beforeAll(async () => {
+    ({ conn, ops } = await connectRecording(url));
+    kvm = createKeyValueManager(conn);
+  });
+  afterAll(async () => {
+    await conn?.drain();
+  });
+
+  it("creates a bucket with every setting, and the handle knows its name", async () => {
+    const bucket = uniqueBucket("cfg");
+    const kv = await kvm.create({
+      bucket,
+      history: 5,
+      ttlMs: 60_000,
+      maxValueSize: 1024,
+      maxBytes: 1024 * 1024,
+      storage: "memory",
+      replicas: 1,
+      description: "settings test",
+    });
+    expect(kv.bucket).toBe(bucket);
+    const status = await kv.status();
+    expect(status).toEqual({
+      bucket,
+      streamName: `KV_${bucket}`,
+      values: 0,
+      history: 5,
+      ttlMs: 60_000,
+      bytes: 0,
+      backingStore: "memory",
+      replicas: 1,
+      maxValueSize: 1024,
+      maxBytes: 1024 * 1024,
+      description: "settings test",
+      cluster: "",
+    });
+    await expect(kv.put("big", new Uint8Array(2048))).rejects.toBeInstanceOf(JetStreamApiError);
+    await kvm.delete(bucket);
+  });
+
+  it("uses the defaults: history 1, no ttl, no limits, file storage", async () => {
+    const bucket = uniqueBucket("defaults");
+    const kv = await kvm.create({ bucket });
+    expect(await kv.status()).toMatchObject({
+      history: 1,
+      ttlMs: 0,
+      maxValueSize: -1,
+      maxBytes: -1,
+      backingStore: "file",
+      replicas: 1,
+      description: "",
+    });
+    await kvm.delete(bucket);
+  });
+
+  it("create opens a bucket that exists with the same settings, refuses other settings", async () => {
+    const bucket = uniqueBucket("again");
+    const first = await kvm.create({ bucket, history: 3 });
+    await first.put("k", "v");
+    const again = await kvm.create({ bucket, history: 3 });
+    expect(again.bucket).toBe(bucket);
+    expect((await again.get("k"))?.string()).toBe("v");
+    const err = await kvm.create({ bucket, history: 4 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JetStreamApiError);
+    expect((err as JetStreamApiError).apiCode).toBe(10058);
+    expect((err as Error).message).toContain("history: wanted 4, has 3");
+    expect((await first.status()).history).toBe(3);
+    await kvm.delete(bucket);
+  });
+
+  it("get opens an existing bucket and throws NotFoundError for a missing one", async () => {
+    const bucket = uniqueBucket("get");
+    await (await kvm.create({ bucket })).put("a", "1");
+    const kv = await kvm.get(bucket);
+    expect(kv.bucket).toBe(bucket);
+    expect((await kv.get("a"))?.string()).toBe("1");
+
+    const missing = uniqueBucket("missing");
+    const err = await kvm.get(missing).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err).toMatchObject({ what: "bucket", resource: missing, code: "NOT_FOUND" });
+    await kvm.delete(bucket);
+  });
+
+  it("delete removes the bucket; deleting a missing one is NotFoundError", async () => {
+    const bucket = uniqueBucket("del");
+    await kvm.create({ bucket });
+    await kvm.delete(bucket);
+    await expect(kvm.get(bucket)).rejects.toMatchObject({ what: "bucket", resource: bucket });
+    const err = await kvm.delete(bucket).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err).toMatchObject({ what: "bucket", resource: bucket });
+  });
+
+  it("list returns the status of every bucket", async () => {
+    const a = uniqueBucket("list");
+    const b = uniqueBucket("list");
+    await kvm.create({ bucket: a, history: 2 });
+    await kvm.create({ bucket: b, description: "second" });
+    const all = await kvm.list();
+    const mine = all.filter((s) => s.bucket === a || s.bucket === b);
+    expect(mine).toHaveLength(2);
+    expect(mine.find((s) => s.bucket === a)?.history).toBe(2);
+    expect(mine.find((s) => s.bucket === b)?.description).toBe("second");
+    await kvm.delete(a);
+    await kvm.delete(b);
+  });
+
+  it("validates bucket names and settings before any I/O", async () => {
+    const before = ops.length;
+    const bad: [() => Promise<unknown>, string][] = [
+      [() => kvm.create({ bucket: "has.dot" }), "bucket"],
+      [() => kvm.create({ bucket: "has space" }), "bucket"],
+      [() => kvm.create({ bucket: "" }), "bucket"],
+      [() => kvm.create({ bucket: "ok", history: 0 }), "history"],
+      [() => kvm.create({ bucket: "ok", history: 65 }), "history"],
+      [() => kvm.create({ bucket: "ok", ttlMs: -1 }), "ttlMs"],
+      [() => kvm.create({ bucket: "ok", maxBytes: 0 }), "maxBytes"],
+      [() => kvm.create({ bucket: "ok", replicas: 7 }), "replicas"],
+      [() => kvm.create({ bucket: "ok", storage: "disk" as "file" }), "storage"],
+      [() => kvm.create({ bucket: "ok", histroy: 2 } as never), "histroy"],
+      [() => kvm.get("has.dot"), "bucket"],
+      [() => kvm.get("has space"), "bucket"],
+      [() => kvm.delete("a.b"), "bucket"],
+    ];
+    for (const [call, field] of bad) {
+      let thrown: unknown;
+      try {
+        await call();
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(ValidationError);
+      expect((thrown as ValidationError).field).toBe(field);
+    }
+    expect(ops.length).toBe(before);
+  });
+
+  it("runs every manager call through the middleware as kv.bucket.* with the bucket", async () => {
+    const bucket = uniqueBucket("mw");
+    const start = ops.length;
+    await kvm.create({ bucket });
+    await kvm.get(bucket);
+    await kvm.list();
+    await kvm.delete(bucket);
+    await kvm.get(bucket).catch(() => {});
+    expect(ops.slice(start)).toEqual([
+      { kind: "kv.bucket.create", bucket, key: undefined, revision: undefined, error: undefined },
+      { kind: "kv.bucket.get", bucket, key: undefined, revision: undefined, error: undefined },
+      { kind: "kv.bucket.list", bucket: "", key: undefined, revision: undefined, error: undefined },
+      { kind: "kv.bucket.delete", bucket, key: undefined, revision: undefined, error: undefined },
+      {
+        kind: "kv.bucket.get",
+        bucket,
+        key: undefined,
+        revision: undefined,
+        error: "NotFoundError",
+      },
+    ]);
+  });
+
+  it("refuses something that is not a helix connection", () => {
+    expect(() => createKeyValueManager({} as Connection)).toThrow(ValidationError);
+  });
+});
