@@ -1,1 +1,24 @@
-export {};
+export { isRetryable } from "@helix/nats-core";
+export type { JsonValue, PublishData } from "./payload.js";
+export type {
+  PubAck,
+  PublishCompletion,
+  PublishExpectations,
+  Publisher,
+  PublisherOptions,
+  PublishFuture,
+  PublishOptions,
+  RetryOptions,
+} from "./publish-types.js";
+export { createPublisher } from "./publisher.js";
+export { isStream } from "./stream-handle.js";
+export { createStreamManager } from "./stream-manager.js";
+export type {
+  CallOptions,
+  PurgeOptions,
+  StoredMessage,
+  Stream,
+  StreamCreateConfig,
+  StreamManager,
+  StreamUpdateInput,
+} from "./stream-types.js";

@@ -1,0 +1,52 @@
+import { copyHeaders, getHeader, setHeader, setHeaderIfAbsent } from "@helix/nats-core";
+import { PubHeaders } from "@nats-io/jetstream";
+import { type MsgHdrs, nuid } from "@nats-io/transport-node";
+import { assertPayloadSize, encodePayload, type PublishData } from "./payload.js";
+import type { PublishOptions } from "./publish-types.js";
+import { assertPublishArguments } from "./publish-validation.js";
+
+/** A validated message, ready to be wrapped in a `PublishOperation`. */
+export interface PreparedMessage {
+  readonly subject: string;
+  readonly payload: Uint8Array;
+  /** A fresh object: the caller's headers copied, plus the msg ID and expectations. */
+  readonly headers: MsgHdrs;
+  readonly msgID: string | undefined;
+}
+
+/**
+ * Validates and encodes a publish before any I/O: subject, options, payload encoding and size.
+ * The message ID is the caller's (option, else a `Nats-Msg-Id` header), or a fresh NUID when
+ * `generateMsgID` is set (retries on). Throws `ValidationError`.
+ */
+export function prepareMessage(
+  subject: string,
+  data: PublishData,
+  options: PublishOptions,
+  settings: { maxPayload: number | undefined; generateMsgID: boolean },
+): PreparedMessage {
+  assertPublishArguments(subject, options);
+  const { bytes, json } = encodePayload(data);
+  assertPayloadSize(bytes, settings.maxPayload);
+  const headers = copyHeaders(options.headers);
+  if (json) setHeaderIfAbsent(headers, "Content-Type", "application/json");
+  const msgID =
+    options.msgID ??
+    getHeader(headers, PubHeaders.MsgIdHdr) ??
+    (settings.generateMsgID ? nuid.next() : undefined);
+  if (msgID !== undefined) setHeader(headers, PubHeaders.MsgIdHdr, msgID);
+  const expect = options.expect;
+  if (expect?.stream !== undefined) setHeader(headers, PubHeaders.ExpectedStreamHdr, expect.stream);
+  if (expect?.lastSequence !== undefined)
+    setHeader(headers, PubHeaders.ExpectedLastSeqHdr, String(expect.lastSequence));
+  if (expect?.lastSubjectSequence !== undefined) {
+    setHeader(
+      headers,
+      PubHeaders.ExpectedLastSubjectSequenceHdr,
+      String(expect.lastSubjectSequence),
+    );
+  }
+  if (expect?.lastMsgID !== undefined)
+    setHeader(headers, PubHeaders.ExpectedLastMsgIdHdr, expect.lastMsgID);
+  return { subject, payload: bytes, headers, msgID };
+}

@@ -1,0 +1,99 @@
+import {
+  type Connection,
+  type HelixError,
+  isRetryable,
+  NotFoundError,
+  type PublishOperation,
+  toHelixError,
+} from "@helix/nats-core";
+import { abortable, sleep, throwIfAborted } from "./abort.js";
+import { retryDelay } from "./backoff.js";
+import type { PubAck } from "./publish-types.js";
+import type { ResolvedRetry } from "./publish-validation.js";
+
+/** Everything one publish's terminal needs. */
+export interface SendContext {
+  readonly conn: Connection;
+  readonly retry: ResolvedRetry;
+  readonly timeoutMs: number | undefined;
+  readonly signal: AbortSignal | undefined;
+  /** Answers whether a stream listens on a subject (shared lookups; see `StreamLookup`). */
+  readonly streamExists: (subject: string) => Promise<boolean | undefined>;
+  /** Called once, right after the first attempt was handed to the client (written). */
+  readonly onSent?: () => void;
+}
+
+/**
+ * The terminal of a `publish` operation: sends `op`, retrying transient failures (timeouts, no
+ * responders, leader elections) with jittered exponential backoff. Every attempt sends the same
+ * headers, hence the same `Nats-Msg-Id`, so the server stores a retried message once. A
+ * no-responders failure on a subject no stream listens to is a `NotFoundError("stream")` at once.
+ */
+export async function sendWithRetries(op: PublishOperation, ctx: SendContext): Promise<PubAck> {
+  const { conn, retry, signal } = ctx;
+  for (let attempt = 1; ; attempt++) {
+    op.attempt = attempt;
+    throwIfAborted(signal, "publish");
+    let error: HelixError;
+    try {
+      const sending = conn.jetstream.publish(op.subject, op.payload, {
+        headers: op.headers,
+        ...(ctx.timeoutMs !== undefined ? { timeout: ctx.timeoutMs } : {}),
+      });
+      if (attempt === 1) ctx.onSent?.();
+      const raw = await abortable(sending, signal, "publish");
+      const ack: PubAck = {
+        stream: raw.stream,
+        seq: raw.seq,
+        duplicate: raw.duplicate === true,
+        ...(raw.domain ? { domain: raw.domain } : {}),
+      };
+      op.ack = ack;
+      return ack;
+    } catch (err) {
+      if (attempt === 1) ctx.onSent?.();
+      error = toHelixError(err, { operation: "publish", what: "stream" });
+    }
+    if (!isRetryable(error)) throw error;
+    if (error.code === "JETSTREAM_UNAVAILABLE" && (await ctx.streamExists(op.subject)) === false) {
+      throw new NotFoundError("stream", op.subject, { cause: error });
+    }
+    if (attempt >= retry.attempts) throw error;
+    retry.onRetry?.(error, attempt);
+    await sleep(retryDelay(attempt, retry), signal, "publish");
+  }
+}
+
+/**
+ * Looks up whether any stream listens on a subject, sharing one in-flight lookup per subject
+ * (many publishes failing together ask once). `true`/`false` when the JetStream API answered,
+ * `undefined` when it could not (then the failure is treated as transient).
+ */
+export class StreamLookup {
+  #conn: Connection;
+  #inFlight = new Map<string, Promise<boolean | undefined>>();
+
+  constructor(conn: Connection) {
+    this.#conn = conn;
+  }
+
+  exists(subject: string): Promise<boolean | undefined> {
+    let lookup = this.#inFlight.get(subject);
+    if (lookup === undefined) {
+      lookup = this.#find(subject).finally(() => this.#inFlight.delete(subject));
+      this.#inFlight.set(subject, lookup);
+    }
+    return lookup;
+  }
+
+  async #find(subject: string): Promise<boolean | undefined> {
+    try {
+      const jsm = await this.#conn.manager();
+      await jsm.streams.find(subject);
+      return true;
+    } catch (err) {
+      const e = toHelixError(err);
+      return e.code === "NOT_FOUND" ? false : undefined;
+    }
+  }
+}

@@ -1,0 +1,194 @@
+import {
+  type Connection,
+  type HelixError,
+  isConnection,
+  type PublishOperation,
+  toHelixError,
+  ValidationError,
+} from "@helix/nats-core";
+import { throwIfAborted } from "./abort.js";
+import type { PublishData } from "./payload.js";
+import { type PreparedMessage, prepareMessage } from "./publish-message.js";
+import { StreamLookup, sendWithRetries } from "./publish-send.js";
+import type {
+  PubAck,
+  PublishCompletion,
+  Publisher,
+  PublisherOptions,
+  PublishFuture,
+  PublishOptions,
+} from "./publish-types.js";
+import { type ResolvedPublisherOptions, resolvePublisherOptions } from "./publish-validation.js";
+import { PublishWindow } from "./publish-window.js";
+
+/**
+ * Creates a publisher on `conn` (Go: `JetStream.Publish`, `PublishAsync`, `PublishAsyncPending`,
+ * `PublishAsyncComplete`). Throws `ValidationError` for bad options.
+ */
+export function createPublisher(conn: Connection, options: PublisherOptions = {}): Publisher {
+  if (!isConnection(conn)) {
+    throw new ValidationError("conn", "createPublisher needs a Connection from connect()");
+  }
+  return new HelixPublisher(conn, resolvePublisherOptions(options));
+}
+
+class HelixPublisher implements Publisher {
+  readonly maxPending: number;
+  #conn: Connection;
+  #settings: ResolvedPublisherOptions;
+  #window: PublishWindow;
+  #lookup: StreamLookup;
+  #inFlight = 0;
+  #unregisterDrain: (() => void) | undefined;
+  #drainWaiters: (() => void)[] = [];
+  #acked = 0;
+  #failed = 0;
+  #firstError: HelixError | undefined;
+
+  constructor(conn: Connection, settings: ResolvedPublisherOptions) {
+    this.#conn = conn;
+    this.#settings = settings;
+    this.maxPending = settings.maxPending;
+    this.#window = new PublishWindow(settings.maxPending);
+    this.#lookup = new StreamLookup(conn);
+  }
+
+  get pending(): number {
+    return this.#window.inUse;
+  }
+
+  async publish(
+    subject: string,
+    data?: PublishData,
+    options: PublishOptions = {},
+  ): Promise<PubAck> {
+    const message = this.#prepare(subject, data, options);
+    throwIfAborted(options.signal, "publish");
+    const op = this.#operation(message, options, false);
+    this.#begin();
+    try {
+      return await this.#conn.run(op, () => sendWithRetries(op, this.#context(options)));
+    } catch (err) {
+      throw toHelixError(err, { operation: "publish" });
+    } finally {
+      this.#end();
+    }
+  }
+
+  async publishAsync(
+    subject: string,
+    data?: PublishData,
+    options: PublishOptions = {},
+  ): Promise<PublishFuture> {
+    const message = this.#prepare(subject, data, options);
+    throwIfAborted(options.signal, "publishAsync");
+    await this.#window.acquire(options.signal);
+    this.#begin();
+    const op = this.#operation(message, options, true);
+    let sent = false;
+    let markSent: () => void = () => {};
+    const written = new Promise<void>((resolve) => {
+      markSent = () => {
+        sent = true;
+        resolve();
+      };
+    });
+    const ack = this.#conn
+      .run(op, () => sendWithRetries(op, { ...this.#context(options), onSent: markSent }))
+      .then(
+        (value) => {
+          this.#settle(undefined, sent);
+          return value;
+        },
+        (err: unknown) => {
+          const error = toHelixError(err, { operation: "publishAsync" });
+          this.#settle(error, sent);
+          throw error;
+        },
+      );
+    // Marks the promise handled: ignoring a future never crashes the process with an unhandled
+    // rejection; the failure still reaches whoever awaits `ack`, and `complete()` counts it.
+    ack.catch(() => {});
+    await Promise.race([written, ack.then(noop, noop)]);
+    // Settled before anything was written (a middleware failed or answered by itself): a
+    // failure then rejects publishAsync itself.
+    if (!sent) await ack;
+    return { subject: op.subject, msgID: op.msgID, ack };
+  }
+
+  async complete(): Promise<PublishCompletion> {
+    await this.#window.whenIdle();
+    const result = { acked: this.#acked, failed: this.#failed, firstError: this.#firstError };
+    this.#acked = 0;
+    this.#failed = 0;
+    this.#firstError = undefined;
+    return result;
+  }
+
+  #prepare(subject: string, data: PublishData, options: PublishOptions): PreparedMessage {
+    return prepareMessage(subject, data, options ?? {}, {
+      maxPayload: this.#conn.nats.info?.max_payload,
+      generateMsgID: this.#settings.retry.attempts > 1,
+    });
+  }
+
+  #operation(message: PreparedMessage, options: PublishOptions, async: boolean): PublishOperation {
+    return {
+      kind: "publish",
+      client: this.#conn.client,
+      signal: options.signal,
+      subject: message.subject,
+      headers: message.headers,
+      payload: message.payload,
+      msgID: message.msgID,
+      async,
+      attempt: 1,
+    };
+  }
+
+  #context(options: PublishOptions) {
+    return {
+      conn: this.#conn,
+      retry: this.#settings.retry,
+      timeoutMs: options.timeoutMs ?? this.#settings.timeoutMs,
+      signal: options.signal,
+      streamExists: (subject: string) => this.#lookup.exists(subject),
+    };
+  }
+
+  #settle(error: HelixError | undefined, sent: boolean): void {
+    this.#window.release();
+    this.#end();
+    if (!sent) return;
+    if (error === undefined) this.#acked++;
+    else {
+      this.#failed++;
+      this.#firstError ??= error;
+    }
+  }
+
+  /** In-flight work (sync and async) is registered with the connection's drain only while some exists. */
+  #begin(): void {
+    this.#inFlight++;
+    if (this.#inFlight === 1) {
+      this.#unregisterDrain = this.#conn.onDrain(() => this.#whenNothingInFlight());
+    }
+  }
+
+  #end(): void {
+    this.#inFlight--;
+    if (this.#inFlight > 0) return;
+    this.#unregisterDrain?.();
+    this.#unregisterDrain = undefined;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #whenNothingInFlight(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,154 @@
+import {
+  assertSubject,
+  type Connection,
+  isHelixError,
+  type JetStreamApiError,
+  NotFoundError,
+} from "@helix/nats-core";
+import type { PurgeOpts, StoredMsg, StreamConfig, StreamInfo } from "@nats-io/jetstream";
+import { runStreamOperation } from "./stream-operation.js";
+import type { CallOptions, PurgeOptions, StoredMessage, Stream } from "./stream-types.js";
+import { assertPurgeOptions, assertSequence } from "./stream-validation.js";
+
+/** Codes of a failed message delete: 10043 (general), 10057 (`JSStreamMsgDeleteFailedF`). */
+const MSG_DELETE_FAILED = new Set([10043, 10057]);
+const STREAM_BRAND = Symbol.for("@helix/nats.stream");
+
+/** True when `value` is a stream handle made by `@helix/nats-stream` (any copy). */
+export function isStream(value: unknown): value is Stream {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[STREAM_BRAND] === true
+  );
+}
+
+/** The `Stream` handle: the stream's name and last known config, and its message operations. */
+export class StreamHandle implements Stream {
+  readonly name: string;
+  #config: Readonly<StreamConfig>;
+  #conn: Connection;
+
+  constructor(conn: Connection, config: StreamConfig) {
+    Object.defineProperty(this, STREAM_BRAND, { value: true });
+    this.#conn = conn;
+    this.name = config.name;
+    this.#config = Object.freeze({ ...config });
+  }
+
+  get config(): Readonly<StreamConfig> {
+    return this.#config;
+  }
+
+  async info(options: CallOptions = {}): Promise<StreamInfo> {
+    const info = await runStreamOperation(
+      this.#conn,
+      { kind: "stream.info", stream: this.name },
+      options.signal,
+      (jsm) => jsm.streams.info(this.name),
+    );
+    this.#config = Object.freeze({ ...info.config });
+    return info;
+  }
+
+  async purge(options: PurgeOptions = {}): Promise<number> {
+    assertPurgeOptions(options);
+    const { filter, keep, seq, signal } = options;
+    const request = {
+      ...(filter !== undefined ? { filter } : {}),
+      ...(keep !== undefined ? { keep } : {}),
+      ...(seq !== undefined ? { seq } : {}),
+    };
+    const response = await runStreamOperation(
+      this.#conn,
+      {
+        kind: "stream.purge",
+        stream: this.name,
+        ...(filter !== undefined ? { subject: filter } : {}),
+        ...(seq !== undefined ? { seq } : {}),
+      },
+      signal,
+      (jsm) =>
+        jsm.streams.purge(
+          this.name,
+          Object.keys(request).length > 0 ? (request as PurgeOpts) : undefined,
+        ),
+    );
+    return response.purged;
+  }
+
+  async getMsg(seq: number, options: CallOptions = {}): Promise<StoredMessage | null> {
+    assertSequence(seq);
+    return runStreamOperation(
+      this.#conn,
+      { kind: "stream.getMsg", stream: this.name, seq },
+      options.signal,
+      async (jsm) => toStoredMessage(await jsm.streams.getMessage(this.name, { seq })),
+    );
+  }
+
+  async getLastMsgForSubject(
+    subject: string,
+    options: CallOptions = {},
+  ): Promise<StoredMessage | null> {
+    assertSubject(subject, "filter");
+    return runStreamOperation(
+      this.#conn,
+      { kind: "stream.getLastMsgForSubject", stream: this.name, subject },
+      options.signal,
+      async (jsm) =>
+        toStoredMessage(await jsm.streams.getMessage(this.name, { last_by_subj: subject })),
+    );
+  }
+
+  async deleteMsg(seq: number, options: CallOptions = {}): Promise<void> {
+    assertSequence(seq);
+    await runStreamOperation(
+      this.#conn,
+      { kind: "stream.deleteMsg", stream: this.name, seq },
+      options.signal,
+      // nats.js's third argument is `erase`: false marks the message deleted (Go `DeleteMsg`).
+      (jsm) => jsm.streams.deleteMessage(this.name, seq, false),
+    ).catch((err: unknown) => rethrowMissingMessage(err, this.name, seq));
+  }
+
+  async secureDeleteMsg(seq: number, options: CallOptions = {}): Promise<void> {
+    assertSequence(seq);
+    await runStreamOperation(
+      this.#conn,
+      { kind: "stream.secureDeleteMsg", stream: this.name, seq },
+      options.signal,
+      // erase = true: the server overwrites the message's data (Go `SecureDeleteMsg`).
+      (jsm) => jsm.streams.deleteMessage(this.name, seq, true),
+    ).catch((err: unknown) => rethrowMissingMessage(err, this.name, seq));
+  }
+}
+
+/**
+ * The server answers a delete of a missing sequence with a generic failure code: 10043
+ * "sequence N not found", or 10057 "stream store EOF" past the last sequence. Surface it as
+ * `NotFoundError("message")`.
+ */
+function rethrowMissingMessage(err: unknown, stream: string, seq: number): never {
+  if (
+    isHelixError(err) &&
+    err.code === "JETSTREAM_API" &&
+    MSG_DELETE_FAILED.has((err as JetStreamApiError).apiCode) &&
+    /not found|store EOF/i.test(err.message)
+  ) {
+    throw new NotFoundError("message", `${stream} #${seq}`, { cause: err.cause ?? err });
+  }
+  throw err;
+}
+
+function toStoredMessage(msg: StoredMsg | null): StoredMessage | null {
+  if (msg === null) return null;
+  const header = msg.header;
+  return {
+    subject: msg.subject,
+    seq: msg.seq,
+    data: msg.data,
+    headers: header.keys().length > 0 ? header : undefined,
+    time: msg.time,
+  };
+}
