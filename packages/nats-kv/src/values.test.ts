@@ -1,0 +1,34 @@
+import { ValidationError } from "@helix/nats-core";
+import { describe, expect, it } from "vitest";
+import { encodeValue } from "./values.js";
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+describe("encodeValue", () => {
+  it("keeps bytes as they are", () => {
+    const bytes = new Uint8Array([0, 255, 7]);
+    expect(encodeValue(bytes)).toBe(bytes);
+  });
+
+  it("encodes strings as UTF-8, not as JSON", () => {
+    expect(text(encodeValue("héllo"))).toBe("héllo");
+    expect(encodeValue("").length).toBe(0);
+  });
+
+  it("encodes everything else as JSON", () => {
+    expect(text(encodeValue({ a: [1, "b"] }))).toBe('{"a":[1,"b"]}');
+    expect(text(encodeValue(42))).toBe("42");
+    expect(text(encodeValue(false))).toBe("false");
+    expect(text(encodeValue(null))).toBe("null");
+    expect(text(encodeValue(new Date(0)))).toBe('"1970-01-01T00:00:00.000Z"');
+  });
+
+  it("rejects what cannot be stored with ValidationError", () => {
+    for (const bad of [undefined, () => 1, Symbol("s"), 1n, { toJSON: () => undefined }]) {
+      expect(() => encodeValue(bad)).toThrow(ValidationError);
+    }
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => encodeValue(cyclic)).toThrow(/JSON/);
+  });
+});
