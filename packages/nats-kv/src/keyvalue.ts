@@ -1,9 +1,17 @@
-import { assertKey, type Connection, HelixError, ValidationError } from "@helix/nats-core";
+import {
+  assertKey,
+  type Connection,
+  HelixError,
+  NotFoundError,
+  toHelixError,
+  ValidationError,
+} from "@helix/nats-core";
 import type { KV } from "@nats-io/kv";
 import { isMarker, type KeyValueEntry, toEntry } from "./entry.js";
+import { toKvError } from "./kv-errors.js";
 import { assertExpectedRevision, assertRevision } from "./revisions.js";
 import { type KvCallOptions, runKv } from "./run.js";
-import { type KeyValueStatus, toStatus } from "./status.js";
+import { type KeyValueStatus, streamNameOf, toStatus } from "./status.js";
 import { encodeValue, type KeyValueInput } from "./values.js";
 import { toClientWatchOptions } from "./watch-options.js";
 import {
@@ -98,17 +106,17 @@ export class KeyValueHandle implements KeyValue {
     this.raw = raw;
   }
 
-  get(key: string, options?: KvCallOptions): Promise<KeyValueEntry | null> {
+  async get(key: string, options?: KvCallOptions): Promise<KeyValueEntry | null> {
     assertKey(key);
     return runKv(this.#conn, "get", { bucket: this.bucket, key }, options, async (op) => {
-      const raw = await this.raw.get(key);
+      const raw = await this.#read(() => this.raw.get(key));
       if (raw === null || isMarker(raw)) return null;
       op.revision = raw.revision;
       return toEntry(this.bucket, raw);
     });
   }
 
-  getRevision(
+  async getRevision(
     key: string,
     revision: number,
     options?: KvCallOptions,
@@ -121,25 +129,25 @@ export class KeyValueHandle implements KeyValue {
       { bucket: this.bucket, key, revision },
       options,
       async () => {
-        const raw = await this.raw.get(key, { revision });
+        const raw = await this.#read(() => this.raw.get(key, { revision }));
         return raw === null || isMarker(raw) ? null : toEntry(this.bucket, raw);
       },
     );
   }
 
-  create(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number> {
+  async create(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number> {
     assertKey(key);
     const data = encodeValue(value);
     return this.#write("create", key, undefined, options, () => this.raw.create(key, data));
   }
 
-  put(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number> {
+  async put(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number> {
     assertKey(key);
     const data = encodeValue(value);
     return this.#write("put", key, undefined, options, () => this.raw.put(key, data));
   }
 
-  update(
+  async update(
     key: string,
     value: KeyValueInput,
     revision: number,
@@ -157,15 +165,15 @@ export class KeyValueHandle implements KeyValue {
     );
   }
 
-  delete(key: string, options?: KeyValueDeleteOptions): Promise<void> {
+  async delete(key: string, options?: KeyValueDeleteOptions): Promise<void> {
     return this.#remove("delete", key, options);
   }
 
-  purge(key: string, options?: KeyValueDeleteOptions): Promise<void> {
+  async purge(key: string, options?: KeyValueDeleteOptions): Promise<void> {
     return this.#remove("purge", key, options);
   }
 
-  purgeDeletes(options?: PurgeDeletesOptions): Promise<{ purged: number }> {
+  async purgeDeletes(options?: PurgeDeletesOptions): Promise<{ purged: number }> {
     const olderThanMs = options?.olderThanMs ?? DEFAULT_PURGE_DELETES_OLDER_THAN_MS;
     if (typeof olderThanMs !== "number" || !Number.isSafeInteger(olderThanMs) || olderThanMs < 0) {
       throw new ValidationError("olderThanMs", "olderThanMs must be a non-negative integer", {
@@ -184,16 +192,16 @@ export class KeyValueHandle implements KeyValue {
     });
   }
 
-  watch(keys: string, options: KeyValueWatchOptions = {}): Promise<KeyValueWatcher> {
+  async watch(keys: string, options: KeyValueWatchOptions = {}): Promise<KeyValueWatcher> {
     assertKey(keys, "filter");
     return this.#watch("watch", keys, options);
   }
 
-  watchAll(options: KeyValueWatchOptions = {}): Promise<KeyValueWatcher> {
+  async watchAll(options: KeyValueWatchOptions = {}): Promise<KeyValueWatcher> {
     return this.#watch("watchAll", ">", options);
   }
 
-  keys(filter = ">", options?: KvCallOptions): Promise<string[]> {
+  async keys(filter = ">", options?: KvCallOptions): Promise<string[]> {
     assertKey(filter, "filter");
     return runKv(this.#conn, "keys", { bucket: this.bucket, key: filter }, options, async () => {
       const keys: string[] = [];
@@ -202,7 +210,7 @@ export class KeyValueHandle implements KeyValue {
     });
   }
 
-  history(key: string, options?: KvCallOptions): Promise<KeyValueEntry[]> {
+  async history(key: string, options?: KvCallOptions): Promise<KeyValueEntry[]> {
     assertKey(key, "filter");
     return runKv(this.#conn, "history", { bucket: this.bucket, key }, options, async () => {
       const entries: KeyValueEntry[] = [];
@@ -212,11 +220,36 @@ export class KeyValueHandle implements KeyValue {
     });
   }
 
-  status(options?: KvCallOptions): Promise<KeyValueStatus> {
+  async status(options?: KvCallOptions): Promise<KeyValueStatus> {
     return runKv(this.#conn, "status", { bucket: this.bucket }, options, async () => {
       const raw = await this.raw.status();
       return toStatus(raw.streamInfo, this.#conn.nats.info?.cluster ?? "");
     });
+  }
+
+  /**
+   * Runs a direct read. On server 2.9 a direct get from a deleted bucket is never answered (the
+   * JetStream API import is a responder): on a timeout, ask whether the bucket still exists and
+   * say so with `NotFoundError`.
+   */
+  async #read<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      if (toHelixError(err).code === "TIMEOUT" && (await this.#bucketIsMissing())) {
+        throw new NotFoundError("bucket", this.bucket, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  async #bucketIsMissing(): Promise<boolean> {
+    try {
+      await (await this.#conn.manager()).streams.info(streamNameOf(this.bucket));
+      return false;
+    } catch (err) {
+      return toKvError(err, { operation: "kv.status", bucket: this.bucket }).code === "NOT_FOUND";
+    }
   }
 
   #write(

@@ -56,7 +56,7 @@ class Manager implements KeyValueManager {
     this.#kvm = new Kvm(js);
   }
 
-  create(config: KeyValueConfig, options?: KvCallOptions): Promise<KeyValue> {
+  async create(config: KeyValueConfig, options?: KvCallOptions): Promise<KeyValue> {
     assertKeyValueConfig(config);
     const bucket = config.bucket;
     return runKv(this.#conn, "bucket.create", { bucket }, options, async () => {
@@ -76,7 +76,7 @@ class Manager implements KeyValueManager {
     });
   }
 
-  get(bucket: string, options?: KvCallOptions): Promise<KeyValue> {
+  async get(bucket: string, options?: KvCallOptions): Promise<KeyValue> {
     assertBucketName(bucket);
     return runKv(this.#conn, "bucket.get", { bucket }, options, async () => {
       const info = await this.#info(bucket);
@@ -85,7 +85,7 @@ class Manager implements KeyValueManager {
     });
   }
 
-  delete(bucket: string, options?: KvCallOptions): Promise<void> {
+  async delete(bucket: string, options?: KvCallOptions): Promise<void> {
     assertBucketName(bucket);
     return runKv(this.#conn, "bucket.delete", { bucket }, options, async () => {
       const jsm = await this.#conn.manager();
@@ -93,7 +93,7 @@ class Manager implements KeyValueManager {
     });
   }
 
-  list(options?: KvCallOptions): Promise<KeyValueStatus[]> {
+  async list(options?: KvCallOptions): Promise<KeyValueStatus[]> {
     return runKv(this.#conn, "bucket.list", { bucket: "" }, options, async () => {
       const statuses: KeyValueStatus[] = [];
       for await (const status of this.#kvm.list()) statuses.push(toStatus(status.streamInfo));

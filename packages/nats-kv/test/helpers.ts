@@ -18,8 +18,9 @@ export interface Recorded {
 /** Connects and installs a middleware that records every kv operation. */
 export async function connectRecording(
   url: string,
+  jetstream: { timeoutMs?: number } = {},
 ): Promise<{ conn: Connection; ops: Recorded[] }> {
-  const conn = await connect({ addresses: [url], name: "kv-int" });
+  const conn = await connect({ addresses: [url], name: "kv-int", jetstream });
   const ops: Recorded[] = [];
   const record: Middleware = async (op, next) => {
     const entry = (error: string | undefined): Recorded => {

@@ -79,7 +79,7 @@ describe("KeyValue reads and writes", () => {
     expect(await kv.getRevision("k", other)).toBeNull();
     expect(await kv.getRevision("k", marker)).toBeNull();
     expect(await kv.getRevision("k", 9999)).toBeNull();
-    expect(() => kv.getRevision("k", 0)).toThrow(ValidationError);
+    await expect(kv.getRevision("k", 0)).rejects.toThrow(ValidationError);
   });
 
   it("create writes a new key, throws KeyExistsError for an existing one, and reuses a deleted one", async () => {
@@ -115,8 +115,8 @@ describe("KeyValue reads and writes", () => {
     const rev = await kv.update("fresh", "new", 0);
     expect((await kv.get("fresh"))?.revision).toBe(rev);
     await expect(kv.update("fresh", "again", 0)).rejects.toBeInstanceOf(WrongRevisionError);
-    expect(() => kv.update("fresh", "x", -1)).toThrow(ValidationError);
-    expect(() => kv.update("fresh", "x", 1.5)).toThrow(ValidationError);
+    await expect(kv.update("fresh", "x", -1)).rejects.toThrow(ValidationError);
+    await expect(kv.update("fresh", "x", 1.5)).rejects.toThrow(ValidationError);
   });
 
   it("optimistic concurrency: two writers updating from the same revision, exactly one wins", async () => {
@@ -155,7 +155,7 @@ describe("KeyValue reads and writes", () => {
     await kv.purge("p", { revision: p2 });
     expect(await kv.get("p")).toBeNull();
     expect((await kv.history("p")).map((e) => e.operation)).toEqual(["PURGE"]);
-    expect(() => kv.delete("p", { revision: 0 })).toThrow(ValidationError);
+    await expect(kv.delete("p", { revision: 0 })).rejects.toThrow(ValidationError);
   });
 
   it("keys lists live keys with a filter; history lists every entry oldest first", async () => {
@@ -203,17 +203,39 @@ describe("KeyValue reads and writes", () => {
         () => kv.purge(key),
         () => kv.getRevision(key, 1),
       ]) {
-        expect(call, key).toThrow(ValidationError);
+        await expect(call(), key).rejects.toThrow(ValidationError);
       }
     }
-    expect(() => kv.keys("a..b")).toThrow(ValidationError);
-    expect(() => kv.watch(".x")).toThrow(ValidationError);
-    expect(() => kv.history("")).toThrow(ValidationError);
-    expect(() => kv.put("k", undefined as never)).toThrow(ValidationError);
-    expect(() => kv.put("k", (() => 1) as never)).toThrow(ValidationError);
-    expect(() => kv.put("k", { big: 1n } as never)).toThrow(ValidationError);
-    expect(() => kv.purgeDeletes({ olderThanMs: -1 })).toThrow(ValidationError);
+    await expect(kv.keys("a..b")).rejects.toThrow(ValidationError);
+    await expect(kv.watch(".x")).rejects.toThrow(ValidationError);
+    await expect(kv.history("")).rejects.toThrow(ValidationError);
+    await expect(kv.put("k", undefined as never)).rejects.toThrow(ValidationError);
+    await expect(kv.put("k", (() => 1) as never)).rejects.toThrow(ValidationError);
+    await expect(kv.put("k", { big: 1n } as never)).rejects.toThrow(ValidationError);
+    await expect(kv.purgeDeletes({ olderThanMs: -1 })).rejects.toThrow(ValidationError);
     expect(ops.length).toBe(before);
+  });
+
+  it("invalid input is a rejected promise, never a synchronous throw", async () => {
+    const kv = await bucket();
+    let pending: Promise<unknown> | undefined;
+    expect(() => {
+      pending = kv.update("k", "v", -1);
+    }).not.toThrow();
+    await expect(pending).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("calls on a deleted bucket fail with NotFoundError for the bucket", async () => {
+    // a short JetStream timeout: on 2.9 a direct get from a deleted bucket is never answered
+    const { conn: quick } = await connectRecording(url, { timeoutMs: 1000 });
+    const kv = await createKeyValueManager(quick).create({ bucket: uniqueBucket("gone") });
+    await kv.put("k", "v");
+    await kvm.delete(kv.bucket);
+    for (const call of [() => kv.get("k"), () => kv.status(), () => kv.keys()]) {
+      const err = await call().catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "NOT_FOUND", what: "bucket", resource: kv.bucket });
+    }
+    await quick.drain();
   });
 
   it("an aborted signal cancels before any I/O", async () => {

@@ -207,14 +207,14 @@ describe("KeyValue watch", () => {
 
   it("validates watch options before any I/O", async () => {
     const kv = await bucket();
-    expect(() => kv.watchAll({ includeHistory: true, updatesOnly: true })).toThrow(
+    await expect(kv.watchAll({ includeHistory: true, updatesOnly: true })).rejects.toThrow(
       /cannot be combined/,
     );
-    expect(() => kv.watchAll({ resumeFromRevision: 0 })).toThrow(/positive integer/);
-    expect(() => kv.watchAll({ resumeFromRevision: 3, updatesOnly: true })).toThrow(
+    await expect(kv.watchAll({ resumeFromRevision: 0 })).rejects.toThrow(/positive integer/);
+    await expect(kv.watchAll({ resumeFromRevision: 3, updatesOnly: true })).rejects.toThrow(
       /cannot be combined/,
     );
-    expect(() => kv.watch("a..b")).toThrow(/empty token|key/);
+    await expect(kv.watch("a..b")).rejects.toThrow(/empty token|key/);
   });
 
   it("draining the connection ends running watchers", async () => {
