@@ -14,7 +14,8 @@ import {
   type KeyValueConfig,
   toKvOptions,
 } from "./bucket-config.js";
-import { type KeyValue, KeyValueHandle } from "./keyvalue.js";
+import type { KeyValue } from "./keyvalue.js";
+import { KeyValueHandle } from "./keyvalue-handle.js";
 import { toKvError } from "./kv-errors.js";
 import { type KvCallOptions, runKv } from "./run.js";
 import { type KeyValueStatus, streamNameOf, toStatus } from "./status.js";

@@ -1,0 +1,255 @@
+import {
+  assertKey,
+  type Connection,
+  HelixError,
+  NotFoundError,
+  toHelixError,
+  ValidationError,
+} from "@helix/nats-core";
+import type { KV } from "@nats-io/kv";
+import { isMarker, type KeyValueEntry, toEntry } from "./entry.js";
+import type {
+  KeyValue,
+  KeyValueDeleteOptions,
+  KeyValueWatchOptions,
+  PurgeDeletesOptions,
+} from "./keyvalue.js";
+import { toKvError } from "./kv-errors.js";
+import { assertExpectedRevision, assertRevision } from "./revisions.js";
+import { type KvCallOptions, runKv } from "./run.js";
+import { type KeyValueStatus, streamNameOf, toStatus } from "./status.js";
+import { encodeValue, type KeyValueInput } from "./values.js";
+import { toClientWatchOptions } from "./watch-options.js";
+import {
+  type ClientWatchIterator,
+  initialCountOf,
+  type KeyValueWatcher,
+  Watcher,
+} from "./watcher.js";
+
+type PurgeDeletesCapable = { purgeDeletes(olderMillis?: number): Promise<{ purged: number }> };
+
+const DEFAULT_PURGE_DELETES_OLDER_THAN_MS = 30 * 60 * 1000;
+
+function hasPurgeDeletes(kv: unknown): kv is PurgeDeletesCapable {
+  return typeof (kv as Partial<PurgeDeletesCapable>).purgeDeletes === "function";
+}
+
+/** The `KeyValue` handle over the client's bucket. */
+export class KeyValueHandle implements KeyValue {
+  readonly bucket: string;
+  readonly raw: KV;
+  #conn: Connection;
+
+  constructor(conn: Connection, bucket: string, raw: KV) {
+    this.#conn = conn;
+    this.bucket = bucket;
+    this.raw = raw;
+  }
+
+  async get(key: string, options?: KvCallOptions): Promise<KeyValueEntry | null> {
+    assertKey(key);
+    return runKv(this.#conn, "get", { bucket: this.bucket, key }, options, async (op) => {
+      const raw = await this.#read(() => this.raw.get(key));
+      if (raw === null || isMarker(raw)) return null;
+      op.revision = raw.revision;
+      return toEntry(this.bucket, raw);
+    });
+  }
+
+  async getRevision(
+    key: string,
+    revision: number,
+    options?: KvCallOptions,
+  ): Promise<KeyValueEntry | null> {
+    assertKey(key);
+    assertRevision(revision);
+    return runKv(
+      this.#conn,
+      "getRevision",
+      { bucket: this.bucket, key, revision },
+      options,
+      async () => {
+        const raw = await this.#read(() => this.raw.get(key, { revision }));
+        return raw === null || isMarker(raw) ? null : toEntry(this.bucket, raw);
+      },
+    );
+  }
+
+  async create(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number> {
+    assertKey(key);
+    const data = encodeValue(value);
+    return this.#write("create", key, undefined, options, () => this.raw.create(key, data));
+  }
+
+  async put(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number> {
+    assertKey(key);
+    const data = encodeValue(value);
+    return this.#write("put", key, undefined, options, () => this.raw.put(key, data));
+  }
+
+  async update(
+    key: string,
+    value: KeyValueInput,
+    revision: number,
+    options?: KvCallOptions,
+  ): Promise<number> {
+    assertKey(key);
+    assertExpectedRevision(revision);
+    const data = encodeValue(value);
+    // The client's update() throws synchronously for revision 0; a put that expects last
+    // sequence 0 is what the server understands as "the key has no entry".
+    return this.#write("update", key, revision, options, () =>
+      revision === 0
+        ? this.raw.put(key, data, { previousSeq: 0 })
+        : this.raw.update(key, data, revision),
+    );
+  }
+
+  async delete(key: string, options?: KeyValueDeleteOptions): Promise<void> {
+    return this.#remove("delete", key, options);
+  }
+
+  async purge(key: string, options?: KeyValueDeleteOptions): Promise<void> {
+    return this.#remove("purge", key, options);
+  }
+
+  async purgeDeletes(options?: PurgeDeletesOptions): Promise<{ purged: number }> {
+    const olderThanMs = options?.olderThanMs ?? DEFAULT_PURGE_DELETES_OLDER_THAN_MS;
+    if (typeof olderThanMs !== "number" || !Number.isSafeInteger(olderThanMs) || olderThanMs < 0) {
+      throw new ValidationError("olderThanMs", "olderThanMs must be a non-negative integer", {
+        value: olderThanMs,
+      });
+    }
+    return runKv(this.#conn, "purgeDeletes", { bucket: this.bucket }, options, async () => {
+      if (!hasPurgeDeletes(this.raw)) {
+        throw new HelixError("kv.purgeDeletes: this client's bucket has no purgeDeletes()", "NATS");
+      }
+      // The client keeps markers created at or after now - olderMillis; for 0 ("every marker")
+      // pass a far negative age so that clock skew with the server keeps none.
+      const olderMillis = olderThanMs === 0 ? -Number.MAX_SAFE_INTEGER / 2 : olderThanMs;
+      const result = await this.raw.purgeDeletes(olderMillis);
+      return { purged: result.purged };
+    });
+  }
+
+  async watch(keys: string, options: KeyValueWatchOptions = {}): Promise<KeyValueWatcher> {
+    assertKey(keys, "filter");
+    return this.#watch("watch", keys, options);
+  }
+
+  async watchAll(options: KeyValueWatchOptions = {}): Promise<KeyValueWatcher> {
+    return this.#watch("watchAll", ">", options);
+  }
+
+  async keys(filter = ">", options?: KvCallOptions): Promise<string[]> {
+    assertKey(filter, "filter");
+    return runKv(this.#conn, "keys", { bucket: this.bucket, key: filter }, options, async () => {
+      const keys: string[] = [];
+      for await (const key of await this.raw.keys(filter)) keys.push(key);
+      return keys;
+    });
+  }
+
+  async history(key: string, options?: KvCallOptions): Promise<KeyValueEntry[]> {
+    assertKey(key, "filter");
+    return runKv(this.#conn, "history", { bucket: this.bucket, key }, options, async () => {
+      const entries: KeyValueEntry[] = [];
+      for await (const raw of await this.raw.history({ key }))
+        entries.push(toEntry(this.bucket, raw));
+      return entries;
+    });
+  }
+
+  async status(options?: KvCallOptions): Promise<KeyValueStatus> {
+    return runKv(this.#conn, "status", { bucket: this.bucket }, options, async () => {
+      const raw = await this.raw.status();
+      return toStatus(raw.streamInfo, this.#conn.nats.info?.cluster ?? "");
+    });
+  }
+
+  /**
+   * Runs a direct read. On server 2.9 a direct get from a deleted bucket is never answered (the
+   * JetStream API import is a responder): on a timeout, ask whether the bucket still exists and
+   * say so with `NotFoundError`.
+   */
+  async #read<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      if (toHelixError(err).code === "TIMEOUT" && (await this.#bucketIsMissing())) {
+        throw new NotFoundError("bucket", this.bucket, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  async #bucketIsMissing(): Promise<boolean> {
+    try {
+      await (await this.#conn.manager()).streams.info(streamNameOf(this.bucket));
+      return false;
+    } catch (err) {
+      return toKvError(err, { operation: "kv.status", bucket: this.bucket }).code === "NOT_FOUND";
+    }
+  }
+
+  #write(
+    name: "create" | "put" | "update",
+    key: string,
+    revision: number | undefined,
+    options: KvCallOptions | undefined,
+    send: () => Promise<number>,
+  ): Promise<number> {
+    const fields =
+      revision === undefined
+        ? { bucket: this.bucket, key }
+        : { bucket: this.bucket, key, revision };
+    return runKv(this.#conn, name, fields, options, async (op) => {
+      const written = await send();
+      op.revision = written;
+      return written;
+    });
+  }
+
+  #remove(
+    name: "delete" | "purge",
+    key: string,
+    options: KeyValueDeleteOptions | undefined,
+  ): Promise<void> {
+    assertKey(key);
+    const revision = options?.revision;
+    if (revision !== undefined) assertRevision(revision);
+    const fields =
+      revision === undefined
+        ? { bucket: this.bucket, key }
+        : { bucket: this.bucket, key, revision };
+    return runKv(this.#conn, name, fields, options, async () => {
+      const opts = revision === undefined ? undefined : { previousSeq: revision };
+      await (name === "delete" ? this.raw.delete(key, opts) : this.raw.purge(key, opts));
+    });
+  }
+
+  #watch(
+    name: "watch" | "watchAll",
+    filter: string,
+    options: KeyValueWatchOptions,
+  ): Promise<KeyValueWatcher> {
+    const clientOptions = toClientWatchOptions(filter, options);
+    return runKv(this.#conn, name, { bucket: this.bucket, key: filter }, options, async () => {
+      const iter = (await this.raw.watch(clientOptions)) as unknown as ClientWatchIterator;
+      let initialCount: number | undefined;
+      try {
+        initialCount = options.updatesOnly ? 0 : await initialCountOf(iter);
+      } catch (err) {
+        iter.stop();
+        throw err;
+      }
+      return new Watcher(this.#conn, iter, {
+        bucket: this.bucket,
+        filter,
+        initialCount,
+        ignoreDeletes: options.ignoreDeletes === true,
+      });
+    });
+  }
+}
