@@ -31,6 +31,12 @@ export interface SendContext {
  */
 export async function sendWithRetries(op: PublishOperation, ctx: SendContext): Promise<PubAck> {
   const { conn, retry, signal } = ctx;
+  let announced = false;
+  const announceSent = (): void => {
+    if (announced) return;
+    announced = true;
+    ctx.onSent?.();
+  };
   for (let attempt = 1; ; attempt++) {
     op.attempt = attempt;
     throwIfAborted(signal, "publish");
@@ -40,7 +46,7 @@ export async function sendWithRetries(op: PublishOperation, ctx: SendContext): P
         headers: op.headers,
         ...(ctx.timeoutMs !== undefined ? { timeout: ctx.timeoutMs } : {}),
       });
-      if (attempt === 1) ctx.onSent?.();
+      announceSent();
       const raw = await abortable(sending, signal, "publish");
       const ack: PubAck = {
         stream: raw.stream,
@@ -51,7 +57,7 @@ export async function sendWithRetries(op: PublishOperation, ctx: SendContext): P
       op.ack = ack;
       return ack;
     } catch (err) {
-      if (attempt === 1) ctx.onSent?.();
+      announceSent();
       error = toHelixError(err, { operation: "publish", what: "stream" });
     }
     if (!isRetryable(error)) throw error;

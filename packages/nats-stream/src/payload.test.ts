@@ -1,0 +1,38 @@
+import { ValidationError } from "@helix/nats-core";
+import { describe, expect, it } from "vitest";
+import { assertPayloadSize, encodePayload } from "./payload.js";
+
+const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+
+describe("encodePayload", () => {
+  it("passes bytes through, encodes strings as UTF-8 and the rest as JSON", () => {
+    const bytes = new Uint8Array([1, 2]);
+    expect(encodePayload(bytes)).toEqual({ bytes, json: false });
+    expect(encodePayload(Buffer.from("x")).json).toBe(false);
+    expect(decode(encodePayload("é").bytes)).toBe("é");
+    expect(encodePayload("é").json).toBe(false);
+    expect(encodePayload(undefined)).toEqual({ bytes: new Uint8Array(0), json: false });
+    const json = encodePayload({ a: [1, null], b: true });
+    expect(json.json).toBe(true);
+    expect(decode(json.bytes)).toBe('{"a":[1,null],"b":true}');
+    expect(decode(encodePayload(null).bytes)).toBe("null");
+    expect(decode(encodePayload(42).bytes)).toBe("42");
+    expect(decode(encodePayload(new Date(0) as never).bytes)).toBe('"1970-01-01T00:00:00.000Z"');
+  });
+
+  it("rejects what JSON cannot encode with ValidationError", () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const bad of [cyclic, { n: 1n }, () => 1, Symbol("s")]) {
+      expect(() => encodePayload(bad as never)).toThrow(ValidationError);
+    }
+  });
+});
+
+describe("assertPayloadSize", () => {
+  it("accepts up to max_payload and rejects one byte more", () => {
+    expect(() => assertPayloadSize(new Uint8Array(10), 10)).not.toThrow();
+    expect(() => assertPayloadSize(new Uint8Array(11), 10)).toThrow(/11 bytes.*max_payload is 10/);
+    expect(() => assertPayloadSize(new Uint8Array(11), undefined)).not.toThrow();
+  });
+});

@@ -1,0 +1,83 @@
+import { ValidationError } from "@helix/nats-core";
+import { headers } from "@nats-io/transport-node";
+import { describe, expect, it } from "vitest";
+import { prepareMessage } from "./publish-message.js";
+
+const settings = { maxPayload: 1024, generateMsgID: true };
+
+describe("prepareMessage", () => {
+  it("copies the caller's headers into a fresh object and never mutates them", () => {
+    const h = headers();
+    h.set("X-A", "1");
+    const m = prepareMessage("a.b", { x: 1 }, { headers: h }, settings);
+    expect(m.headers).not.toBe(h);
+    expect([...h.keys()]).toEqual(["X-A"]);
+    expect(m.headers.get("X-A")).toBe("1");
+    expect(m.headers.get("Content-Type")).toBe("application/json");
+    expect(m.headers.get("Nats-Msg-Id")).toBe(m.msgID);
+  });
+
+  it("keeps a caller's Content-Type and takes the msgID from the option, a header, or a NUID", () => {
+    const m1 = prepareMessage(
+      "a.b",
+      { x: 1 },
+      { headers: { "content-type": "application/cloudevents+json" } },
+      settings,
+    );
+    expect(m1.headers.values("content-type")).toEqual(["application/cloudevents+json"]);
+    expect(m1.headers.has("Content-Type")).toBe(false);
+
+    const m2 = prepareMessage(
+      "a.b",
+      "x",
+      { msgID: "opt", headers: { "nats-msg-id": "hdr" } },
+      settings,
+    );
+    expect(m2.msgID).toBe("opt");
+    expect(m2.headers.get("Nats-Msg-Id")).toBe("opt");
+    expect(m2.headers.has("nats-msg-id")).toBe(false);
+
+    const m3 = prepareMessage("a.b", "x", { headers: { "nats-msg-id": "hdr" } }, settings);
+    expect(m3.msgID).toBe("hdr");
+
+    const a = prepareMessage("a.b", "x", {}, settings);
+    const b = prepareMessage("a.b", "x", {}, settings);
+    expect(a.msgID).toMatch(/^\w{22}$/);
+    expect(a.msgID).not.toBe(b.msgID);
+    expect(prepareMessage("a.b", "x", {}, { ...settings, generateMsgID: false }).msgID).toBe(
+      undefined,
+    );
+  });
+
+  it("writes expectations as JetStream headers", () => {
+    const m = prepareMessage(
+      "a.b",
+      "x",
+      { expect: { stream: "S", lastSequence: 0, lastSubjectSequence: 7, lastMsgID: "m" } },
+      settings,
+    );
+    expect(m.headers.get("Nats-Expected-Stream")).toBe("S");
+    expect(m.headers.get("Nats-Expected-Last-Sequence")).toBe("0");
+    expect(m.headers.get("Nats-Expected-Last-Subject-Sequence")).toBe("7");
+    expect(m.headers.get("Nats-Expected-Last-Msg-Id")).toBe("m");
+  });
+
+  it("validates subject, options and size", () => {
+    const bad: [string, unknown, object][] = [
+      ["", "x", {}],
+      ["a..b", "x", {}],
+      ["a.*", "x", {}],
+      ["a >", "x", {}],
+      ["a.b", new Uint8Array(1025), {}],
+      ["a.b", "x", { msgID: 3 }],
+      ["a.b", "x", { timeoutMs: -5 }],
+      ["a.b", "x", { expect: { lastSubjectSequence: 1.5 } }],
+      ["a.b", "x", { expect: { lastMsgID: "" } }],
+    ];
+    for (const [subject, data, options] of bad) {
+      expect(() => prepareMessage(subject, data as string, options, settings), subject).toThrow(
+        ValidationError,
+      );
+    }
+  });
+});

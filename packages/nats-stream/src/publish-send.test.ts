@@ -1,0 +1,139 @@
+import type { Connection, PublishOperation } from "@helix/nats-core";
+import { headers } from "@nats-io/transport-node";
+import { describe, expect, it } from "vitest";
+import { type SendContext, sendWithRetries } from "./publish-send.js";
+
+// Errors shaped like the NATS client's (matched by name and code, as core does).
+const timeout = () => Object.assign(new Error("timeout"), { name: "TimeoutError" });
+const noResponders = () =>
+  Object.assign(new Error("jetstream is not enabled"), { name: "JetStreamNotEnabled" });
+const wrongSeq = () =>
+  Object.assign(new Error("wrong last sequence: 3"), { name: "JetStreamApiError", code: 10071 });
+
+function fakeConnection(outcomes: (() => unknown)[]) {
+  const calls: { subject: string; msgID: string | undefined }[] = [];
+  const conn = {
+    jetstream: {
+      publish: async (subject: string, _data: Uint8Array, opts: { headers: never }) => {
+        calls.push({
+          subject,
+          msgID: (opts.headers as ReturnType<typeof headers>).get("Nats-Msg-Id"),
+        });
+        const outcome = outcomes.shift();
+        if (outcome === undefined) return { stream: "S", seq: calls.length, duplicate: false };
+        throw outcome();
+      },
+    },
+  } as unknown as Connection;
+  return { conn, calls };
+}
+
+function operation(): PublishOperation {
+  const h = headers();
+  h.set("Nats-Msg-Id", "id-1");
+  return {
+    kind: "publish",
+    client: { name: "t", serverAddress: undefined, serverPort: undefined },
+    subject: "a.b",
+    headers: h,
+    payload: new Uint8Array(),
+    msgID: "id-1",
+    async: false,
+    attempt: 1,
+  };
+}
+
+function context(conn: Connection, extra: Partial<SendContext> = {}): SendContext {
+  return {
+    conn,
+    retry: { attempts: 4, initialDelayMs: 0, maxDelayMs: 0, onRetry: undefined },
+    timeoutMs: undefined,
+    signal: undefined,
+    streamExists: async () => true,
+    ...extra,
+  };
+}
+
+describe("sendWithRetries", () => {
+  it("retries timeouts and no-responders with the same msg ID, then returns the ack", async () => {
+    const { conn, calls } = fakeConnection([timeout, noResponders]);
+    const op = operation();
+    const retried: number[] = [];
+    const ack = await sendWithRetries(
+      op,
+      context(conn, {
+        retry: {
+          attempts: 4,
+          initialDelayMs: 0,
+          maxDelayMs: 0,
+          onRetry: (_e, n) => retried.push(n),
+        },
+      }),
+    );
+    expect(ack).toEqual({ stream: "S", seq: 3, duplicate: false });
+    expect(op.attempt).toBe(3);
+    expect(op.ack).toEqual(ack);
+    expect(retried).toEqual([1, 2]);
+    expect(calls.map((c) => c.msgID)).toEqual(["id-1", "id-1", "id-1"]);
+  });
+
+  it("does not retry a wrong expected sequence", async () => {
+    const { conn, calls } = fakeConnection([wrongSeq]);
+    const op = operation();
+    await expect(sendWithRetries(op, context(conn))).rejects.toMatchObject({
+      name: "WrongRevisionError",
+      apiCode: 10071,
+    });
+    expect(calls).toHaveLength(1);
+  });
+
+  it("gives up after the last attempt with the last error", async () => {
+    const { conn, calls } = fakeConnection([timeout, timeout, timeout, timeout, timeout]);
+    await expect(sendWithRetries(operation(), context(conn))).rejects.toMatchObject({
+      code: "TIMEOUT",
+    });
+    expect(calls).toHaveLength(4);
+  });
+
+  it("turns no-responders on a subject no stream listens to into NotFoundError at once", async () => {
+    const { conn, calls } = fakeConnection([noResponders, noResponders]);
+    const err = await sendWithRetries(
+      operation(),
+      context(conn, { streamExists: async () => false }),
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "NotFoundError", what: "stream", resource: "a.b" });
+    expect(calls).toHaveLength(1);
+  });
+
+  it("keeps retrying no-responders when the lookup cannot answer (e.g. during an election)", async () => {
+    const { conn, calls } = fakeConnection([noResponders, noResponders]);
+    const ack = await sendWithRetries(
+      operation(),
+      context(conn, { streamExists: async () => undefined }),
+    );
+    expect(ack.seq).toBe(3);
+    expect(calls).toHaveLength(3);
+  });
+
+  it("reports the first send once, and stops retrying when the signal aborts", async () => {
+    const { conn, calls } = fakeConnection([timeout, timeout, timeout]);
+    const controller = new AbortController();
+    let sent = 0;
+    const err = await sendWithRetries(
+      operation(),
+      context(conn, {
+        signal: controller.signal,
+        onSent: () => sent++,
+        retry: {
+          attempts: 10,
+          initialDelayMs: 10_000,
+          maxDelayMs: 10_000,
+          onRetry: () => controller.abort(),
+        },
+      }),
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "CANCELLED" });
+    expect(calls).toHaveLength(1);
+    expect(sent).toBe(1);
+  });
+});
