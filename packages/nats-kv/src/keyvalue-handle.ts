@@ -244,12 +244,15 @@ export class KeyValueHandle implements KeyValue {
         iter.stop();
         throw err;
       }
-      return new Watcher(this.#conn, iter, {
+      const watcher = new Watcher(this.#conn, iter, {
         bucket: this.bucket,
         filter,
         initialCount,
         ignoreDeletes: options.ignoreDeletes === true,
       });
+      // cancelled while starting: the caller never gets this watcher, so stop it here
+      if (options.signal?.aborted) watcher.stop();
+      return watcher;
     });
   }
 }

@@ -205,6 +205,35 @@ describe("KeyValue watch", () => {
     await expect(closed).resolves.toBeUndefined();
   });
 
+  it("a watch cancelled while it starts is stopped, not leaked", async () => {
+    const kv = await bucket();
+    const stream = `KV_${kv.bucket}`;
+    const controller = new AbortController();
+    // abort once the client's consumer-create request is on the wire: the watch gets created
+    const sub = conn.nats.subscribe(`$JS.API.CONSUMER.CREATE.${stream}.>`, {
+      max: 1,
+      callback: () => controller.abort(),
+    });
+    await conn.nats.flush();
+    await expect(kv.watchAll({ signal: controller.signal })).rejects.toMatchObject({
+      code: "CANCELLED",
+    });
+    expect(sub.getReceived()).toBe(1);
+    const jsm = await conn.manager();
+    const unbound = async () => {
+      const list = await jsm.consumers.list(stream).next();
+      return list.length === 1 && list[0]?.push_bound !== true;
+    };
+    // the watcher is stopped once it exists: its consumer loses its subscriber (the server
+    // removes it after the client's 5-minute inactivity threshold)
+    let settled = false;
+    for (let i = 0; i < 100 && !settled; i++) {
+      settled = await unbound();
+      if (!settled) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(settled).toBe(true);
+  });
+
   it("validates watch options before any I/O", async () => {
     const kv = await bucket();
     await expect(kv.watchAll({ includeHistory: true, updatesOnly: true })).rejects.toThrow(
