@@ -1,0 +1,211 @@
+import {
+  type HelixError,
+  JetStreamUnavailableError,
+  type ProcessOperation,
+  ValidationError,
+} from "@helix/nats-core";
+import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
+import {
+  heartbeatError,
+  type PullErrorContext,
+  terminalStatusError,
+  toPullError,
+} from "./consumer-errors.js";
+import type { ConsumerHandle } from "./consumer-handle.js";
+import { assertConsumeOptions } from "./consumer-validation.js";
+import { HelixMsg } from "./msg.js";
+import { nakDelayFor } from "./nak-delay.js";
+import { toClientConsumeOptions } from "./pull-options.js";
+import { Slots } from "./slots.js";
+import type { ConsumeContext, ConsumeOptions, HandlerContext, MsgHandler } from "./types.js";
+
+/** Validates, then starts a consume. Throws `ValidationError` synchronously for bad input. */
+export function startConsume(
+  handle: ConsumerHandle,
+  handler: MsgHandler,
+  options: ConsumeOptions,
+): ConsumeContext {
+  if (typeof handler !== "function") {
+    throw new ValidationError("handler", "consume needs a handler function");
+  }
+  assertConsumeOptions(options);
+  return new ConsumeRun(handle, handler, options);
+}
+
+/**
+ * One running consume over the client's `consume()` iterator. The loop takes a slot of the
+ * concurrency limiter before it reads the next message, so the client's pull requests (queued in
+ * its iterator) only go out as fast as handlers free up: with concurrency 1, messages are
+ * handled one after the other, in order.
+ */
+class ConsumeRun implements ConsumeContext {
+  readonly closed: Promise<void>;
+  readonly #handle: ConsumerHandle;
+  readonly #handler: MsgHandler;
+  readonly #options: ConsumeOptions;
+  readonly #autoSettle: boolean;
+  readonly #slots: Slots;
+  readonly #abort = new AbortController();
+  readonly #handlerContext: HandlerContext;
+  readonly #returns = new Set<Promise<void>>();
+  readonly #loop: Promise<void>;
+  readonly #unregisterDrain: () => void;
+  #messages: ConsumerMessages | undefined;
+  #stopping = false;
+  #failure: HelixError | undefined;
+
+  constructor(handle: ConsumerHandle, handler: MsgHandler, options: ConsumeOptions) {
+    this.#handle = handle;
+    this.#handler = handler;
+    this.#options = options;
+    // Ordered consumers do not take acks (ack policy none): nothing to settle.
+    this.#autoSettle = (options.autoAck ?? true) && !handle.ordered;
+    this.#slots = new Slots(options.concurrency ?? 1);
+    this.#handlerContext = { signal: this.#abort.signal };
+    this.#unregisterDrain = handle.conn.onDrain(() => this.drain());
+    this.#loop = this.#run();
+    this.closed = this.#loop.then(() => {
+      if (this.#failure) throw this.#failure;
+    });
+    // Callers who never look at `closed` must not get an unhandled rejection.
+    this.closed.catch(() => {});
+    const signal = options.signal;
+    if (signal?.aborted) this.stop();
+    else signal?.addEventListener("abort", () => this.stop(), { once: true });
+  }
+
+  stop(): void {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    this.#abort.abort();
+    this.#messages?.stop();
+    this.#slots.wakeAll();
+  }
+
+  async drain(): Promise<void> {
+    this.stop();
+    await this.#loop;
+  }
+
+  get #context(): PullErrorContext {
+    return { stream: this.#handle.stream, consumer: this.#handle.name, operation: "consume" };
+  }
+
+  async #run(): Promise<void> {
+    try {
+      const messages = await this.#handle.raw.consume(toClientConsumeOptions(this.#options));
+      this.#messages = messages;
+      if (this.#stopping) messages.stop();
+      this.#watchStatus(messages);
+      const iterator = messages[Symbol.asyncIterator]();
+      for (;;) {
+        let held = false;
+        if (!this.#stopping) {
+          await this.#slots.acquire();
+          held = true;
+        }
+        const next = await iterator.next();
+        if (next.done) {
+          if (held) this.#slots.release();
+          break;
+        }
+        if (this.#stopping) {
+          if (held) this.#slots.release();
+          this.#returnUndelivered(next.value);
+          continue;
+        }
+        void this.#dispatch(next.value);
+      }
+      const err = await messages.closed();
+      if (err) this.#fail(toPullError(err, this.#context));
+    } catch (err) {
+      this.#fail(toPullError(err, this.#context));
+    } finally {
+      this.#stopping = true;
+      this.#abort.abort();
+      await this.#slots.idle();
+      await Promise.all(this.#returns);
+      // Acks are fire-and-forget publishes: a flush makes sure the server has them.
+      await this.#handle.conn.nats.flush().catch(() => {});
+      this.#unregisterDrain();
+    }
+  }
+
+  /** Runs the handler inside the `process` operation, then settles as the options say. */
+  async #dispatch(raw: JsMsg): Promise<void> {
+    const msg = new HelixMsg(this.#handle.conn, raw);
+    try {
+      const op: ProcessOperation = {
+        kind: "process",
+        client: this.#handle.conn.client,
+        stream: this.#handle.stream,
+        consumer: this.#handle.name,
+        message: msg.delivered,
+        signal: this.#abort.signal,
+      };
+      let failed = false;
+      try {
+        await this.#handle.conn.run(op, async () => {
+          await this.#handler(msg, this.#handlerContext);
+        });
+      } catch (err) {
+        failed = true;
+        this.#report(err instanceof Error ? err : new Error(String(err)), msg);
+      }
+      if (!this.#autoSettle || msg.settled) return;
+      const settle = failed
+        ? msg.nak(nakDelayFor(this.#options.nakDelayMs, msg.info.deliveryCount))
+        : msg.ack();
+      await settle.catch((err: unknown) => this.#report(err as Error, msg));
+    } finally {
+      this.#slots.release();
+    }
+  }
+
+  /** A message received after stop: nak it so it is redelivered now, not after the ack wait. */
+  #returnUndelivered(raw: JsMsg): void {
+    if (this.#handle.ordered) return;
+    const returned = new HelixMsg(this.#handle.conn, raw).nak().catch(() => {});
+    this.#returns.add(returned);
+  }
+
+  #watchStatus(messages: ConsumerMessages): void {
+    void (async () => {
+      for await (const status of messages.status()) {
+        try {
+          this.#options.onStatus?.(status);
+        } catch {
+          // a failing status callback must not stop the consume
+        }
+        if (status.type === "heartbeats_missed") {
+          this.#report(heartbeatError(status.count, this.#context));
+        } else if (status.type === "no_responders") {
+          this.#report(
+            new JetStreamUnavailableError(
+              `consume: no responders for consumer "${this.#handle.name}": JetStream is unavailable`,
+            ),
+          );
+        }
+        const terminal = terminalStatusError(status, this.#context, this.#handle.ordered);
+        if (terminal) this.#fail(terminal);
+      }
+    })().catch(() => {});
+  }
+
+  /** Ends the consume with `err` (the first failure wins), reporting it. */
+  #fail(err: HelixError): void {
+    // After stop() or drain() the consume is ending by the caller's choice.
+    if (this.#failure !== undefined || this.#stopping) return;
+    this.#failure = err;
+    this.#report(err);
+    this.stop();
+  }
+
+  #report(err: Error, msg?: HelixMsg): void {
+    try {
+      this.#options.onError?.(err, msg ? { msg } : {});
+    } catch {
+      // a failing error callback must not stop the consume
+    }
+  }
+}

@@ -1,0 +1,178 @@
+import {
+  assertConsumerName,
+  assertStreamName,
+  type Connection,
+  isConnection,
+  ValidationError,
+} from "@helix/nats-core";
+import type { ConsumerInfo, JetStreamManager, Consumer as RawConsumer } from "@nats-io/jetstream";
+import { ConsumerHandle } from "./consumer-handle.js";
+import { runConsumerOperation } from "./consumer-operation.js";
+import {
+  assertConsumerConfig,
+  assertOrderedConfig,
+  normalizeConsumerConfig,
+  normalizeOrderedConfig,
+} from "./consumer-validation.js";
+import type {
+  CallOptions,
+  Consumer,
+  ConsumerConfig,
+  ConsumerManager,
+  OrderedConfig,
+  StreamConsumers,
+} from "./types.js";
+
+/**
+ * Creates the consumer manager of `conn` (Go: `JetStream.Consumer/CreateOrUpdateConsumer/
+ * OrderedConsumer/DeleteConsumer`, and the same on `Stream` through `forStream`).
+ */
+export function createConsumerManager(conn: Connection): ConsumerManager {
+  if (!isConnection(conn)) {
+    throw new ValidationError("conn", "createConsumerManager needs a Connection from connect()");
+  }
+  return new HelixConsumerManager(conn);
+}
+
+class HelixConsumerManager implements ConsumerManager {
+  readonly #conn: Connection;
+
+  constructor(conn: Connection) {
+    this.#conn = conn;
+  }
+
+  get(stream: string, name: string, options: CallOptions = {}): Promise<Consumer> {
+    assertStreamName(stream);
+    assertConsumerName(name);
+    return runConsumerOperation(
+      this.#conn,
+      { kind: "consumer.get", stream, consumer: name },
+      options.signal,
+      async () => {
+        const raw = await this.#conn.jetstream.consumers.get(stream, name);
+        return new ConsumerHandle(this.#conn, raw, await raw.info(true), false);
+      },
+    );
+  }
+
+  createOrUpdate(
+    stream: string,
+    config: ConsumerConfig,
+    options: CallOptions = {},
+  ): Promise<Consumer> {
+    assertStreamName(stream);
+    assertConsumerConfig(config, this.#conn.nats.info?.version);
+    const wire = normalizeConsumerConfig(config);
+    const name = wire.durable_name ?? wire.name;
+    return runConsumerOperation(
+      this.#conn,
+      { kind: "consumer.create", stream, consumer: name },
+      options.signal,
+      async (jsm, op) => {
+        const info = await createOrUpdate(jsm, stream, name, wire);
+        op.consumer = info.name;
+        return this.#handle(info);
+      },
+    );
+  }
+
+  ordered(
+    stream: string,
+    config: OrderedConfig = {},
+    options: CallOptions = {},
+  ): Promise<Consumer> {
+    assertStreamName(stream);
+    assertOrderedConfig(config, this.#conn.nats.info?.version);
+    const opts = normalizeOrderedConfig(config);
+    return runConsumerOperation(
+      this.#conn,
+      { kind: "consumer.ordered", stream, consumer: undefined, ordered: true },
+      options.signal,
+      async (_jsm, op) => {
+        const raw = await this.#conn.jetstream.consumers.get(stream, opts);
+        const info = await raw.info(true);
+        op.consumer = info.name;
+        return new ConsumerHandle(this.#conn, raw, info, true);
+      },
+    );
+  }
+
+  async delete(stream: string, name: string, options: CallOptions = {}): Promise<void> {
+    assertStreamName(stream);
+    assertConsumerName(name);
+    await runConsumerOperation(
+      this.#conn,
+      { kind: "consumer.delete", stream, consumer: name },
+      options.signal,
+      (jsm) => jsm.consumers.delete(stream, name),
+    );
+  }
+
+  list(stream: string, options: CallOptions = {}): Promise<Consumer[]> {
+    assertStreamName(stream);
+    return runConsumerOperation(
+      this.#conn,
+      { kind: "consumer.list", stream, consumer: undefined },
+      options.signal,
+      async (jsm) => {
+        const out: Consumer[] = [];
+        for await (const info of jsm.consumers.list(stream)) {
+          // Push consumers are listed by the server but are not helix consumers.
+          if (typeof info.config.deliver_subject === "string") continue;
+          out.push(this.#handle(info));
+        }
+        return out;
+      },
+    );
+  }
+
+  forStream(stream: string): StreamConsumers {
+    assertStreamName(stream);
+    return {
+      stream,
+      get: (name, options) => this.get(stream, name, options),
+      createOrUpdate: (config, options) => this.createOrUpdate(stream, config, options),
+      ordered: (config, options) => this.ordered(stream, config, options),
+      delete: (name, options) => this.delete(stream, name, options),
+      list: (options) => this.list(stream, options),
+    };
+  }
+
+  /** A handle from consumer info, without another round trip to the server. */
+  #handle(info: ConsumerInfo): ConsumerHandle {
+    const consumers = this.#conn.jetstream.consumers as unknown as {
+      getConsumerFromInfo?: (ci: ConsumerInfo) => RawConsumer;
+    };
+    if (typeof consumers.getConsumerFromInfo !== "function") {
+      throw new ValidationError(
+        "client",
+        "this @nats-io/jetstream version lacks getConsumerFromInfo",
+      );
+    }
+    return new ConsumerHandle(this.#conn, consumers.getConsumerFromInfo(info), info, false);
+  }
+}
+
+/** Updates a named consumer that exists, creates it otherwise (ephemeral: always creates). */
+async function createOrUpdate(
+  jsm: JetStreamManager,
+  stream: string,
+  name: string | undefined,
+  config: ConsumerConfig,
+): Promise<ConsumerInfo> {
+  if (name === undefined) return jsm.consumers.add(stream, config);
+  const existing = await jsm.consumers.info(stream, name).catch((err: unknown) => {
+    if (isConsumerNotFound(err)) return undefined;
+    throw err;
+  });
+  if (existing === undefined) return jsm.consumers.add(stream, config);
+  const { durable_name: _durable, name: _name, ...changes } = config;
+  return jsm.consumers.update(stream, name, changes);
+}
+
+function isConsumerNotFound(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown; message?: unknown };
+  return (
+    e?.code === 10014 || e?.name === "ConsumerNotFoundError" || e?.message === "consumer not found"
+  );
+}

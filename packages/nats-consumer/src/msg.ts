@@ -1,0 +1,164 @@
+import {
+  type Connection,
+  type SettleAction,
+  type SettleOperation,
+  toHelixError,
+  ValidationError,
+} from "@helix/nats-core";
+import type { JsMsg } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/transport-node";
+import { type DeliveryInfo, LazyDeliveredMessage } from "./delivered-message.js";
+
+/** A JetStream message handed to user code, with traced settling. */
+export interface Msg {
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly headers: MsgHdrs | undefined;
+  /** The stream sequence. */
+  readonly seq: number;
+  readonly info: DeliveryInfo;
+  /** True once `ack`, `ackAck`, `nak` or `term` was called (`working` does not settle). */
+  readonly settled: boolean;
+  /** The client's message (escape hatch). */
+  readonly raw: JsMsg;
+  /** Decodes the data as JSON. */
+  json<T = unknown>(): T;
+  /** Decodes the data as UTF-8. */
+  string(): string;
+  /** Acknowledges the message. Resolves once the ack is sent (not confirmed: see `ackAck`). */
+  ack(): Promise<void>;
+  /** Acknowledges the message and waits for the server's confirmation. */
+  ackAck(options?: { timeoutMs?: number }): Promise<void>;
+  /** Asks for redelivery, after `delayMs` if given. */
+  nak(delayMs?: number): Promise<void>;
+  /** Stops redelivery of this message for good; `reason` is recorded by the server. */
+  term(reason?: string): Promise<void>;
+  /** Tells the server the message is still being worked on (resets its ack timer). */
+  working(): Promise<void>;
+}
+
+/** The `Msg` implementation: tracks whether the message was settled, runs settling as `settle` ops. */
+export class HelixMsg implements Msg {
+  readonly raw: JsMsg;
+  readonly delivered: LazyDeliveredMessage;
+  readonly #conn: Connection;
+  #settled = false;
+
+  constructor(conn: Connection, raw: JsMsg) {
+    this.#conn = conn;
+    this.raw = raw;
+    this.delivered = new LazyDeliveredMessage(raw);
+  }
+
+  get subject(): string {
+    return this.raw.subject;
+  }
+
+  get data(): Uint8Array {
+    return this.raw.data;
+  }
+
+  get headers(): MsgHdrs | undefined {
+    return this.raw.headers;
+  }
+
+  get seq(): number {
+    return this.delivered.info.streamSequence;
+  }
+
+  get info(): DeliveryInfo {
+    return this.delivered.info;
+  }
+
+  get settled(): boolean {
+    return this.#settled;
+  }
+
+  json<T = unknown>(): T {
+    return JSON.parse(this.string()) as T;
+  }
+
+  string(): string {
+    return new TextDecoder().decode(this.raw.data);
+  }
+
+  ack(): Promise<void> {
+    return this.#settle("ack", {}, () => this.raw.ack());
+  }
+
+  ackAck(options: { timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs;
+    if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+      return Promise.reject(
+        new ValidationError("timeoutMs", "ackAck timeoutMs must be a positive number", {
+          value: timeoutMs,
+        }),
+      );
+    }
+    return this.#settle("ack", {}, async () => {
+      await this.raw.ackAck(timeoutMs === undefined ? undefined : { timeout: timeoutMs });
+    });
+  }
+
+  nak(delayMs?: number): Promise<void> {
+    if (delayMs !== undefined && !(Number.isFinite(delayMs) && delayMs >= 0)) {
+      return Promise.reject(
+        new ValidationError("delayMs", "nak delayMs must be a non-negative number", {
+          value: delayMs,
+        }),
+      );
+    }
+    const delay = delayMs === undefined ? undefined : Math.floor(delayMs);
+    return this.#settle("nak", delay === undefined ? {} : { delayMs: delay }, () =>
+      this.raw.nak(delay),
+    );
+  }
+
+  term(reason?: string): Promise<void> {
+    if (reason !== undefined && typeof reason !== "string") {
+      return Promise.reject(
+        new ValidationError("reason", "term reason must be a string", { value: reason }),
+      );
+    }
+    return this.#settle("term", reason === undefined ? {} : { reason }, () =>
+      this.raw.term(reason),
+    );
+  }
+
+  working(): Promise<void> {
+    if (this.#settled) return Promise.resolve();
+    return this.#run("working", {}, () => this.raw.working());
+  }
+
+  #settle(
+    action: Exclude<SettleAction, "working">,
+    extra: { delayMs?: number; reason?: string },
+    send: () => void | Promise<void>,
+  ): Promise<void> {
+    // A message settles once: a second ack/nak/term is a no-op (the server would ignore it).
+    if (this.#settled) return Promise.resolve();
+    this.#settled = true;
+    return this.#run(action, extra, send);
+  }
+
+  #run(
+    action: SettleAction,
+    extra: { delayMs?: number; reason?: string },
+    send: () => void | Promise<void>,
+  ): Promise<void> {
+    const op: SettleOperation = {
+      kind: "settle",
+      client: this.#conn.client,
+      action,
+      message: this.delivered,
+      ...extra,
+    };
+    return this.#conn.run(op, async () => {
+      try {
+        await send();
+      } catch (err) {
+        throw toHelixError(err, { operation: `settle.${action}` });
+      }
+    });
+  }
+}

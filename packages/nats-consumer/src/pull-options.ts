@@ -1,0 +1,12 @@
+import type { ConsumeOptions as ClientConsumeOptions } from "@nats-io/jetstream";
+import type { PullOptions } from "./types.js";
+
+/** Client consume options from helix pull tuning (only what was set, the client fills defaults). */
+export function toClientConsumeOptions(options: PullOptions): ClientConsumeOptions {
+  const out: Record<string, number> = {};
+  if (options.maxMessages !== undefined) out.max_messages = options.maxMessages;
+  if (options.maxBytes !== undefined) out.max_bytes = options.maxBytes;
+  out.expires = options.expiresMs ?? 30_000;
+  if (options.idleHeartbeatMs !== undefined) out.idle_heartbeat = options.idleHeartbeatMs;
+  return out as ClientConsumeOptions;
+}

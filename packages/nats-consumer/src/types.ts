@@ -1,0 +1,145 @@
+import type {
+  ConsumerConfig as ClientConsumerConfig,
+  ConsumerInfo,
+  ConsumerNotification,
+  OrderedConsumerOptions,
+  Consumer as RawConsumer,
+} from "@nats-io/jetstream";
+import type { Msg } from "./msg.js";
+import type { NakDelay } from "./nak-delay.js";
+
+/**
+ * A pull consumer's configuration, in JetStream's own wire names (`durable_name`,
+ * `filter_subject(s)`, `ack_policy`, `max_deliver`, `backoff`…; durations in nanoseconds, as the
+ * server and the client's `nanos()` use). Set `durable_name` (or `name`) for a durable consumer,
+ * neither for an ephemeral one. `filter_subjects` with more than one subject needs server 2.10.
+ */
+export type ConsumerConfig = Partial<ClientConsumerConfig>;
+
+/** Options of an ordered consumer (the client's `OrderedConsumerOptions`). */
+export type OrderedConfig = Partial<OrderedConsumerOptions>;
+
+/** A consume status notification from the client (heartbeats, consumer deleted, discard…). */
+export type ConsumerStatus = ConsumerNotification;
+
+/** Options every call takes. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** Options of `fetch` and `fetchBytes`. */
+export interface FetchOptions extends CallOptions {
+  /** How long the server holds the pull request, in ms. Client minimum 1000; default 30 000. */
+  expiresMs?: number;
+}
+
+/** What a handler gets besides the message. */
+export interface HandlerContext {
+  /** Aborts when the consume stops (stop, drain, or a terminal error). */
+  readonly signal: AbortSignal;
+}
+
+/** A message handler. Returning acks (with `autoAck`), throwing naks with a backoff delay. */
+export type MsgHandler = (msg: Msg, ctx: HandlerContext) => void | Promise<void>;
+
+/** Where an error reported to `onError` came from. */
+export interface ConsumeErrorContext {
+  /** The message whose handler or settling failed; absent for consume status problems. */
+  msg?: Msg;
+}
+
+/** Pull tuning shared by `consume` and `messages`. */
+export interface PullOptions {
+  /** Messages asked for per pull request (client `max_messages`). Default 100. */
+  maxMessages?: number;
+  /** Bytes asked for per pull request (client `max_bytes`); exclusive with `maxMessages`. */
+  maxBytes?: number;
+  /** Pull request expiry in ms (client minimum 1000). Default 30 000. */
+  expiresMs?: number;
+  /** Server heartbeat interval in ms (client clamps to 500..30 000). Default half of `expiresMs`. */
+  idleHeartbeatMs?: number;
+  /** Called with every consume status notification from the client. */
+  onStatus?: (status: ConsumerStatus) => void;
+}
+
+/** Options of `consume`. */
+export interface ConsumeOptions extends PullOptions {
+  /** Ack when the handler returns, nak when it throws (unless it settled). Default true. */
+  autoAck?: boolean;
+  /** Handlers running at once. Default 1 (messages handled one by one, in order). */
+  concurrency?: number;
+  /** Redelivery delay after a handler throws. Default 1 s doubling per delivery, max 30 s. */
+  nakDelayMs?: NakDelay;
+  /** Called with handler errors, settle failures and consume status problems. */
+  onError?: (error: Error, ctx: ConsumeErrorContext) => void;
+  /** Aborting stops the consume (like `stop()`). */
+  signal?: AbortSignal;
+}
+
+/** A running `consume`. */
+export interface ConsumeContext {
+  /** Stops: no new deliveries. In-flight handlers finish (their signal is aborted). */
+  stop(): void;
+  /** Stops, waits for in-flight handlers and their acks to reach the server, then resolves. */
+  drain(): Promise<void>;
+  /** Resolves when the consume ended by stop/drain; rejects with the reason otherwise. */
+  readonly closed: Promise<void>;
+}
+
+/** Options of `messages`. */
+export interface MessagesOptions extends PullOptions {}
+
+/** A pull iterator (Go: `MessagesContext`). */
+export interface MessagesContext extends AsyncIterable<Msg> {
+  /** The next message; `null` once stopped or ended. Throws when the consumer or stream is gone. */
+  next(): Promise<Msg | null>;
+  /** Stops the iterator; later `next()` calls return `null`. */
+  stop(): void;
+  /** Resolves once stopped, or rejects with the reason it ended. */
+  readonly closed: Promise<void>;
+}
+
+/** A consumer handle (Go: `jetstream.Consumer`). */
+export interface Consumer {
+  /** The consumer's real name (for an ordered consumer, the current one: it changes on reset). */
+  readonly name: string;
+  readonly stream: string;
+  /** The configuration the server reported when the handle was made. */
+  readonly config: Readonly<ClientConsumerConfig>;
+  /** True for an ordered consumer. */
+  readonly ordered: boolean;
+  /** The client's consumer (escape hatch). */
+  readonly raw: RawConsumer;
+  /** Fresh consumer info from the server. */
+  info(options?: CallOptions): Promise<ConsumerInfo>;
+  /** Up to `batch` messages: resolves when the batch is complete or the request expired. */
+  fetch(batch: number, options?: FetchOptions): Promise<Msg[]>;
+  /** Messages up to `maxBytes` in total (at most 100 messages: the client's cap). */
+  fetchBytes(maxBytes: number, options?: FetchOptions): Promise<Msg[]>;
+  /** What is available now, up to `batch`; `[]` at once when nothing is. */
+  fetchNoWait(batch: number, options?: CallOptions): Promise<Msg[]>;
+  /** Hands each message to `handler`; see `ConsumeOptions`. */
+  consume(handler: MsgHandler, options?: ConsumeOptions): ConsumeContext;
+  /** A pull iterator. */
+  messages(options?: MessagesOptions): MessagesContext;
+}
+
+/** Consumer management for one stream (Go: the consumer methods of `jetstream.Stream`). */
+export interface StreamConsumers {
+  readonly stream: string;
+  get(name: string, options?: CallOptions): Promise<Consumer>;
+  createOrUpdate(config: ConsumerConfig, options?: CallOptions): Promise<Consumer>;
+  ordered(config?: OrderedConfig, options?: CallOptions): Promise<Consumer>;
+  delete(name: string, options?: CallOptions): Promise<void>;
+  list(options?: CallOptions): Promise<Consumer[]>;
+}
+
+/** Consumer management (Go: the consumer methods of `jetstream.JetStream`). */
+export interface ConsumerManager {
+  get(stream: string, name: string, options?: CallOptions): Promise<Consumer>;
+  createOrUpdate(stream: string, config: ConsumerConfig, options?: CallOptions): Promise<Consumer>;
+  ordered(stream: string, config?: OrderedConfig, options?: CallOptions): Promise<Consumer>;
+  delete(stream: string, name: string, options?: CallOptions): Promise<void>;
+  list(stream: string, options?: CallOptions): Promise<Consumer[]>;
+  forStream(stream: string): StreamConsumers;
+}
