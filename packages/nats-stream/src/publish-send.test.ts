@@ -77,6 +77,25 @@ describe("sendWithRetries", () => {
     expect(calls.map((c) => c.msgID)).toEqual(["id-1", "id-1", "id-1"]);
   });
 
+  it("keeps retrying when onRetry throws", async () => {
+    const { conn, calls } = fakeConnection([timeout]);
+    const ack = await sendWithRetries(
+      operation(),
+      context(conn, {
+        retry: {
+          attempts: 3,
+          initialDelayMs: 0,
+          maxDelayMs: 0,
+          onRetry: () => {
+            throw new Error("observer bug");
+          },
+        },
+      }),
+    );
+    expect(ack.seq).toBe(2);
+    expect(calls).toHaveLength(2);
+  });
+
   it("does not retry a wrong expected sequence", async () => {
     const { conn, calls } = fakeConnection([wrongSeq]);
     const op = operation();

@@ -65,7 +65,11 @@ export async function sendWithRetries(op: PublishOperation, ctx: SendContext): P
       throw new NotFoundError("stream", op.subject, { cause: error });
     }
     if (attempt >= retry.attempts) throw error;
-    retry.onRetry?.(error, attempt);
+    try {
+      retry.onRetry?.(error, attempt);
+    } catch {
+      // A throwing observer must not turn a retryable failure into a lost message.
+    }
     await sleep(retryDelay(attempt, retry), signal, "publish");
   }
 }

@@ -28,10 +28,19 @@ describe("a 3-node cluster losing the stream leader", () => {
     expect(leader).toBeDefined();
 
     let retried = 0;
+    const retriedCodes = new Map<string, number>();
     const publisher = createPublisher(conn, {
       maxPending: 256,
       timeoutMs: 2_000,
-      retry: { attempts: 15, initialDelayMs: 250, maxDelayMs: 2_000, onRetry: () => retried++ },
+      retry: {
+        attempts: 15,
+        initialDelayMs: 250,
+        maxDelayMs: 2_000,
+        onRetry: (error) => {
+          retried++;
+          retriedCodes.set(error.code, (retriedCodes.get(error.code) ?? 0) + 1);
+        },
+      },
     });
     const futures: PublishFuture[] = [];
     let killed: Promise<void> | undefined;
@@ -54,6 +63,7 @@ describe("a 3-node cluster losing the stream leader", () => {
     expect(completion.acked).toBeGreaterThan(KILL_AFTER);
     console.info(
       `cluster: ${completion.acked} acked, ${completion.failed} failed, ${retried} retries`,
+      Object.fromEntries(retriedCodes),
     );
 
     // read the stream back on the surviving nodes (the handle's calls retry nothing: wait for

@@ -41,6 +41,7 @@ describe("a paused server", () => {
     expect(op?.msgID).toBe("order-1");
     expect(op?.ack).toEqual(ack);
     expect(ack.seq).toBe(1);
+    console.info(`pause: ${retries.length} retries, ack.duplicate=${ack.duplicate}`);
     // the frozen first attempt was stored when the server woke up; the retry was de-duplicated
     // against it (duplicate: true) or was itself the one stored: either way, exactly once
     const info = await stream.info();

@@ -31,6 +31,15 @@ describe("stream manager", () => {
       // the server filled its defaults into the returned config
       expect(created.config.retention).toBe("limits");
 
+      // the same config again is a no-op; a different one under the same name is refused
+      expect((await streams.create({ name, subjects: [`${name}.>`], max_msgs: 100 })).name).toBe(
+        name,
+      );
+      await expect(streams.create({ name, subjects: [`${name}.other`] })).rejects.toMatchObject({
+        code: "JETSTREAM_API",
+        apiCode: 10058,
+      });
+
       const got = await streams.get(name);
       expect(got.name).toBe(name);
       expect(got.config.subjects).toEqual([`${name}.>`]);
@@ -53,6 +62,8 @@ describe("stream manager", () => {
       await streams.delete(name);
       await expect(streams.get(name)).rejects.toBeInstanceOf(NotFoundError);
       expect(ops.map((op) => op.kind)).toEqual([
+        "stream.create",
+        "stream.create",
         "stream.create",
         "stream.get",
         "stream.update",
