@@ -9,7 +9,7 @@ import {
 import { throwIfAborted } from "./abort.js";
 import type { PublishData } from "./payload.js";
 import { type PreparedMessage, prepareMessage } from "./publish-message.js";
-import { StreamLookup, sendWithRetries } from "./publish-send.js";
+import { type SendContext, StreamLookup, sendWithRetries } from "./publish-send.js";
 import type {
   PubAck,
   PublishCompletion,
@@ -146,7 +146,7 @@ class HelixPublisher implements Publisher {
     };
   }
 
-  #context(options: PublishOptions) {
+  #context(options: PublishOptions): SendContext {
     return {
       conn: this.#conn,
       retry: this.#settings.retry,
@@ -159,9 +159,9 @@ class HelixPublisher implements Publisher {
   #settle(error: HelixError | undefined, sent: boolean): void {
     this.#window.release();
     this.#end();
-    if (!sent) return;
     if (error === undefined) this.#acked++;
-    else {
+    else if (sent) {
+      // (a failure before the send rejected publishAsync itself and is not counted here)
       this.#failed++;
       this.#firstError ??= error;
     }
