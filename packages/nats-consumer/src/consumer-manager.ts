@@ -41,7 +41,7 @@ class HelixConsumerManager implements ConsumerManager {
     this.#conn = conn;
   }
 
-  get(stream: string, name: string, options: CallOptions = {}): Promise<Consumer> {
+  async get(stream: string, name: string, options: CallOptions = {}): Promise<Consumer> {
     assertStreamName(stream);
     assertConsumerName(name);
     return runConsumerOperation(
@@ -55,7 +55,7 @@ class HelixConsumerManager implements ConsumerManager {
     );
   }
 
-  createOrUpdate(
+  async createOrUpdate(
     stream: string,
     config: ConsumerConfig,
     options: CallOptions = {},
@@ -76,7 +76,7 @@ class HelixConsumerManager implements ConsumerManager {
     );
   }
 
-  ordered(
+  async ordered(
     stream: string,
     config: OrderedConfig = {},
     options: CallOptions = {},
@@ -108,7 +108,7 @@ class HelixConsumerManager implements ConsumerManager {
     );
   }
 
-  list(stream: string, options: CallOptions = {}): Promise<Consumer[]> {
+  async list(stream: string, options: CallOptions = {}): Promise<Consumer[]> {
     assertStreamName(stream);
     return runConsumerOperation(
       this.#conn,

@@ -52,6 +52,10 @@ async function collect(
   const out: JsMsg[] = [];
   try {
     for await (const m of iter) out.push(m);
+  } catch (err) {
+    // fetchBytes: the server ends the pull with a 409 when the next message would not fit the
+    // budget. What arrived is the answer; with nothing received the error stands.
+    if (out.length === 0 || !/exceeds maxbytes/i.test((err as Error)?.message ?? "")) throw err;
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }

@@ -8,6 +8,10 @@ import {
 import type { JsMsg } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
 import { type DeliveryInfo, LazyDeliveredMessage } from "./delivered-message.js";
+import { versionAtLeast } from "./server-version.js";
+
+/** Servers before 2.10 ignore `+TERM <reason>` entirely (the message stays pending). */
+const TERM_REASON_MIN_VERSION = "2.10.0";
 
 /** A JetStream message handed to user code, with traced settling. */
 export interface Msg {
@@ -31,7 +35,10 @@ export interface Msg {
   ackAck(options?: { timeoutMs?: number }): Promise<void>;
   /** Asks for redelivery, after `delayMs` if given. */
   nak(delayMs?: number): Promise<void>;
-  /** Stops redelivery of this message for good; `reason` is recorded by the server. */
+  /**
+   * Stops redelivery of this message for good. `reason` is sent to servers 2.10+ (older ones
+   * ignore a term that carries a reason, so it is left off there) and always given to middleware.
+   */
   term(reason?: string): Promise<void>;
   /** Tells the server the message is still being worked on (resets its ack timer). */
   working(): Promise<void>;
@@ -120,8 +127,10 @@ export class HelixMsg implements Msg {
         new ValidationError("reason", "term reason must be a string", { value: reason }),
       );
     }
+    // The reason still reaches the middleware; only a 2.10+ server gets it on the wire.
+    const sendReason = versionAtLeast(this.#conn.nats.info?.version, TERM_REASON_MIN_VERSION);
     return this.#settle("term", reason === undefined ? {} : { reason }, () =>
-      this.raw.term(reason),
+      this.raw.term(sendReason ? reason : undefined),
     );
   }
 

@@ -1,0 +1,169 @@
+import { NotFoundError, ValidationError } from "@helix/nats-core";
+import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
+import { nanos } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConsumerManager } from "../src/index.js";
+import { ofKind, setup, type TestContext } from "./helpers.js";
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await setup("consumer-int-manager");
+});
+afterAll(() => t.close());
+
+describe("consumer management", () => {
+  it("creates a durable consumer with filter, ack policy, max deliver and backoff; gets it back", async () => {
+    const stream = await t.stream();
+    const consumers = createConsumerManager(t.conn);
+    t.ops.length = 0;
+    const created = await consumers.createOrUpdate(stream, {
+      durable_name: "worker",
+      filter_subject: `${stream}.orders.*`,
+      ack_policy: AckPolicy.Explicit,
+      max_deliver: 5,
+      backoff: [nanos(100), nanos(500)],
+    });
+    expect(created.name).toBe("worker");
+    expect(created.stream).toBe(stream);
+    expect(created.ordered).toBe(false);
+    expect(created.config).toMatchObject({
+      durable_name: "worker",
+      filter_subject: `${stream}.orders.*`,
+      ack_policy: "explicit",
+      max_deliver: 5,
+      backoff: [nanos(100), nanos(500)],
+    });
+    const got = await consumers.get(stream, "worker");
+    expect(got.name).toBe("worker");
+    expect(got.config.filter_subject).toBe(`${stream}.orders.*`);
+    expect((await got.info()).name).toBe("worker");
+    const kinds = t.ops.map((op) => op.kind);
+    expect(kinds).toEqual(["consumer.create", "consumer.get", "consumer.get"]);
+    expect(ofKind(t.ops, "consumer.create")[0]).toMatchObject({
+      stream,
+      consumer: "worker",
+      ordered: false,
+    });
+  });
+
+  it("createOrUpdate updates an existing durable instead of failing", async () => {
+    const stream = await t.stream();
+    const consumers = createConsumerManager(t.conn);
+    await consumers.createOrUpdate(stream, { durable_name: "upd", max_deliver: 3 });
+    const updated = await consumers.createOrUpdate(stream, {
+      durable_name: "upd",
+      max_deliver: 7,
+      description: "second",
+    });
+    expect(updated.config.max_deliver).toBe(7);
+    expect(updated.config.description).toBe("second");
+    expect((await consumers.list(stream)).map((c) => c.name)).toEqual(["upd"]);
+  });
+
+  it("creates an ephemeral consumer with the server's name", async () => {
+    const stream = await t.stream();
+    const consumers = createConsumerManager(t.conn);
+    t.ops.length = 0;
+    const eph = await consumers.createOrUpdate(stream, { ack_policy: AckPolicy.Explicit });
+    expect(eph.name).toMatch(/\S+/);
+    expect(eph.config.durable_name).toBeUndefined();
+    expect(ofKind(t.ops, "consumer.create")[0]?.consumer).toBe(eph.name);
+  });
+
+  it("ordered consumers say they are ordered and keep their real name", async () => {
+    const stream = await t.stream();
+    const consumers = createConsumerManager(t.conn);
+    t.ops.length = 0;
+    const ordered = await consumers.ordered(stream, {
+      filter_subjects: [`${stream}.a`],
+      deliver_policy: DeliverPolicy.All,
+    });
+    expect(ordered.ordered).toBe(true);
+    expect(ordered.stream).toBe(stream);
+    expect(ordered.config.filter_subject).toBe(`${stream}.a`);
+    expect((await ordered.info()).name).toBe(ordered.name);
+    expect(ofKind(t.ops, "consumer.ordered")[0]).toMatchObject({
+      stream,
+      ordered: true,
+      consumer: ordered.name,
+    });
+  });
+
+  it("lists and deletes; a deleted consumer is a NotFoundError naming it", async () => {
+    const stream = await t.stream();
+    const consumers = createConsumerManager(t.conn);
+    await consumers.createOrUpdate(stream, { durable_name: "a" });
+    await consumers.createOrUpdate(stream, { durable_name: "b" });
+    expect((await consumers.list(stream)).map((c) => c.name).sort()).toEqual(["a", "b"]);
+    t.ops.length = 0;
+    await consumers.delete(stream, "a");
+    expect(t.ops.map((op) => op.kind)).toEqual(["consumer.delete"]);
+    expect((await consumers.list(stream)).map((c) => c.name)).toEqual(["b"]);
+    const err = await consumers.get(stream, "a").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err).toMatchObject({ what: "consumer", resource: "a" });
+    await expect(consumers.delete(stream, "a")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(consumers.get("NoSuchStream", "x")).rejects.toMatchObject({ what: "stream" });
+  });
+
+  it("forStream offers the same methods without the stream argument", async () => {
+    const stream = await t.stream();
+    const scoped = createConsumerManager(t.conn).forStream(stream);
+    expect(scoped.stream).toBe(stream);
+    const c = await scoped.createOrUpdate({ durable_name: "scoped" });
+    expect(c.stream).toBe(stream);
+    expect((await scoped.get("scoped")).name).toBe("scoped");
+    expect((await scoped.list()).map((x) => x.name)).toEqual(["scoped"]);
+    const o = await scoped.ordered();
+    expect(o.ordered).toBe(true);
+    await scoped.delete("scoped");
+    expect((await scoped.list()).map((x) => x.name)).toEqual([o.name]);
+  });
+
+  it("refuses several filter subjects on a pre-2.10 server before sending anything", async () => {
+    const stream = await t.stream();
+    const consumers = createConsumerManager(t.conn);
+    expect(t.conn.nats.info?.version).toMatch(/^2\.9\./);
+    t.ops.length = 0;
+    const err = await consumers
+      .createOrUpdate(stream, {
+        durable_name: "multi",
+        filter_subjects: [`${stream}.a`, `${stream}.b`],
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as Error).message).toMatch(/2\.10/);
+    expect((err as Error).message).toContain(t.conn.nats.info?.version ?? "?");
+    await expect(
+      consumers.ordered(stream, { filter_subjects: [`${stream}.a`, `${stream}.b`] }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(t.ops).toEqual([]);
+    // One subject in an array is fine everywhere: it is sent as filter_subject.
+    const one = await consumers.createOrUpdate(stream, {
+      durable_name: "single",
+      filter_subjects: [`${stream}.a`],
+    });
+    expect(one.config.filter_subject).toBe(`${stream}.a`);
+  });
+
+  it("validates names and config before any I/O", async () => {
+    const consumers = createConsumerManager(t.conn);
+    t.ops.length = 0;
+    await expect(consumers.get("bad.stream", "x")).rejects.toBeInstanceOf(ValidationError);
+    await expect(consumers.get("S", "bad name")).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      consumers.createOrUpdate("S", { deliver_subject: "push.here" }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(consumers.createOrUpdate("S", { filter_subject: "a..b" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(
+      consumers.createOrUpdate("S", { durable_name: "x", max_deliver: 2, backoff: [1, 2, 3] }),
+    ).rejects.toThrow(/max_deliver/);
+    await expect(consumers.delete("S", "")).rejects.toBeInstanceOf(ValidationError);
+    await expect(consumers.list("")).rejects.toBeInstanceOf(ValidationError);
+    expect(() => consumers.forStream("a b")).toThrow(ValidationError);
+    expect(() => createConsumerManager({} as never)).toThrow(ValidationError);
+    expect(t.ops).toEqual([]);
+  });
+});
