@@ -21,7 +21,7 @@ interface Started {
 /**
  * Go's `MessagesContext`, without its crash: `next()` after `stop()` returns `null`. Each `next()`
  * is a `receive` operation (mode `next`). Messages the client had buffered when `stop()` came are
- * nak'ed so the server redelivers them at once instead of after the ack wait.
+ * not handed out; the server redelivers them after the ack wait.
  */
 class MessagesIterator implements MessagesContext {
   readonly closed: Promise<void>;
@@ -73,11 +73,10 @@ class MessagesIterator implements MessagesContext {
     void this.#started
       .then(async ({ messages, iterator }) => {
         messages.stop();
-        // Return what the client had buffered; a pending next() may take some first.
+        // Let the client's iterator run to its end; buffered messages are dropped unsettled.
         for (;;) {
           const r = await iterator.next();
           if (r.done) break;
-          this.#giveBack(r.value);
         }
       })
       .catch(() => {})
@@ -116,10 +115,7 @@ class MessagesIterator implements MessagesContext {
       this.stop();
       return null;
     }
-    if (this.#stopped) {
-      this.#giveBack(r.value);
-      return null;
-    }
+    if (this.#stopped) return null;
     return new HelixMsg(this.#handle.conn, r.value);
   }
 
@@ -157,9 +153,5 @@ class MessagesIterator implements MessagesContext {
     if (!this.#failure) this.#failure = err;
     this.stop();
     return this.#failure;
-  }
-
-  #giveBack(raw: JsMsg): void {
-    if (!this.#handle.ordered) new HelixMsg(this.#handle.conn, raw).nak().catch(() => {});
   }
 }

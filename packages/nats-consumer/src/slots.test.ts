@@ -38,12 +38,16 @@ describe("Slots", () => {
     await expect(new Slots(1).idle()).resolves.toBeUndefined();
   });
 
-  it("wakeAll() releases waiters so a stopping loop can exit", async () => {
+  it("close() turns waiters away without a slot; holders still release", async () => {
     const slots = new Slots(1);
-    await slots.acquire();
+    expect(await slots.acquire()).toBe(true);
     const waiting = slots.acquire();
-    slots.wakeAll();
-    await expect(waiting).resolves.toBeUndefined();
-    expect(slots.inUse).toBe(2);
+    slots.close();
+    await expect(waiting).resolves.toBe(false);
+    await expect(slots.acquire()).resolves.toBe(false);
+    expect(slots.inUse).toBe(1);
+    slots.release();
+    expect(slots.inUse).toBe(0);
+    await expect(slots.idle()).resolves.toBeUndefined();
   });
 });

@@ -2,7 +2,8 @@
 export class Slots {
   readonly size: number;
   #inUse = 0;
-  #waiters: Array<() => void> = [];
+  #closed = false;
+  #waiters: Array<(granted: boolean) => void> = [];
   #idle: Array<() => void> = [];
 
   constructor(size: number) {
@@ -13,34 +14,31 @@ export class Slots {
     return this.#inUse;
   }
 
-  /** Resolves once a slot is held. */
-  acquire(): Promise<void> {
+  /** Resolves `true` once a slot is held, or `false` (holding nothing) once closed. */
+  acquire(): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
     if (this.#inUse < this.size) {
       this.#inUse++;
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
-    return new Promise((resolve) => {
-      this.#waiters.push(() => {
-        this.#inUse++;
-        resolve();
-      });
-    });
+    return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  /** Gives a slot back, waking the next waiter. */
+  /** Gives a slot back, handing it to the next waiter. */
   release(): void {
-    this.#inUse--;
     const next = this.#waiters.shift();
-    if (next) next();
-    else if (this.#inUse === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    if (next) {
+      next(true);
+      return;
+    }
+    this.#inUse--;
+    if (this.#inUse === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  /** Wakes every waiter without a slot (used when stopping); they must check whether to go on. */
-  wakeAll(): void {
-    for (const wake of this.#waiters.splice(0)) {
-      this.#inUse++;
-      wake();
-    }
+  /** Refuses new holders; current waiters resolve `false`. Holders still release normally. */
+  close(): void {
+    this.#closed = true;
+    for (const wake of this.#waiters.splice(0)) wake(false);
   }
 
   /** Resolves when no slot is held. */

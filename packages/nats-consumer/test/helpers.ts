@@ -64,10 +64,16 @@ export function signal<T = void>(): { promise: Promise<T>; resolve: (v: T) => vo
   return { promise, resolve };
 }
 
+/** The operation type whose `kind` may be `K` (consumer operations share one interface). */
+type OpOf<K> = Operation extends infer O
+  ? O extends { kind: infer OK }
+    ? K extends OK
+      ? O
+      : never
+    : never
+  : never;
+
 /** Operations of one kind. */
-export function ofKind<K extends Operation["kind"]>(
-  ops: Operation[],
-  kind: K,
-): Extract<Operation, { kind: K }>[] {
-  return ops.filter((op): op is Extract<Operation, { kind: K }> => op.kind === kind);
+export function ofKind<K extends Operation["kind"]>(ops: Operation[], kind: K): OpOf<K>[] {
+  return ops.filter((op) => op.kind === kind) as OpOf<K>[];
 }

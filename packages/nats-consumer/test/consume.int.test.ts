@@ -1,0 +1,314 @@
+import { NotFoundError } from "@helix/nats-core";
+import { AckPolicy } from "@nats-io/jetstream";
+import { nanos } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Consumer,
+  type ConsumerStatus,
+  createConsumerManager,
+  type Msg,
+} from "../src/index.js";
+import { ofKind, publish, setup, signal, sleep, type TestContext } from "./helpers.js";
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await setup("consumer-int-consume");
+});
+afterAll(() => t.close());
+
+async function durable(stream: string, name = "worker", ackWaitMs = 30_000): Promise<Consumer> {
+  return createConsumerManager(t.conn).createOrUpdate(stream, {
+    durable_name: name,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(ackWaitMs),
+  });
+}
+
+describe("consume", () => {
+  it("acks what handlers return, as process and settle operations, in order with concurrency 1", async () => {
+    const stream = await t.stream();
+    const c = await durable(stream);
+    await publish(t.conn, `${stream}.a`, 20);
+    t.ops.length = 0;
+    const seen: number[] = [];
+    const done = signal();
+    const ctx = c.consume((msg) => {
+      seen.push(msg.seq);
+      if (seen.length === 20) done.resolve();
+    });
+    await done.promise;
+    await ctx.drain();
+    await expect(ctx.closed).resolves.toBeUndefined();
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const processed = ofKind(t.ops, "process");
+    expect(processed.map((op) => op.message.info.streamSequence)).toEqual(seen);
+    expect(processed[0]).toMatchObject({ stream, consumer: "worker" });
+    expect(ofKind(t.ops, "settle").map((op) => op.action)).toEqual(Array(20).fill("ack"));
+    const info = await c.info();
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.ack_floor.stream_seq).toBe(20);
+  });
+
+  it("a handler that throws on the first delivery gets the message again, then it is acked (deliveryCount 2)", async () => {
+    const stream = await t.stream();
+    const c = await durable(stream);
+    await publish(t.conn, `${stream}.a`, 1);
+    t.ops.length = 0;
+    const deliveries: number[] = [];
+    const errors: Error[] = [];
+    const acked = signal<Msg>();
+    const ctx = c.consume(
+      (msg) => {
+        deliveries.push(msg.info.deliveryCount);
+        if (msg.info.deliveryCount === 1) throw new Error("first try fails");
+        acked.resolve(msg);
+      },
+      { nakDelayMs: 50, onError: (err) => errors.push(err) },
+    );
+    const msg = await acked.promise;
+    await ctx.drain();
+    expect(deliveries).toEqual([1, 2]);
+    expect(msg.info.deliveryCount).toBe(2);
+    expect(errors.map((e) => e.message)).toEqual(["first try fails"]);
+    const settles = ofKind(t.ops, "settle");
+    expect(settles.map((s) => [s.action, s.message.info.deliveryCount])).toEqual([
+      ["nak", 1],
+      ["ack", 2],
+    ]);
+    expect(settles[0]?.delayMs).toBe(50);
+    expect((await c.info()).num_ack_pending).toBe(0);
+  });
+
+  it("does not settle a message the handler settled itself; working() is not settling", async () => {
+    const stream = await t.stream();
+    const c = await durable(stream);
+    await publish(t.conn, `${stream}.a`, 3);
+    t.ops.length = 0;
+    let count = 0;
+    const done = signal();
+    const ctx = c.consume(async (msg) => {
+      count++;
+      await msg.working();
+      if (msg.seq === 1) await msg.term("no");
+      if (msg.seq === 2) await msg.ackAck();
+      if (count === 3) done.resolve();
+    });
+    await done.promise;
+    await ctx.drain();
+    expect(ofKind(t.ops, "settle").map((s) => [s.action, s.message.info.streamSequence])).toEqual([
+      ["working", 1],
+      ["term", 1],
+      ["working", 2],
+      ["ack", 2],
+      ["working", 3],
+      ["ack", 3],
+    ]);
+  });
+
+  it("autoAck false leaves settling to the handler", async () => {
+    const stream = await t.stream();
+    const c = await durable(stream);
+    await publish(t.conn, `${stream}.a`, 2);
+    t.ops.length = 0;
+    const got = signal();
+    let n = 0;
+    const ctx = c.consume(
+      () => {
+        if (++n === 2) got.resolve();
+      },
+      { autoAck: false },
+    );
+    await got.promise;
+    await ctx.drain();
+    expect(ofKind(t.ops, "settle")).toEqual([]);
+    expect((await c.info()).num_ack_pending).toBe(2);
+  });
+
+  it("concurrency 8 runs 8 slow handlers at once", async () => {
+    const stream = await t.stream();
+    const c = await durable(stream);
+    await publish(t.conn, `${stream}.a`, 8);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const allIn = signal();
+    const release = signal();
+    let finished = 0;
+    const allDone = signal();
+    const ctx = c.consume(
+      async () => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        if (inFlight === 8) allIn.resolve();
+        // Each handler waits until all 8 are in: only possible if they overlap.
+        await release.promise;
+        inFlight--;
+        if (++finished === 8) allDone.resolve();
+      },
+      { concurrency: 8 },
+    );
+    await allIn.promise;
+    release.resolve();
+    await allDone.promise;
+    await ctx.drain();
+    expect(maxInFlight).toBe(8);
+    expect((await c.info()).num_ack_pending).toBe(0);
+  });
+
+  it("concurrency 2 never exceeds 2 handlers", async () => {
+    const stream = await t.stream();
+    const c = await durable(stream);
+    await publish(t.conn, `${stream}.a`, 10);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let finished = 0;
+    const allDone = signal();
+    const ctx = c.consume(
+      async () => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await sleep(20);
+        inFlight--;
+        if (++finished === 10) allDone.resolve();
+      },
+      { concurrency: 2 },
+    );
+    await allDone.promise;
+    await ctx.drain();
+    expect(maxInFlight).toBe(2);
+  });
+
+  it("stop() aborts the handler's signal and resolves closed; no new deliveries after it", async () => {
+    const stream = await t.stream();
+    const c = await durable(stream, "stopper", 1_000);
+    await publish(t.conn, `${stream}.a`, 5);
+    const started = signal<AbortSignal>();
+    const handled: number[] = [];
+    const ctx = c.consume(async (msg, { signal: s }) => {
+      handled.push(msg.seq);
+      started.resolve(s);
+      await new Promise((r) => s.addEventListener("abort", r, { once: true }));
+    });
+    const s = await started.promise;
+    expect(s.aborted).toBe(false);
+    ctx.stop();
+    expect(s.aborted).toBe(true);
+    await expect(ctx.closed).resolves.toBeUndefined();
+    expect(handled).toEqual([1]);
+    // Messages buffered but never handed out were not settled: they come back after the ack wait.
+    const again: number[] = [];
+    const all = signal();
+    const ctx2 = c.consume((msg) => {
+      again.push(msg.seq);
+      if (again.length === 4) all.resolve();
+    });
+    await all.promise;
+    await ctx2.drain();
+    expect(again).toEqual([2, 3, 4, 5]);
+  });
+
+  it("drain() during a run of 1,000 messages: every handed-out message is acked, none lost or repeated", async () => {
+    const stream = await t.stream();
+    // A short ack wait: a handed-out message whose ack did not reach the server would be
+    // redelivered (and seen twice) during the second run.
+    const c = await durable(stream, "drainer", 2_000);
+    await publish(t.conn, `${stream}.a`, 1_000);
+    const processed = new Map<number, number>();
+    const record = (msg: Msg): void => {
+      processed.set(msg.seq, (processed.get(msg.seq) ?? 0) + 1);
+    };
+    const halfway = signal();
+    const first = c.consume(
+      async (msg) => {
+        record(msg);
+        if (processed.size === 300) halfway.resolve();
+        await sleep(0);
+      },
+      { concurrency: 4, maxMessages: 50 },
+    );
+    await halfway.promise;
+    await first.drain();
+    await expect(first.closed).resolves.toBeUndefined();
+    const firstRun = processed.size;
+    expect(firstRun).toBeGreaterThanOrEqual(300);
+    expect(firstRun).toBeLessThan(1_000);
+    // Every message handed to a handler was acked before drain resolved.
+    const afterDrain = await c.info();
+    expect(afterDrain.ack_floor.stream_seq).toBeGreaterThanOrEqual(firstRun);
+
+    const rest = signal();
+    const second = c.consume((msg) => {
+      record(msg);
+      if (processed.size === 1_000) rest.resolve();
+    });
+    await rest.promise;
+    await expect
+      .poll(
+        async () => {
+          const i = await c.info();
+          return i.num_ack_pending + i.num_pending;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(0);
+    await second.drain();
+    expect([...processed.keys()].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 1_000 }, (_, i) => i + 1),
+    );
+    expect([...processed.values()].filter((n) => n > 1)).toEqual([]);
+    const info = await c.info();
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_pending).toBe(0);
+    expect(info.ack_floor.stream_seq).toBe(1_000);
+  });
+
+  it("deleting the consumer while consume runs rejects closed and calls onError", async () => {
+    const stream = await t.stream();
+    const c = await durable(stream, "doomed");
+    await publish(t.conn, `${stream}.a`, 1);
+    const errors: Error[] = [];
+    const statuses: ConsumerStatus[] = [];
+    const first = signal();
+    const ctx = c.consume(() => first.resolve(), {
+      expiresMs: 1_000,
+      idleHeartbeatMs: 500,
+      onError: (err) => errors.push(err),
+      onStatus: (s) => statuses.push(s),
+    });
+    await first.promise;
+    await createConsumerManager(t.conn).delete(stream, "doomed");
+    const err = await ctx.closed.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err).toMatchObject({ what: "consumer", resource: "doomed" });
+    expect(errors).toContain(err);
+    expect(
+      statuses.some((s) => s.type === "consumer_deleted" || s.type === "consumer_not_found"),
+    ).toBe(true);
+  });
+
+  it("conn.drain() drains a running consume first", async () => {
+    const url = (await import("vitest")).inject("natsUrl");
+    const own = await setup("consumer-int-conn-drain", url);
+    const stream = await own.stream();
+    const c = await createConsumerManager(own.conn).createOrUpdate(stream, { durable_name: "d" });
+    await publish(own.conn, `${stream}.a`, 3);
+    const inHandler = signal();
+    let finished = false;
+    const ctx = c.consume(async () => {
+      inHandler.resolve();
+      await sleep(200);
+      finished = true;
+    });
+    await inHandler.promise;
+    const jsm = await own.conn.manager();
+    await own.conn.drain();
+    expect(finished).toBe(true);
+    await expect(ctx.closed).resolves.toBeUndefined();
+    // The handled message was acked before the connection closed.
+    const check = await setup("consumer-int-conn-drain-check", url);
+    const info = await (await check.conn.manager()).consumers.info(stream, "d");
+    expect(info.ack_floor.stream_seq).toBeGreaterThanOrEqual(1);
+    await jsm.streams.delete(stream).catch(() => {});
+    await (await check.conn.manager()).streams.delete(stream);
+    await check.close();
+  });
+});
