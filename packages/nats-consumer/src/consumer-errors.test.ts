@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { heartbeatError, terminalStatusError, toPullError } from "./consumer-errors.js";
+
+const ctx = { stream: "ORDERS", consumer: "worker", operation: "consume" };
+
+describe("consume status errors", () => {
+  it("ends a consume when its consumer or stream is gone", () => {
+    expect(
+      terminalStatusError(
+        { type: "consumer_deleted", code: 409, description: "Consumer Deleted" },
+        ctx,
+        false,
+      ),
+    ).toMatchObject({ code: "NOT_FOUND", what: "consumer", resource: "worker" });
+    expect(
+      terminalStatusError(
+        { type: "consumer_not_found", name: "worker", stream: "ORDERS", count: 1 },
+        ctx,
+        false,
+      ),
+    ).toMatchObject({ what: "consumer" });
+    expect(
+      terminalStatusError({ type: "stream_not_found", name: "ORDERS" }, ctx, true),
+    ).toMatchObject({
+      what: "stream",
+      resource: "ORDERS",
+    });
+  });
+
+  it("leaves informational notifications (and ordered consumer resets) alone", () => {
+    expect(
+      terminalStatusError({ type: "heartbeats_missed", count: 2 }, ctx, false),
+    ).toBeUndefined();
+    expect(
+      terminalStatusError({ type: "discard", messagesLeft: 1, bytesLeft: 0 }, ctx, false),
+    ).toBeUndefined();
+    expect(
+      terminalStatusError(
+        { type: "consumer_deleted", code: 409, description: "Consumer Deleted" },
+        ctx,
+        true,
+      ),
+    ).toBeUndefined();
+  });
+
+  it("reports missed heartbeats as a retryable TimeoutError", () => {
+    const err = heartbeatError(2, ctx);
+    expect(err).toMatchObject({ code: "TIMEOUT", retryable: true });
+    expect(err.message).toContain('"worker"');
+  });
+
+  it("maps the client's pull errors by message", () => {
+    expect(toPullError(new Error("consumer deleted"), ctx)).toMatchObject({ what: "consumer" });
+    expect(toPullError(new Error("stream not found"), ctx)).toMatchObject({ what: "stream" });
+    expect(toPullError(new Error("heartbeats missed"), ctx)).toMatchObject({ code: "TIMEOUT" });
+    expect(toPullError(Object.assign(new Error("t"), { name: "TimeoutError" }), ctx)).toMatchObject(
+      {
+        code: "TIMEOUT",
+      },
+    );
+  });
+});
