@@ -8,6 +8,7 @@ import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import {
   heartbeatError,
   type PullErrorContext,
+  refineGone,
   terminalStatusError,
   toPullError,
 } from "./consumer-errors.js";
@@ -18,6 +19,9 @@ import { nakDelayFor } from "./nak-delay.js";
 import { toClientConsumeOptions } from "./pull-options.js";
 import { Slots } from "./slots.js";
 import type { ConsumeContext, ConsumeOptions, HandlerContext, MsgHandler } from "./types.js";
+
+/** Missed heartbeats (in a row, while connected) after which a consume ends. */
+const DEFAULT_MAX_MISSED_HEARTBEATS = 6;
 
 /** Validates, then starts a consume. Throws `ValidationError` synchronously for bad input. */
 export function startConsume(
@@ -120,8 +124,9 @@ class ConsumeRun implements ConsumeContext {
       this.#stopping = true;
       this.#abort.abort();
       await this.#slots.idle();
-      // Acks are fire-and-forget publishes: a flush makes sure the server has them.
-      await this.#handle.conn.nats.flush().catch(() => {});
+      // Acks are fire-and-forget publishes: a flush makes sure the server has them. Bounded by
+      // the JetStream timeout: an unresponsive server must not hold `closed` forever.
+      await boundedFlush(this.#handle.conn.nats, this.#handle.conn.jetstreamOptions.timeout);
       this.#unregisterDrain();
     }
   }
@@ -174,8 +179,12 @@ class ConsumeRun implements ConsumeContext {
             ),
           );
         }
+        const limit = this.#options.maxMissedHeartbeats ?? DEFAULT_MAX_MISSED_HEARTBEATS;
+        if (status.type === "heartbeats_missed" && status.count >= limit) {
+          this.#fail(heartbeatError(status.count, this.#context));
+        }
         const terminal = terminalStatusError(status, this.#context, this.#handle.ordered);
-        if (terminal) this.#fail(terminal);
+        if (terminal) this.#fail(await refineGone(this.#handle.conn, terminal, this.#context));
       }
     })().catch(() => {});
   }
@@ -195,5 +204,21 @@ class ConsumeRun implements ConsumeContext {
     } catch {
       // a failing error callback must not stop the consume
     }
+  }
+}
+
+/** `nc.flush()`, giving up after `timeoutMs` (default 5 s); never throws. */
+async function boundedFlush(
+  nc: { flush(): Promise<void> },
+  timeoutMs: number | undefined,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs ?? 5_000);
+  });
+  try {
+    await Promise.race([nc.flush().catch(() => {}), expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,4 +1,10 @@
-import { type HelixError, NotFoundError, TimeoutError, toHelixError } from "@helix/nats-core";
+import {
+  type Connection,
+  type HelixError,
+  NotFoundError,
+  TimeoutError,
+  toHelixError,
+} from "@helix/nats-core";
 import type { ConsumerNotification } from "@nats-io/jetstream";
 
 /** Names the consumer a pull/consume error is about, so not-found errors say which one. */
@@ -62,4 +68,27 @@ export function heartbeatError(count: number, ctx: PullErrorContext): TimeoutErr
   return new TimeoutError(
     `${ctx.operation}: ${count} heartbeats from the server were missed on consumer "${ctx.consumer}" of stream "${ctx.stream}"`,
   );
+}
+
+/**
+ * A consumer that vanished may have gone with its stream: asks the server once, so the error
+ * says "stream" when the stream was deleted. Any other answer keeps the consumer error.
+ */
+export async function refineGone(
+  conn: Connection,
+  err: HelixError,
+  ctx: PullErrorContext,
+): Promise<HelixError> {
+  if ((err as { what?: unknown }).what !== "consumer") return err;
+  try {
+    const jsm = await conn.manager();
+    await jsm.streams.info(ctx.stream);
+    return err;
+  } catch (cause) {
+    const c = cause as { code?: unknown; message?: unknown };
+    if (c?.code === 10059 || c?.message === "stream not found") {
+      return new NotFoundError("stream", ctx.stream, { cause });
+    }
+    return err;
+  }
 }

@@ -166,6 +166,7 @@ export function assertExpires(expiresMs: unknown): void {
 export function assertConsumeOptions(options: ConsumeOptions): void {
   assertPullOptions(options);
   assertOptionalInteger(options.concurrency, "concurrency", 1);
+  assertOptionalInteger(options.maxMissedHeartbeats, "maxMissedHeartbeats", 1);
   assertNakDelay(options.nakDelayMs);
   if (options.autoAck !== undefined && typeof options.autoAck !== "boolean") {
     throw new ValidationError("autoAck", "autoAck must be a boolean");

@@ -1,6 +1,11 @@
 import type { HelixError, ReceiveOperation } from "@helix/nats-core";
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
-import { type PullErrorContext, terminalStatusError, toPullError } from "./consumer-errors.js";
+import {
+  type PullErrorContext,
+  refineGone,
+  terminalStatusError,
+  toPullError,
+} from "./consumer-errors.js";
 import type { ConsumerHandle } from "./consumer-handle.js";
 import { assertPullOptions } from "./consumer-validation.js";
 import { HelixMsg, type Msg } from "./msg.js";
@@ -141,7 +146,7 @@ class MessagesIterator implements MessagesContext {
         }
         const terminal = terminalStatusError(status, this.#context, this.#handle.ordered);
         if (terminal && !this.#stopped) {
-          this.#end(terminal);
+          this.#end(await refineGone(this.#handle.conn, terminal, this.#context));
           messages.stop();
         }
       }

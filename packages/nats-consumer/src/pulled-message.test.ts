@@ -34,7 +34,7 @@ describe("parseAckSubject", () => {
       redelivered: true,
       streamSequence: 17,
       deliverySequence: 5,
-      timestampNanos: 1700000000123456789,
+      timestampNanos: Number.parseInt("1700000000123456789", 10),
       pending: 9,
     });
   });

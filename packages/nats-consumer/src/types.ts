@@ -72,6 +72,11 @@ export interface ConsumeOptions extends PullOptions {
   nakDelayMs?: NakDelay;
   /** Called with handler errors, settle failures and consume status problems. */
   onError?: (error: Error, ctx: ConsumeErrorContext) => void;
+  /**
+   * Missed server heartbeats in a row (while connected) after which the consume ends with a
+   * `TimeoutError`. Each miss is reported to `onError` before that. Default 6.
+   */
+  maxMissedHeartbeats?: number;
   /** Aborting stops the consume (like `stop()`). */
   signal?: AbortSignal;
 }
