@@ -62,6 +62,75 @@ describe("toHelixError (shapes of the client's errors; real ones are tested agai
     expect(mapped.message).toBe('The stream "ORDERS" was not found');
   });
 
+  it("tells an account without JetStream (final) from a JetStream that is not ready (retryable)", () => {
+    const forAccount = clientError("JetStreamNotEnabled", "jetstream not enabled for account", {
+      cause: clientError("JetStreamApiError", "jetstream not enabled for account", { code: 10039 }),
+    });
+    expect(toHelixError(forAccount)).toMatchObject({
+      code: "JETSTREAM_UNAVAILABLE",
+      retryable: false,
+    });
+    const electing = clientError("JetStreamNotEnabled", "jetstream is not enabled", {
+      cause: Object.assign(clientError("RequestError", "no responders"), {
+        isNoResponders: () => true,
+      }),
+    });
+    expect(toHelixError(electing)).toMatchObject({
+      code: "JETSTREAM_UNAVAILABLE",
+      retryable: true,
+    });
+  });
+
+  it("calls a missing stream a bucket when the call was about a bucket", () => {
+    const mapped = toHelixError(
+      clientError("StreamNotFoundError", "stream not found", { code: 10059 }),
+      {
+        what: "bucket",
+        resource: "config",
+      },
+    );
+    expect(mapped).toMatchObject({ code: "NOT_FOUND", what: "bucket" });
+    expect(mapped.message).toBe('The bucket "config" was not found');
+  });
+
+  it.each([
+    ["JetStreamStatusError", "consumer deleted", "consumer", 'The consumer "worker" was not found'],
+    [
+      "JetStreamStatusError",
+      "consumer not found",
+      "consumer",
+      'The consumer "worker" was not found',
+    ],
+    ["JetStreamStatusError", "stream deleted", "stream", 'The stream "ORDERS" was not found'],
+    ["JetStreamStatusError", "stream not found", "stream", 'The stream "ORDERS" was not found'],
+  ])("maps the pull status %s %j to NotFoundError(%s)", (name, description, what, text) => {
+    const mapped = toHelixError(clientError(name, description, { code: 409 }), {
+      what: "consumer",
+      resource: "worker",
+      stream: "ORDERS",
+      operation: "fetch",
+    });
+    expect(mapped).toMatchObject({ code: "NOT_FOUND", what });
+    expect(mapped.message).toBe(text);
+  });
+
+  it("maps missed heartbeats, from the server or the client's own check, to TimeoutError", () => {
+    for (const [name, message] of [
+      ["JetStreamStatusError", "idle heartbeats missed"],
+      ["JetStreamError", "heartbeats missed"],
+    ] as const) {
+      const mapped = toHelixError(clientError(name, message), { operation: "consume" });
+      expect(mapped).toMatchObject({ code: "TIMEOUT", retryable: true });
+      expect(mapped.message).toBe("consume: heartbeats from the server were missed");
+    }
+  });
+
+  it("leaves other status errors generic", () => {
+    expect(toHelixError(clientError("JetStreamStatusError", "exceeded maxwaiting")).code).toBe(
+      "NATS",
+    );
+  });
+
   it("keeps the API code on other JetStream errors", () => {
     const mapped = toHelixError(
       clientError("JetStreamApiError", "stream name already in use", { code: 10058 }),

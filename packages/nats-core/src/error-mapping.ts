@@ -32,6 +32,11 @@ export interface ErrorContext {
   resource?: string;
   /** A short description of the operation for messages, e.g. `"stream.create"`. */
   operation?: string;
+  /**
+   * The stream the operation works on, when `what` names something inside it (a consumer): a
+   * "stream not found" then names this stream.
+   */
+  stream?: string;
 }
 
 interface ClientErrorShape {
@@ -75,6 +80,14 @@ export function toHelixError(err: unknown, context: ErrorContext = {}): HelixErr
       if (isNamed(e.cause, "NoRespondersError")) return noResponders(context, err);
       break;
     case "JetStreamNotEnabled":
+      // The client uses this name for two failures: no responders (JetStream not ready or
+      // electing a leader: transient) and API code 10039 (not enabled for the account: final).
+      if (codeOf(e.cause) === JetStreamCodes.JetStreamNotEnabledForAccount) {
+        return new JetStreamUnavailableError(prefix(context, message), {
+          ...opts,
+          retryable: false,
+        });
+      }
       return new JetStreamUnavailableError(
         prefix(context, `JetStream is not available (${message}); it may be electing a leader`),
         opts,
@@ -106,17 +119,15 @@ export function toHelixError(err: unknown, context: ErrorContext = {}): HelixErr
     case "InvalidArgumentError":
       return new ValidationError("argument", prefix(context, message), opts);
     case "StreamNotFoundError":
-      return new NotFoundError(
-        "stream",
-        context.what === "stream" ? context.resource : undefined,
-        opts,
-      );
+      return streamNotFound(context, err);
     case "ConsumerNotFoundError":
-      return new NotFoundError(
-        "consumer",
-        context.what === "consumer" ? context.resource : undefined,
-        opts,
-      );
+      return consumerNotFound(context, err);
+    case "JetStreamStatusError":
+    case "JetStreamError": {
+      const fromStatus = fromPullStatus(message, context, err);
+      if (fromStatus) return fromStatus;
+      break;
+    }
   }
 
   if (typeof e.code === "number" && (name === "JetStreamApiError" || e.code >= 10000)) {
@@ -141,17 +152,9 @@ function fromApiCode(
   const opts = { cause };
   switch (code) {
     case JetStreamCodes.StreamNotFound:
-      return new NotFoundError(
-        "stream",
-        context.what === "stream" ? context.resource : undefined,
-        opts,
-      );
+      return streamNotFound(context, cause);
     case JetStreamCodes.ConsumerNotFound:
-      return new NotFoundError(
-        "consumer",
-        context.what === "consumer" ? context.resource : undefined,
-        opts,
-      );
+      return consumerNotFound(context, cause);
     case JetStreamCodes.NoMessageFound:
       return new NotFoundError("message", undefined, opts);
     case JetStreamCodes.StreamWrongLastSequence:
@@ -164,6 +167,50 @@ function fromApiCode(
     default:
       return new JetStreamApiError(prefix(context, message), code, { ...opts, status });
   }
+}
+
+/**
+ * A missing stream. A key-value bucket is a stream, so when the call was about a bucket the
+ * error says "bucket"; when it was about a consumer, the context's `stream` is the one missing.
+ */
+function streamNotFound(context: ErrorContext, cause: unknown): NotFoundError {
+  if (context.what === "bucket") return new NotFoundError("bucket", context.resource, { cause });
+  const name = context.what === "stream" ? context.resource : context.stream;
+  return new NotFoundError("stream", name, { cause });
+}
+
+function consumerNotFound(context: ErrorContext, cause: unknown): NotFoundError {
+  const name = context.what === "consumer" ? context.resource : undefined;
+  return new NotFoundError("consumer", name, { cause });
+}
+
+/**
+ * Pull requests end with status messages, not API errors: the client reports them by their
+ * description (409 "consumer deleted", 404 "consumer not found", 409 "stream deleted", 409
+ * "idle heartbeats missed") or, when its own heartbeat check fails, as "heartbeats missed".
+ */
+function fromPullStatus(
+  message: string,
+  context: ErrorContext,
+  cause: unknown,
+): HelixError | undefined {
+  const description = message.toLowerCase();
+  if (description.includes("consumer deleted") || description === "consumer not found") {
+    return consumerNotFound(context, cause);
+  }
+  if (description.includes("stream deleted") || description === "stream not found") {
+    return streamNotFound(context, cause);
+  }
+  if (description.endsWith("heartbeats missed")) {
+    return new TimeoutError(prefix(context, "heartbeats from the server were missed"), { cause });
+  }
+  return undefined;
+}
+
+function codeOf(value: unknown): unknown {
+  return typeof value === "object" && value !== null
+    ? (value as { code?: unknown }).code
+    : undefined;
 }
 
 function noResponders(context: ErrorContext, cause: unknown): JetStreamUnavailableError {

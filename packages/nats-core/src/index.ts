@@ -1,4 +1,5 @@
 export { type ParsedAddress, parseAddress, redactAddress } from "./address.js";
+export { abortable, sleep, throwIfAborted } from "./cancellation.js";
 export type { AuthConfig, Config, JetStreamConfig, ReconnectConfig, TlsConfig } from "./config.js";
 export { defaults } from "./config.js";
 export { type ResolvedConfig, resolveConfig } from "./config-validation.js";
