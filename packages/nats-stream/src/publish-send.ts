@@ -1,12 +1,14 @@
 import {
+  abortable,
   type Connection,
   type HelixError,
   isRetryable,
   NotFoundError,
   type PublishOperation,
+  sleep,
+  throwIfAborted,
   toHelixError,
 } from "@helix/nats-core";
-import { abortable, sleep, throwIfAborted } from "./abort.js";
 import { retryDelay } from "./backoff.js";
 import type { PubAck } from "./publish-types.js";
 import type { ResolvedRetry } from "./publish-validation.js";

@@ -3,10 +3,10 @@ import {
   type HelixError,
   isConnection,
   type PublishOperation,
+  throwIfAborted,
   toHelixError,
   ValidationError,
 } from "@helix/nats-core";
-import { throwIfAborted } from "./abort.js";
 import type { PublishData } from "./payload.js";
 import { type PreparedMessage, prepareMessage } from "./publish-message.js";
 import { type SendContext, StreamLookup, sendWithRetries } from "./publish-send.js";

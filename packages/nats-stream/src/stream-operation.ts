@@ -1,11 +1,12 @@
 import {
+  abortable,
   type Connection,
   type StreamOperation,
   type StreamOperationKind,
+  throwIfAborted,
   toHelixError,
 } from "@helix/nats-core";
 import type { JetStreamManager } from "@nats-io/jetstream";
-import { abortable, throwIfAborted } from "./abort.js";
 
 /** What a stream operation is about, as middlewares see it. */
 export interface StreamTarget {
