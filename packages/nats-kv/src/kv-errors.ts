@@ -2,7 +2,6 @@ import {
   type HelixError,
   JetStreamCodes,
   KeyExistsError,
-  NotFoundError,
   toHelixError,
   WrongRevisionError,
 } from "@helix/nats-core";
@@ -16,12 +15,16 @@ export interface KvErrorContext {
 }
 
 /**
- * Maps a client error of a key-value call to a helix-nats error: a wrong last sequence is
- * `KeyExistsError` for `kv.create` and `WrongRevisionError` for every other write; a missing
- * stream is a missing bucket; the rest goes through core's `toHelixError`.
+ * Maps a client error of a key-value call to a helix-nats error through core's `toHelixError`
+ * (which calls a missing stream a missing bucket), then refines a wrong last sequence: it is
+ * `KeyExistsError` for `kv.create` and `WrongRevisionError` for every other write.
  */
 export function toKvError(err: unknown, context: KvErrorContext): HelixError {
-  const mapped = toHelixError(err, { operation: context.operation, what: "bucket" });
+  const mapped = toHelixError(err, {
+    operation: context.operation,
+    what: "bucket",
+    resource: context.bucket,
+  });
   if (mapped.code === "WRONG_REVISION") {
     if (context.operation === "kv.create" && context.key !== undefined) {
       return new KeyExistsError(context.key, { cause: err });
@@ -32,9 +35,6 @@ export function toKvError(err: unknown, context: KvErrorContext): HelixError {
       `${context.operation}: the key "${context.key ?? ""}" in bucket "${context.bucket}" is not at the expected revision (${causeMessage(err)})`,
       { cause: err, apiCode },
     );
-  }
-  if (mapped.code === "NOT_FOUND" && (mapped as NotFoundError).what === "stream") {
-    return new NotFoundError("bucket", context.bucket, { cause: err });
   }
   return mapped;
 }

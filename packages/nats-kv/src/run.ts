@@ -1,8 +1,9 @@
 import {
-  CancelledError,
+  abortable,
   type Connection,
   type KvOperation,
   type KvOperationName,
+  throwIfAborted,
 } from "@helix/nats-core";
 import { toKvError } from "./kv-errors.js";
 
@@ -47,29 +48,10 @@ export function runKv<T>(
   const context = { operation: kind, bucket: fields.bucket, key: fields.key };
   return conn.run(op, async () => {
     try {
-      if (signal?.aborted) throw new CancelledError(`${kind}: cancelled before it started`);
+      throwIfAborted(signal, kind);
       return await abortable(terminal(op), signal, kind);
     } catch (err) {
       throw toKvError(err, context);
     }
-  });
-}
-
-function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, kind: string): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () =>
-      reject(new CancelledError(`${kind}: cancelled`, { cause: signal.reason }));
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(err);
-      },
-    );
   });
 }
