@@ -49,14 +49,24 @@ describe("consume status errors", () => {
     expect(err.message).toContain('"worker"');
   });
 
-  it("maps the client's pull errors by message", () => {
-    expect(toPullError(new Error("consumer deleted"), ctx)).toMatchObject({ what: "consumer" });
-    expect(toPullError(new Error("stream not found"), ctx)).toMatchObject({ what: "stream" });
-    expect(toPullError(new Error("heartbeats missed"), ctx)).toMatchObject({ code: "TIMEOUT" });
-    expect(toPullError(Object.assign(new Error("t"), { name: "TimeoutError" }), ctx)).toMatchObject(
-      {
-        code: "TIMEOUT",
-      },
-    );
+  it("maps the client's pull errors (status errors, API not-found errors) with the consumer named", () => {
+    const named = (name: string, message: string, extra = {}) =>
+      Object.assign(new Error(message), { name }, extra);
+    expect(
+      toPullError(named("JetStreamStatusError", "consumer deleted", { code: 409 }), ctx),
+    ).toMatchObject({
+      what: "consumer",
+      resource: "worker",
+    });
+    expect(
+      toPullError(named("StreamNotFoundError", "stream not found", { code: 10059 }), ctx),
+    ).toMatchObject({
+      what: "stream",
+      resource: "ORDERS",
+    });
+    expect(toPullError(named("JetStreamError", "heartbeats missed"), ctx)).toMatchObject({
+      code: "TIMEOUT",
+    });
+    expect(toPullError(named("TimeoutError", "t"), ctx)).toMatchObject({ code: "TIMEOUT" });
   });
 });

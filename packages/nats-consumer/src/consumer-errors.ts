@@ -15,26 +15,16 @@ export interface PullErrorContext {
 }
 
 /**
- * Maps an error thrown by the client while pulling (fetch, next, consume) to a helix error.
- * Status errors (409 "Consumer Deleted", "consumer not found", "stream not found") carry no
- * API code, so they are matched by message here before the generic mapping.
+ * Maps an error thrown by the client while pulling (fetch, next, consume) to a helix error that
+ * names the consumer, or its stream when the stream is the thing missing.
  */
 export function toPullError(err: unknown, ctx: PullErrorContext): HelixError {
-  const message =
-    typeof (err as { message?: unknown })?.message === "string"
-      ? (err as { message: string }).message.toLowerCase()
-      : "";
-  if (message.includes("consumer deleted") || message === "consumer not found") {
-    return new NotFoundError("consumer", ctx.consumer, { cause: err });
-  }
-  if (message === "stream not found")
-    return new NotFoundError("stream", ctx.stream, { cause: err });
-  if (message.includes("heartbeats missed")) {
-    return new TimeoutError(`${ctx.operation}: heartbeats from the server were missed`, {
-      cause: err,
-    });
-  }
-  return toHelixError(err, { what: "consumer", resource: ctx.consumer, operation: ctx.operation });
+  return toHelixError(err, {
+    what: "consumer",
+    resource: ctx.consumer,
+    stream: ctx.stream,
+    operation: ctx.operation,
+  });
 }
 
 /**
@@ -85,10 +75,7 @@ export async function refineGone(
     await jsm.streams.info(ctx.stream);
     return err;
   } catch (cause) {
-    const c = cause as { code?: unknown; message?: unknown };
-    if (c?.code === 10059 || c?.message === "stream not found") {
-      return new NotFoundError("stream", ctx.stream, { cause });
-    }
-    return err;
+    const gone = toHelixError(cause, { what: "stream", resource: ctx.stream });
+    return gone.code === "NOT_FOUND" && (gone as NotFoundError).what === "stream" ? gone : err;
   }
 }

@@ -3,6 +3,8 @@ import {
   assertStreamName,
   type Connection,
   isConnection,
+  type NotFoundError,
+  toHelixError,
   ValidationError,
 } from "@helix/nats-core";
 import type { ConsumerInfo, JetStreamManager, Consumer as RawConsumer } from "@nats-io/jetstream";
@@ -171,8 +173,6 @@ async function createOrUpdate(
 }
 
 function isConsumerNotFound(err: unknown): boolean {
-  const e = err as { code?: unknown; name?: unknown; message?: unknown };
-  return (
-    e?.code === 10014 || e?.name === "ConsumerNotFoundError" || e?.message === "consumer not found"
-  );
+  const e = toHelixError(err);
+  return e.code === "NOT_FOUND" && (e as NotFoundError).what === "consumer";
 }

@@ -1,8 +1,9 @@
 import {
-  CancelledError,
+  abortable,
   type Connection,
   type ConsumerOperation,
   type ConsumerOperationKind,
+  throwIfAborted,
   toHelixError,
 } from "@helix/nats-core";
 import type { JetStreamManager } from "@nats-io/jetstream";
@@ -22,7 +23,7 @@ export async function runConsumerOperation<T>(
   signal: AbortSignal | undefined,
   terminal: (jsm: JetStreamManager, op: ConsumerOperation) => Promise<T>,
 ): Promise<T> {
-  if (signal?.aborted) throw new CancelledError(`${fields.kind}: cancelled`);
+  throwIfAborted(signal, fields.kind);
   const op: ConsumerOperation = {
     kind: fields.kind,
     client: conn.client,
@@ -33,8 +34,8 @@ export async function runConsumerOperation<T>(
   };
   return conn.run(op, async () => {
     try {
-      const jsm = await conn.manager();
-      return await terminal(jsm, op);
+      const jsm = await abortable(conn.manager(), signal, fields.kind);
+      return await abortable(terminal(jsm, op), signal, fields.kind);
     } catch (err) {
       throw toHelixError(err, {
         what: fields.consumer === undefined ? "stream" : "consumer",

@@ -1,4 +1,4 @@
-import { CancelledError, type ReceiveMode, type ReceiveOperation } from "@helix/nats-core";
+import { type ReceiveMode, type ReceiveOperation, throwIfAborted } from "@helix/nats-core";
 import type { JsMsg } from "@nats-io/jetstream";
 import { toPullError } from "./consumer-errors.js";
 import type { ConsumerHandle } from "./consumer-handle.js";
@@ -17,7 +17,7 @@ async function runReceive(
   signal: AbortSignal | undefined,
   pull: () => Promise<JsMsg[]>,
 ): Promise<Msg[]> {
-  if (signal?.aborted) throw new CancelledError(`${mode}: cancelled`);
+  throwIfAborted(signal, mode);
   const op: ReceiveOperation = {
     kind: "receive",
     client: handle.conn.client,
