@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   ConfigError,
   ConnectionError,
+  HelixError,
   hasErrorCode,
   isHelixError,
   isRetryable,
@@ -27,6 +28,20 @@ describe("error classes", () => {
       resource: "cfg",
       code: "NOT_FOUND",
     });
+  });
+
+  it("answer instanceof for an error made by another copy of the module, by brand and name", () => {
+    const foreign = Object.assign(new Error("gone"), { name: "NotFoundError", code: "NOT_FOUND" });
+    Object.defineProperty(foreign, Symbol.for("@helix/nats.error"), { value: true });
+    expect(foreign instanceof HelixError).toBe(true);
+    expect(foreign instanceof NotFoundError).toBe(true);
+    expect(foreign instanceof TimeoutError).toBe(false);
+    expect(new Error("plain") instanceof HelixError).toBe(false);
+    const own = new TimeoutError();
+    expect(own instanceof TimeoutError && own instanceof HelixError && own instanceof Error).toBe(
+      true,
+    );
+    expect(own instanceof NotFoundError).toBe(false);
   });
 
   it("are recognised by brand, not instanceof, so a second copy of the module is understood", () => {

@@ -49,6 +49,21 @@ export class HelixError extends Error {
     this.retryable = options.retryable ?? false;
     Object.defineProperty(this, BRAND, { value: true });
   }
+
+  /**
+   * `instanceof` also recognises an error made by another copy of this module (an ESM and a CJS
+   * build loaded side by side): a branded helix-nats error is an instance of `HelixError`, and of
+   * a subclass when its `name` is that class's name.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is the class on the right of `instanceof` (a subclass inherits this method).
+    // biome-ignore lint/complexity/noThisInStatic: the class tested against must be `this`
+    // biome-ignore lint/complexity/noUselessThisAlias: one suppression instead of three
+    const target = this;
+    if (Function.prototype[Symbol.hasInstance].call(target, value)) return true;
+    if (!isHelixError(value)) return false;
+    return target === HelixError || value.name === target.name;
+  }
 }
 
 /** One problem found in a configuration, with the path of the offending field. */
