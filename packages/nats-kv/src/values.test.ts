@@ -31,4 +31,22 @@ describe("encodeValue", () => {
     cyclic.self = cyclic;
     expect(() => encodeValue(cyclic)).toThrow(/JSON/);
   });
+
+  it("rejects binary data that is not a Uint8Array instead of storing it as JSON", () => {
+    const buffer = new Uint8Array([1, 2, 3]).buffer;
+    for (const bad of [
+      buffer,
+      new DataView(buffer),
+      new Float32Array([1, 2]),
+      new Uint16Array([1]),
+      new Uint8ClampedArray([1]),
+      new SharedArrayBuffer(4),
+    ]) {
+      expect(() => encodeValue(bad), String(bad)).toThrow(/pass its bytes as a Uint8Array/);
+    }
+    expect(() => encodeValue(buffer)).toThrow(ValidationError);
+    // a Node Buffer is a Uint8Array: kept as it is
+    const nodeBuffer = Buffer.from([1, 2]);
+    expect(encodeValue(nodeBuffer)).toBe(nodeBuffer);
+  });
 });

@@ -212,6 +212,8 @@ describe("KeyValue reads and writes", () => {
     await expect(kv.put("k", undefined as never)).rejects.toThrow(ValidationError);
     await expect(kv.put("k", (() => 1) as never)).rejects.toThrow(ValidationError);
     await expect(kv.put("k", { big: 1n } as never)).rejects.toThrow(ValidationError);
+    await expect(kv.put("k", new Uint8Array([1]).buffer)).rejects.toThrow(ValidationError);
+    await expect(kv.create("k", new Float64Array([1]))).rejects.toThrow(ValidationError);
     await expect(kv.purgeDeletes({ olderThanMs: -1 })).rejects.toThrow(ValidationError);
     expect(ops.length).toBe(before);
   });
