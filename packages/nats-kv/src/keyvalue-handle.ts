@@ -35,6 +35,28 @@ function hasPurgeDeletes(kv: unknown): kv is PurgeDeletesCapable {
   return typeof (kv as Partial<PurgeDeletesCapable>).purgeDeletes === "function";
 }
 
+/**
+ * Reads a client iterator (of `keys` or `history`) to its end. When `signal` aborts (the call has
+ * already rejected with `CancelledError`), the iterator is stopped so that its consumer stops
+ * delivering, instead of being read to the end for nobody.
+ */
+async function collect<T, R>(
+  iter: AsyncIterable<T> & { stop(): void },
+  signal: AbortSignal | undefined,
+  map: (item: T) => R,
+): Promise<R[]> {
+  const stop = () => iter.stop();
+  if (signal?.aborted) stop();
+  signal?.addEventListener("abort", stop, { once: true });
+  try {
+    const items: R[] = [];
+    for await (const item of iter) items.push(map(item));
+    return items;
+  } finally {
+    signal?.removeEventListener("abort", stop);
+  }
+}
+
 /** The `KeyValue` handle over the client's bucket. */
 export class KeyValueHandle implements KeyValue {
   readonly bucket: string;
@@ -144,21 +166,16 @@ export class KeyValueHandle implements KeyValue {
 
   async keys(filter = ">", options?: KvCallOptions): Promise<string[]> {
     assertKey(filter, "filter");
-    return runKv(this.#conn, "keys", { bucket: this.bucket, key: filter }, options, async () => {
-      const keys: string[] = [];
-      for await (const key of await this.raw.keys(filter)) keys.push(key);
-      return keys;
-    });
+    return runKv(this.#conn, "keys", { bucket: this.bucket, key: filter }, options, async () =>
+      collect(await this.raw.keys(filter), options?.signal, (key) => key),
+    );
   }
 
   async history(key: string, options?: KvCallOptions): Promise<KeyValueEntry[]> {
     assertKey(key, "filter");
-    return runKv(this.#conn, "history", { bucket: this.bucket, key }, options, async () => {
-      const entries: KeyValueEntry[] = [];
-      for await (const raw of await this.raw.history({ key }))
-        entries.push(toEntry(this.bucket, raw));
-      return entries;
-    });
+    return runKv(this.#conn, "history", { bucket: this.bucket, key }, options, async () =>
+      collect(await this.raw.history({ key }), options?.signal, (raw) => toEntry(this.bucket, raw)),
+    );
   }
 
   async status(options?: KvCallOptions): Promise<KeyValueStatus> {

@@ -250,6 +250,52 @@ describe("KeyValue reads and writes", () => {
     expect(await kv.get("k")).toBeNull();
   });
 
+  it("keys and history cancelled while they read stop the client's iteration", async () => {
+    const kv = await bucket(1);
+    const total = 300;
+    await Promise.all(Array.from({ length: total }, (_, i) => kv.put(`k.${i}`, String(i))));
+    for (const method of ["keys", "history"] as const) {
+      const controller = new AbortController();
+      const raw = kv.raw as unknown as Record<string, (arg: unknown) => Promise<unknown>>;
+      const original = raw[method] as (
+        arg: unknown,
+      ) => Promise<AsyncIterable<unknown> & { stop(): void }>;
+      let pulled = 0;
+      let finished!: () => void;
+      const done = new Promise<void>((resolve) => {
+        finished = resolve;
+      });
+      // the call is cancelled once the client's iterator exists, before anything was read
+      raw[method] = async (arg: unknown) => {
+        const iter = await original.call(kv.raw, arg);
+        controller.abort();
+        return {
+          stop: () => iter.stop(),
+          async *[Symbol.asyncIterator]() {
+            try {
+              for await (const item of iter) {
+                pulled++;
+                yield item;
+              }
+            } finally {
+              finished();
+            }
+          },
+        };
+      };
+      try {
+        const call = method === "keys" ? kv.keys(">", controller) : kv.history(">", controller);
+        await expect(call).rejects.toBeInstanceOf(CancelledError);
+        await done;
+      } finally {
+        raw[method] = original;
+      }
+      // without the stop, every one of the entries is read for nobody
+      expect(pulled, method).toBeLessThan(total);
+    }
+    expect(await kv.keys()).toHaveLength(total);
+  });
+
   it("runs every call through the middleware as kv.* with bucket, key and revision", async () => {
     const kv = await bucket();
     const b = kv.bucket;
