@@ -31,6 +31,8 @@ describe("AsyncQueue", () => {
     const next = q.next();
     q.fail(new Error("gone"));
     await expect(next).rejects.toThrow("gone");
+    // reported once, then the iteration is over
+    expect(await q.next()).toEqual({ value: undefined, done: true });
   });
 
   it("clear drops buffered items and ends; pushes after the end are ignored", async () => {

@@ -34,11 +34,15 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   fail(err: unknown): void {
     if (this.#done) return;
     this.#done = true;
-    this.#hasError = true;
-    this.#error = err;
     const failWaiting = this.#failWaiting;
     this.#clearWaiting();
-    failWaiting?.(err);
+    if (failWaiting) {
+      // reported once: the reader that was waiting gets it, the next read is the end
+      failWaiting(err);
+    } else {
+      this.#hasError = true;
+      this.#error = err;
+    }
   }
 
   /** Drops buffered items and ends the iteration. */
