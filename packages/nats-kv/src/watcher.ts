@@ -31,7 +31,10 @@ export interface KeyValueWatcher extends AsyncIterable<KeyValueWatchEntry>, Asyn
   readonly initialCount: number;
   /** Resolves once every initial value was received (at once when there are none), or the watch ended. */
   readonly initialized: Promise<void>;
-  /** Resolves when the watch has ended: `stop()`, connection drain or close. */
+  /**
+   * Resolves when the watch has ended: `stop()`, connection drain or close, or its bucket deleted
+   * (the iteration then throws `NotFoundError`).
+   */
   readonly closed: Promise<void>;
   /** Stops the watch: the iteration ends, buffered entries are dropped. Idempotent. */
   stop(): void;
@@ -47,15 +50,28 @@ interface ConsumerInfoSource {
 }
 
 /**
+ * How often a watch that received nothing since the last look asks the server whether its
+ * consumer still exists. A deleted bucket (or consumer) sends the watch nothing, not even an
+ * error: without this check the iteration would wait for ever.
+ */
+export const WATCH_IDLE_CHECK_MS = 30_000;
+
+/** The client's consumer behind its watch iterator (`_data`), checked by shape. */
+function consumerOf(iter: unknown): ConsumerInfoSource | undefined {
+  const source = (iter as { _data?: unknown })._data as Partial<ConsumerInfoSource> | undefined;
+  return typeof source === "object" && source !== null && typeof source.info === "function"
+    ? (source as ConsumerInfoSource)
+    : undefined;
+}
+
+/**
  * How many initial values the client's watch will deliver: the `num_pending` of its consumer at
  * creation, read from the consumer the client keeps on the iterator (`_data`), checked by shape.
  * `undefined` when that internal is missing (a different client version).
  */
 export async function initialCountOf(iter: unknown): Promise<number | undefined> {
-  const source = (iter as { _data?: unknown })._data as Partial<ConsumerInfoSource> | undefined;
-  if (typeof source !== "object" || source === null || typeof source.info !== "function") {
-    return undefined;
-  }
+  const source = consumerOf(iter);
+  if (source === undefined) return undefined;
   const info = await source.info(true);
   return typeof info?.num_pending === "number" ? info.num_pending : undefined;
 }
@@ -71,6 +87,11 @@ export class Watcher implements KeyValueWatcher {
   #iter: ClientWatchIterator;
   #queue = new AsyncQueue<KeyValueWatchEntry>();
   #unregisterDrain: () => void;
+  /** An entry arrived since the last idle check. */
+  #active = false;
+  #checking = false;
+  /** Why the watch ended, when the idle check found its bucket or consumer gone. */
+  #failure: Error | undefined;
 
   constructor(
     conn: Connection,
@@ -93,7 +114,14 @@ export class Watcher implements KeyValueWatcher {
     });
     const tracker = new InitialValues(this.initialCount, markInitialized);
     this.#unregisterDrain = conn.onDrain(async () => this.stop());
+    const consumer = consumerOf(iter);
+    const idleCheck =
+      consumer === undefined
+        ? undefined
+        : setInterval(() => this.#checkIdle(consumer), WATCH_IDLE_CHECK_MS);
+    idleCheck?.unref?.();
     this.closed = this.#pump(tracker, init.ignoreDeletes).finally(() => {
+      clearInterval(idleCheck);
       markInitialized();
       this.#unregisterDrain();
     });
@@ -122,13 +150,43 @@ export class Watcher implements KeyValueWatcher {
   async #pump(tracker: InitialValues, ignoreDeletes: boolean): Promise<void> {
     try {
       for await (const raw of this.#iter) {
+        this.#active = true;
         const isUpdate = tracker.next(raw.delta);
         if (ignoreDeletes && isMarker(raw)) continue;
         this.#queue.push(toWatchEntry(this.bucket, raw, isUpdate));
       }
-      this.#queue.end();
+      if (this.#failure) this.#queue.fail(this.#failure);
+      else this.#queue.end();
     } catch (err) {
       this.#queue.fail(toKvError(err, { operation: "kv.watch", bucket: this.bucket }));
     }
+  }
+
+  /**
+   * Asks for the consumer's info when nothing arrived since the last check; a missing bucket or
+   * consumer ends the watch with that `NotFoundError`. Other errors (a disconnect, a timeout)
+   * are transient and leave the watch running.
+   */
+  #checkIdle(consumer: ConsumerInfoSource): void {
+    if (this.#active) {
+      this.#active = false;
+      return;
+    }
+    if (this.#checking || this.#queue.done) return;
+    this.#checking = true;
+    consumer
+      .info(false)
+      .then(
+        () => {},
+        (err: unknown) => {
+          const mapped = toKvError(err, { operation: "kv.watch", bucket: this.bucket });
+          if (mapped.code !== "NOT_FOUND") return;
+          this.#failure = mapped;
+          this.#iter.stop();
+        },
+      )
+      .finally(() => {
+        this.#checking = false;
+      });
   }
 }

@@ -1,5 +1,5 @@
 import type { Connection } from "@helix/nats-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import {
   createKeyValueManager,
   type KeyValue,
@@ -7,6 +7,7 @@ import {
   type KeyValueWatchEntry,
   type KeyValueWatcher,
 } from "../src/index.js";
+import { WATCH_IDLE_CHECK_MS } from "../src/watcher.js";
 import { connectRecording, uniqueBucket } from "./helpers.js";
 
 const url = inject("natsUrl");
@@ -244,6 +245,45 @@ describe("KeyValue watch", () => {
       /cannot be combined/,
     );
     await expect(kv.watch("a..b")).rejects.toThrow(/empty token|key/);
+  });
+
+  it("a watch whose bucket is deleted ends with NotFoundError instead of waiting for ever", async () => {
+    // only the watcher's idle check runs on fake time; the client keeps its real timers
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      const kv = await bucket();
+      const stream = `KV_${kv.bucket}`;
+      const infos = conn.nats.subscribe(`$JS.API.CONSUMER.INFO.${stream}.>`);
+      await conn.nats.flush();
+      await kv.put("a", "1");
+      const watcher = await kv.watchAll();
+      const iterator = watcher[Symbol.asyncIterator]();
+      expect((await iterator.next()).value).toMatchObject({ key: "a" });
+
+      // an entry arrived since the start: no request; idle: one request, the bucket is there
+      vi.advanceTimersByTime(WATCH_IDLE_CHECK_MS);
+      expect(infos.getReceived()).toBe(0);
+      vi.advanceTimersByTime(WATCH_IDLE_CHECK_MS);
+      await vi.waitFor(() => expect(infos.getReceived()).toBe(1));
+      await kv.status(); // a later JetStream round trip: the check's answer is in
+      await kv.put("b", "2");
+      expect((await iterator.next()).value).toMatchObject({ key: "b", isUpdate: true });
+
+      const ended = iterator.next();
+      await kvm.delete(kv.bucket);
+      vi.advanceTimersByTime(WATCH_IDLE_CHECK_MS); // "b" arrived since the last check
+      vi.advanceTimersByTime(WATCH_IDLE_CHECK_MS);
+      await expect(ended).rejects.toMatchObject({
+        code: "NOT_FOUND",
+        what: "bucket",
+        resource: kv.bucket,
+      });
+      await watcher.closed;
+      expect(await iterator.next()).toEqual({ value: undefined, done: true });
+      infos.unsubscribe();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("draining the connection ends running watchers", async () => {
