@@ -7,6 +7,8 @@ import {
 } from "@helix/nats-core";
 import { toKvError } from "./kv-errors.js";
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Options every key-value call accepts. */
 export interface KvCallOptions {
   /**
@@ -37,21 +39,17 @@ export function runKv<T>(
 ): Promise<T> {
   const signal = options?.signal;
   const kind = `kv.${name}` as const;
-  const op: KvOperation = {
-    kind,
-    client: conn.client,
-    bucket: fields.bucket,
-    ...(fields.key !== undefined ? { key: fields.key } : {}),
-    ...(fields.revision !== undefined ? { revision: fields.revision } : {}),
-    ...(signal ? { signal } : {}),
-  };
-  const context = { operation: kind, bucket: fields.bucket, key: fields.key };
+  // built field by field: no intermediate objects per call
+  const op: Mutable<KvOperation> = { kind, client: conn.client, bucket: fields.bucket };
+  if (fields.key !== undefined) op.key = fields.key;
+  if (fields.revision !== undefined) op.revision = fields.revision;
+  if (signal !== undefined) op.signal = signal;
   return conn.run(op, async () => {
     try {
       throwIfAborted(signal, kind);
       return await abortable(terminal(op), signal, kind);
     } catch (err) {
-      throw toKvError(err, context);
+      throw toKvError(err, { operation: kind, bucket: fields.bucket, key: fields.key });
     }
   });
 }
