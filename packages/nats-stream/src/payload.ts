@@ -24,12 +24,14 @@ export interface EncodedPayload {
 }
 
 const EMPTY = new Uint8Array(0);
+/** One encoder for every publish (stateless; `encode` allocates only the result). */
+const encoder = new TextEncoder();
 
 /** Encodes `data` as `publish` documents; throws `ValidationError` for a value JSON cannot encode. */
 export function encodePayload(data: PublishData): EncodedPayload {
   if (data === undefined) return { bytes: EMPTY, json: false };
   if (data instanceof Uint8Array) return { bytes: data, json: false };
-  if (typeof data === "string") return { bytes: new TextEncoder().encode(data), json: false };
+  if (typeof data === "string") return { bytes: encoder.encode(data), json: false };
   let text: string | undefined;
   try {
     text = JSON.stringify(data);
@@ -44,7 +46,7 @@ export function encodePayload(data: PublishData): EncodedPayload {
       `data of type ${typeof data} cannot be encoded as JSON; pass a Uint8Array, a string or a JSON value`,
     );
   }
-  return { bytes: new TextEncoder().encode(text), json: true };
+  return { bytes: encoder.encode(text), json: true };
 }
 
 /** Throws `ValidationError` when the payload is larger than the server's `max_payload`. */

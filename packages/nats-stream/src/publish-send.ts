@@ -21,7 +21,10 @@ export interface SendContext {
   readonly signal: AbortSignal | undefined;
   /** Answers whether a stream listens on a subject (shared lookups; see `StreamLookup`). */
   readonly streamExists: (subject: string) => Promise<boolean | undefined>;
-  /** Called once, right after the first attempt was handed to the client (written). */
+  /**
+   * Called right after the first attempt was handed to the client (written). Not called when
+   * the client throws before writing; the caller then learns of it when the publish settles.
+   */
   readonly onSent?: () => void;
 }
 
@@ -33,22 +36,17 @@ export interface SendContext {
  */
 export async function sendWithRetries(op: PublishOperation, ctx: SendContext): Promise<PubAck> {
   const { conn, retry, signal } = ctx;
-  let announced = false;
-  const announceSent = (): void => {
-    if (announced) return;
-    announced = true;
-    ctx.onSent?.();
-  };
   for (let attempt = 1; ; attempt++) {
     op.attempt = attempt;
     throwIfAborted(signal, "publish");
     let error: HelixError;
     try {
+      // (an undefined timeout means the client's default: it reads `opts.timeout || default`)
       const sending = conn.jetstream.publish(op.subject, op.payload, {
         headers: op.headers,
-        ...(ctx.timeoutMs !== undefined ? { timeout: ctx.timeoutMs } : {}),
+        timeout: ctx.timeoutMs,
       });
-      announceSent();
+      if (attempt === 1) ctx.onSent?.();
       const raw = await abortable(sending, signal, "publish");
       const ack: PubAck = {
         stream: raw.stream,
@@ -59,7 +57,6 @@ export async function sendWithRetries(op: PublishOperation, ctx: SendContext): P
       op.ack = ack;
       return ack;
     } catch (err) {
-      announceSent();
       error = toHelixError(err, { operation: "publish", what: "stream" });
     }
     if (!isRetryable(error)) throw error;

@@ -37,7 +37,8 @@ class HelixPublisher implements Publisher {
   #conn: Connection;
   #settings: ResolvedPublisherOptions;
   #window: PublishWindow;
-  #lookup: StreamLookup;
+  /** Whether a stream listens on a subject; one closure for every publish. */
+  #streamExists: (subject: string) => Promise<boolean | undefined>;
   #inFlight = 0;
   #unregisterDrain: (() => void) | undefined;
   #drainWaiters: (() => void)[] = [];
@@ -50,7 +51,8 @@ class HelixPublisher implements Publisher {
     this.#settings = settings;
     this.maxPending = settings.maxPending;
     this.#window = new PublishWindow(settings.maxPending);
-    this.#lookup = new StreamLookup(conn);
+    const lookup = new StreamLookup(conn);
+    this.#streamExists = (subject) => lookup.exists(subject);
   }
 
   get pending(): number {
@@ -85,33 +87,37 @@ class HelixPublisher implements Publisher {
     await this.#window.acquire(options.signal);
     this.#begin();
     const op = this.#operation(message, options, true);
+    // `ready` resolves once the message is written (onSent) or the publish settled without
+    // being written (a middleware failed or answered by itself), whichever comes first.
     let sent = false;
-    let markSent: () => void = () => {};
-    const written = new Promise<void>((resolve) => {
-      markSent = () => {
-        sent = true;
-        resolve();
-      };
+    let wake: () => void = noop;
+    const ready = new Promise<void>((resolve) => {
+      wake = resolve;
     });
+    const onSent = (): void => {
+      sent = true;
+      wake();
+    };
     const ack = this.#conn
-      .run(op, () => sendWithRetries(op, { ...this.#context(options), onSent: markSent }))
+      .run(op, () => sendWithRetries(op, this.#context(options, onSent)))
       .then(
         (value) => {
           this.#settle(undefined, sent);
+          wake();
           return value;
         },
         (err: unknown) => {
           const error = toHelixError(err, { operation: "publishAsync" });
           this.#settle(error, sent);
+          wake();
           throw error;
         },
       );
     // Marks the promise handled: ignoring a future never crashes the process with an unhandled
     // rejection; the failure still reaches whoever awaits `ack`, and `complete()` counts it.
-    ack.catch(() => {});
-    await Promise.race([written, ack.then(noop, noop)]);
-    // Settled before anything was written (a middleware failed or answered by itself): a
-    // failure then rejects publishAsync itself.
+    ack.catch(noop);
+    await ready;
+    // Settled before anything was written: a failure then rejects publishAsync itself.
     if (!sent) await ack;
     return { subject: op.subject, msgID: op.msgID, ack };
   }
@@ -146,13 +152,14 @@ class HelixPublisher implements Publisher {
     };
   }
 
-  #context(options: PublishOptions): SendContext {
+  #context(options: PublishOptions, onSent?: () => void): SendContext {
     return {
       conn: this.#conn,
       retry: this.#settings.retry,
       timeoutMs: options.timeoutMs ?? this.#settings.timeoutMs,
       signal: options.signal,
-      streamExists: (subject: string) => this.#lookup.exists(subject),
+      streamExists: this.#streamExists,
+      onSent,
     };
   }
 
