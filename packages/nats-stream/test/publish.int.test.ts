@@ -1,6 +1,7 @@
 import {
   CancelledError,
   type Connection,
+  ConnectionError,
   connect,
   getHeader,
   JetStreamApiError,
@@ -254,5 +255,32 @@ describe("publish", () => {
       expect((await stream.info()).state.messages).toBe(0);
       expect(publisher.pending).toBe(0);
     });
+  });
+
+  it("a closed connection fails publish and publishAsync with ConnectionError, not retried", async () => {
+    const own = await connect({ addresses: [url], name: "stream-int-closed" });
+    const ops = recordOperations(own);
+    const retries: number[] = [];
+    const publisher = createPublisher(own, {
+      retry: { attempts: 5, initialDelayMs: 10, onRetry: (_e, attempt) => retries.push(attempt) },
+    });
+    expect(createPublisher(own).maxPending).toBe(4000);
+    await own.close();
+
+    const err = await publisher.publish("closed.x", "x").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).retryable).toBe(false);
+
+    // written or not, the outcome reaches the caller: publishAsync rejects or its ack does
+    const outcome = await publisher
+      .publishAsync("closed.x", "y")
+      .then((future) => future.ack)
+      .catch((e: unknown) => e);
+    expect(outcome).toBeInstanceOf(ConnectionError);
+    expect(publisher.pending).toBe(0);
+    const completion = await publisher.complete();
+    expect(completion.acked).toBe(0);
+    expect(retries).toEqual([]);
+    expect(ofKind(ops, "publish").map((op) => op.attempt)).toEqual([1, 1]);
   });
 });

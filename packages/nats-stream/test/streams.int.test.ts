@@ -1,4 +1,10 @@
-import { type Connection, connect, NotFoundError, ValidationError } from "@helix/nats-core";
+import {
+  CancelledError,
+  type Connection,
+  connect,
+  NotFoundError,
+  ValidationError,
+} from "@helix/nats-core";
 import { headers } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPublisher, createStreamManager, isStream } from "../src/index.js";
@@ -265,6 +271,45 @@ describe("stream handle", () => {
       expect(purges[1]?.seq).toBe(6);
     } finally {
       conn.middleware.remove(`record-${name}`);
+      await streams.delete(name);
+    }
+  });
+
+  it("an aborted signal cancels every stream call with CancelledError before the server is asked", async () => {
+    const streams = createStreamManager(conn);
+    const name = uniqueName("SIG");
+    const stream = await streams.create({ name, subjects: [`${name}.>`] });
+    await createPublisher(conn).publish(`${name}.x`, "kept");
+    const controller = new AbortController();
+    controller.abort(new Error("caller gave up"));
+    const signal = controller.signal;
+    try {
+      const calls: [string, Promise<unknown>][] = [
+        ["create", streams.create({ name: uniqueName("SIGNEW") }, { signal })],
+        ["update", streams.update({ name, max_msgs: 1 }, { signal })],
+        ["get", streams.get(name, { signal })],
+        ["delete", streams.delete(name, { signal })],
+        ["list", streams.list({ signal })],
+        ["info", stream.info({ signal })],
+        ["purge", stream.purge({ signal })],
+        ["getMsg", stream.getMsg(1, { signal })],
+        ["getLastMsgForSubject", stream.getLastMsgForSubject(`${name}.x`, { signal })],
+        ["deleteMsg", stream.deleteMsg(1, { signal })],
+        ["secureDeleteMsg", stream.secureDeleteMsg(1, { signal })],
+      ];
+      for (const [call, promise] of calls) {
+        const err = await promise.catch((e: unknown) => e);
+        expect(err, call).toBeInstanceOf(CancelledError);
+        expect((err as CancelledError).cause, call).toBe(signal.reason);
+      }
+      // nothing was changed: the stream, its config and its message are all still there
+      const info = await stream.info();
+      expect(info.state.messages).toBe(1);
+      expect(info.config.max_msgs).toBe(-1);
+      expect(
+        (await streams.list()).map((s) => s.name).filter((n) => n.startsWith("SIGNEW_")),
+      ).toEqual([]);
+    } finally {
       await streams.delete(name);
     }
   });
