@@ -1,7 +1,6 @@
 import {
   assertKey,
   type Connection,
-  HelixError,
   NotFoundError,
   toHelixError,
   ValidationError,
@@ -15,6 +14,7 @@ import type {
   PurgeDeletesOptions,
 } from "./keyvalue.js";
 import { toKvError } from "./kv-errors.js";
+import { purgeDeletes } from "./purge-deletes.js";
 import { assertExpectedRevision, assertRevision } from "./revisions.js";
 import { type KvCallOptions, runKv } from "./run.js";
 import { type KeyValueStatus, streamNameOf, toStatus } from "./status.js";
@@ -27,13 +27,7 @@ import {
   Watcher,
 } from "./watcher.js";
 
-type PurgeDeletesCapable = { purgeDeletes(olderMillis?: number): Promise<{ purged: number }> };
-
 const DEFAULT_PURGE_DELETES_OLDER_THAN_MS = 30 * 60 * 1000;
-
-function hasPurgeDeletes(kv: unknown): kv is PurgeDeletesCapable {
-  return typeof (kv as Partial<PurgeDeletesCapable>).purgeDeletes === "function";
-}
 
 /**
  * Reads a client iterator (of `keys` or `history`) to its end. When `signal` aborts (the call has
@@ -143,16 +137,9 @@ export class KeyValueHandle implements KeyValue {
         value: olderThanMs,
       });
     }
-    return runKv(this.#conn, "purgeDeletes", { bucket: this.bucket }, options, async () => {
-      if (!hasPurgeDeletes(this.raw)) {
-        throw new HelixError("kv.purgeDeletes: this client's bucket has no purgeDeletes()", "NATS");
-      }
-      // The client keeps markers created at or after now - olderMillis; for 0 ("every marker")
-      // pass a far negative age so that clock skew with the server keeps none.
-      const olderMillis = olderThanMs === 0 ? -Number.MAX_SAFE_INTEGER / 2 : olderThanMs;
-      const result = await this.raw.purgeDeletes(olderMillis);
-      return { purged: result.purged };
-    });
+    return runKv(this.#conn, "purgeDeletes", { bucket: this.bucket }, options, () =>
+      purgeDeletes(this.#conn, this.bucket, this.raw, olderThanMs, options?.signal),
+    );
   }
 
   async watch(keys: string, options: KeyValueWatchOptions = {}): Promise<KeyValueWatcher> {

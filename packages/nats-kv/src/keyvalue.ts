@@ -14,8 +14,10 @@ export interface KeyValueDeleteOptions extends KvCallOptions {
 /** Options of `purgeDeletes`. */
 export interface PurgeDeletesOptions extends KvCallOptions {
   /**
-   * Delete markers older than this are removed with all their history; younger ones are kept
-   * (their older history is removed). Default 30 minutes, as in Go; 0 removes every marker.
+   * Only keys whose latest entry is a delete/purge marker are touched. Markers older than this are
+   * removed with the key's history; younger ones are kept (the history before them is removed).
+   * Default 30 minutes, as in Go; 0 removes every marker. Entries written after a marker are
+   * never removed.
    */
   olderThanMs?: number;
 }
@@ -55,7 +57,7 @@ export interface KeyValue {
   delete(key: string, options?: KeyValueDeleteOptions): Promise<void>;
   /** Writes a purge marker and removes the key's history. */
   purge(key: string, options?: KeyValueDeleteOptions): Promise<void>;
-  /** Removes delete/purge markers (see `olderThanMs`). Resolves to the number of entries removed. */
+  /** Removes the delete/purge markers of deleted keys (see `olderThanMs`). Resolves to the number of entries removed. */
   purgeDeletes(options?: PurgeDeletesOptions): Promise<{ purged: number }>;
   /** Watches the keys matching `keys` (wildcards `*` and `>` allowed). */
   watch(keys: string, options?: KeyValueWatchOptions): Promise<KeyValueWatcher>;

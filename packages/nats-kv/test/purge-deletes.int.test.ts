@@ -51,4 +51,51 @@ describe("KeyValue purgeDeletes", () => {
     expect((await kv.history("k")).map((e) => e.operation)).toEqual(["DEL"]);
     expect(await kv.keys()).toEqual([]);
   });
+
+  it("leaves a key written again after its delete alone (the client's purgeDeletes wiped it)", async () => {
+    const kv = await kvm.create({ bucket: uniqueBucket("pdagain"), history: 10 });
+    await kv.put("again", "1");
+    await kv.delete("again");
+    const live = await kv.put("again", "2");
+    await kv.put("gone", "x");
+    await kv.delete("gone");
+    const { purged } = await kv.purgeDeletes({ olderThanMs: 0 });
+    expect(purged).toBe(2); // PUT and DEL of "gone"
+    expect((await kv.get("again"))?.revision).toBe(live);
+    expect((await kv.history("again")).map((e) => e.operation)).toEqual(["PUT", "DEL", "PUT"]);
+    expect(await kv.keys()).toEqual(["again"]);
+  });
+
+  it("never removes a value written after the marker while it runs", async () => {
+    const kv = await kvm.create({ bucket: uniqueBucket("pdrace"), history: 10 });
+    await kv.put("k", "1");
+    await kv.delete("k");
+    // the key is written again once the markers are being read: its marker is still seen
+    const raw = kv.raw as unknown as { watch: (opts: unknown) => Promise<unknown> };
+    const original = raw.watch;
+    let revived = 0;
+    raw.watch = async (opts: unknown) => {
+      const iter = await original.call(kv.raw, opts);
+      revived = await kv.put("k", "revived");
+      return iter;
+    };
+    try {
+      const { purged } = await kv.purgeDeletes({ olderThanMs: 0 });
+      expect(purged).toBe(2); // the PUT and the DEL before the new value
+    } finally {
+      raw.watch = original;
+    }
+    expect(revived).toBeGreaterThan(0);
+    const entry = await kv.get("k");
+    expect(entry?.string()).toBe("revived");
+    expect((await kv.history("k")).map((e) => e.revision)).toEqual([revived]);
+  });
+
+  it("with nothing to remove resolves to 0, on an empty bucket too", async () => {
+    const kv = await kvm.create({ bucket: uniqueBucket("pdnone"), history: 10 });
+    expect(await kv.purgeDeletes({ olderThanMs: 0 })).toEqual({ purged: 0 });
+    await kv.put("k", "v");
+    expect(await kv.purgeDeletes({ olderThanMs: 0 })).toEqual({ purged: 0 });
+    expect((await kv.get("k"))?.string()).toBe("v");
+  });
 });
