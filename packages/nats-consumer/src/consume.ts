@@ -15,7 +15,7 @@ import {
 import type { ConsumerHandle } from "./consumer-handle.js";
 import { assertConsumeOptions } from "./consumer-validation.js";
 import { HelixMsg } from "./msg.js";
-import { nakDelayFor } from "./nak-delay.js";
+import { defaultNakDelay, nakDelayFor } from "./nak-delay.js";
 import { toClientConsumeOptions } from "./pull-options.js";
 import { Slots } from "./slots.js";
 import type { ConsumeContext, ConsumeOptions, HandlerContext, MsgHandler } from "./types.js";
@@ -153,12 +153,21 @@ class ConsumeRun implements ConsumeContext {
         this.#report(err instanceof Error ? err : new Error(String(err)), msg);
       }
       if (!this.#autoSettle || msg.settled) return;
-      const settle = failed
-        ? msg.nak(nakDelayFor(this.#options.nakDelayMs, msg.info.deliveryCount))
-        : msg.ack();
+      const settle = failed ? msg.nak(this.#nakDelay(msg)) : msg.ack();
       await settle.catch((err: unknown) => this.#report(err as Error, msg));
     } finally {
       this.#slots.release();
+    }
+  }
+
+  /** The nak delay for `msg`; a `nakDelayMs` function that throws is reported, then the default applies. */
+  #nakDelay(msg: HelixMsg): number {
+    const deliveryCount = msg.info.deliveryCount;
+    try {
+      return nakDelayFor(this.#options.nakDelayMs, deliveryCount);
+    } catch (err) {
+      this.#report(err instanceof Error ? err : new Error(String(err)), msg);
+      return defaultNakDelay(deliveryCount);
     }
   }
 

@@ -68,7 +68,10 @@ export interface ConsumeOptions extends PullOptions {
   autoAck?: boolean;
   /** Handlers running at once. Default 1 (messages handled one by one, in order). */
   concurrency?: number;
-  /** Redelivery delay after a handler throws. Default 1 s doubling per delivery, max 30 s. */
+  /**
+   * Redelivery delay after a handler throws. Default 1 s doubling per delivery, max 30 s. A
+   * function that throws is reported to `onError` and the default delay applies.
+   */
   nakDelayMs?: NakDelay;
   /** Called with handler errors, settle failures and consume status problems. */
   onError?: (error: Error, ctx: ConsumeErrorContext) => void;

@@ -95,6 +95,36 @@ describe("consume", () => {
     expect((await c.info()).num_ack_pending).toBe(0);
   });
 
+  it("a nakDelayMs function that throws is reported and the message is still nak'ed", async () => {
+    const stream = await t.stream();
+    const c = await durable(stream);
+    await publish(t.conn, `${stream}.a`, 1);
+    t.ops.length = 0;
+    const errors: string[] = [];
+    const acked = signal();
+    const ctx = c.consume(
+      (msg) => {
+        if (msg.info.deliveryCount === 1) throw new Error("handler failed");
+        acked.resolve();
+      },
+      {
+        nakDelayMs: () => {
+          throw new Error("delay failed");
+        },
+        onError: (err) => errors.push(err.message),
+      },
+    );
+    await acked.promise;
+    await ctx.drain();
+    await expect(ctx.closed).resolves.toBeUndefined();
+    expect(errors).toEqual(["handler failed", "delay failed"]);
+    // The default delay (1 s for a first delivery) replaced the failing function.
+    expect(ofKind(t.ops, "settle").map((s) => [s.action, s.delayMs])).toEqual([
+      ["nak", 1_000],
+      ["ack", undefined],
+    ]);
+  });
+
   it("does not settle a message the handler settled itself; working() is not settling", async () => {
     const stream = await t.stream();
     const c = await durable(stream);
