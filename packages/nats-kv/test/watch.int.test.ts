@@ -121,6 +121,24 @@ describe("KeyValue watch", () => {
     watcher.stop();
   });
 
+  it("ignoreDeletes skips purge markers too (the client skips only delete markers)", async () => {
+    const kv = await bucket();
+    await kv.put("p.1", "a");
+    await kv.purge("p.1");
+    await kv.put("p.2", "b");
+    const watcher = await kv.watch("p.*", { ignoreDeletes: true });
+    expect(watcher.initialCount).toBe(2);
+    const [first] = await take(watcher, 1);
+    expect(first).toMatchObject({ key: "p.2", operation: "PUT", isUpdate: false });
+    await watcher.initialized;
+    await kv.purge("p.2");
+    await kv.delete("p.2");
+    await kv.put("p.3", "c");
+    const [live] = await take(watcher, 1);
+    expect(live).toMatchObject({ key: "p.3", operation: "PUT", isUpdate: true });
+    watcher.stop();
+  });
+
   it("includeHistory delivers every stored entry first; updatesOnly none", async () => {
     const kv = await bucket();
     await kv.put("h", "1");
