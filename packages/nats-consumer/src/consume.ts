@@ -74,8 +74,10 @@ class ConsumeRun implements ConsumeContext {
     this.closed.catch(() => {});
     const signal = options.signal;
     if (signal?.aborted) this.stop();
-    else signal?.addEventListener("abort", () => this.stop(), { once: true });
+    else signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
+
+  readonly #onAbort = (): void => this.stop();
 
   stop(): void {
     if (this.#stopping) return;
@@ -128,6 +130,8 @@ class ConsumeRun implements ConsumeContext {
       // the JetStream timeout: an unresponsive server must not hold `closed` forever.
       await boundedFlush(this.#handle.conn.nats, this.#handle.conn.jetstreamOptions.timeout);
       this.#unregisterDrain();
+      // A long-lived signal (one per process, say) must not keep every ended consume alive.
+      this.#options.signal?.removeEventListener("abort", this.#onAbort);
     }
   }
 

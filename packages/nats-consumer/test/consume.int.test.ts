@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { getEventListeners } from "node:events";
 import { NotFoundError } from "@helix/nats-core";
 import { AckPolicy } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
@@ -273,6 +274,32 @@ describe("consume", () => {
     await all.promise;
     await ctx2.drain();
     expect(again).toEqual([2, 3, 4, 5]);
+  });
+
+  it("an options.signal stops the consume; its listener is removed once the consume ends", async () => {
+    const stream = await t.stream();
+    const c = await durable(stream);
+    await publish(t.conn, `${stream}.a`, 1);
+    const shutdown = new AbortController();
+    // A consume ended by stop() leaves nothing on a long-lived signal.
+    const stopped = c.consume(() => {}, { signal: shutdown.signal });
+    expect(getEventListeners(shutdown.signal, "abort")).toHaveLength(1);
+    stopped.stop();
+    await stopped.closed;
+    expect(getEventListeners(shutdown.signal, "abort")).toHaveLength(0);
+    // Aborting the signal stops a running consume and aborts its handler's signal.
+    const inHandler = signal<AbortSignal>();
+    const running = c.consume(
+      async (_msg, ctx) => {
+        inHandler.resolve(ctx.signal);
+        await new Promise((r) => ctx.signal.addEventListener("abort", r, { once: true }));
+      },
+      { signal: shutdown.signal },
+    );
+    const handlerSignal = await inHandler.promise;
+    shutdown.abort();
+    expect(handlerSignal.aborted).toBe(true);
+    await expect(running.closed).resolves.toBeUndefined();
   });
 
   it("deleting the consumer while consume runs rejects closed and calls onError", async () => {
