@@ -49,6 +49,8 @@ async function collect(
   const iter = await handle.raw.fetch(options);
   const onAbort = (): void => iter.stop();
   signal?.addEventListener("abort", onAbort, { once: true });
+  // Aborted while the pull was being set up (or in a middleware): no event will come.
+  if (signal?.aborted) iter.stop();
   const out: JsMsg[] = [];
   try {
     for await (const m of iter) out.push(m);

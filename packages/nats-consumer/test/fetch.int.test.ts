@@ -3,7 +3,7 @@ import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Consumer, createConsumerManager } from "../src/index.js";
-import { ofKind, publish, setup, type TestContext } from "./helpers.js";
+import { ofKind, publish, setup, sleep, type TestContext } from "./helpers.js";
 
 let t: TestContext;
 beforeAll(async () => {
@@ -119,6 +119,27 @@ describe("fetch family", () => {
     const pending = c.fetch(10, { expiresMs: 30_000, signal: ac.signal });
     setTimeout(() => ac.abort(), 300);
     expect((await pending).map((m) => m.seq)).toEqual([1, 2]);
+  });
+
+  it("an abort that comes after the pre-flight check still ends the fetch", async () => {
+    const stream = await t.stream();
+    const c = await durable(stream);
+    const ac = new AbortController();
+    // The abort lands while the receive operation is on its way (here: in a middleware).
+    t.conn.middleware.add(
+      async (op, next) => {
+        if (op.kind === "receive") ac.abort();
+        return next();
+      },
+      { name: "late-abort" },
+    );
+    try {
+      const pending = c.fetch(10, { expiresMs: 30_000, signal: ac.signal });
+      const outcome = await Promise.race([pending, sleep(10_000).then(() => "still waiting")]);
+      expect(outcome).toEqual([]);
+    } finally {
+      t.conn.middleware.remove("late-abort");
+    }
   });
 });
 
