@@ -10,6 +10,8 @@ import type { MsgHdrs } from "@nats-io/transport-node";
 import { type DeliveryInfo, LazyDeliveredMessage } from "./delivered-message.js";
 import { versionAtLeast } from "./server-version.js";
 
+const decoder = new TextDecoder();
+
 /** Servers before 2.10 ignore `+TERM <reason>` entirely (the message stays pending). */
 const TERM_REASON_MIN_VERSION = "2.10.0";
 
@@ -86,7 +88,7 @@ export class HelixMsg implements Msg {
   }
 
   string(): string {
-    return new TextDecoder().decode(this.raw.data);
+    return decoder.decode(this.raw.data);
   }
 
   ack(): Promise<void> {
