@@ -1,6 +1,7 @@
 import { ValidationError } from "@helix/nats-core";
+import { headers, type MsgHdrs } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";
-import { assertPayloadSize, encodePayload } from "./payload.js";
+import { assertPayloadSize, encodedHeadersLength, encodePayload } from "./payload.js";
 
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -35,4 +36,24 @@ describe("assertPayloadSize", () => {
     expect(() => assertPayloadSize(new Uint8Array(11), 10)).toThrow(/11 bytes.*max_payload is 10/);
     expect(() => assertPayloadSize(new Uint8Array(11), undefined)).not.toThrow();
   });
+
+  it("counts the encoded headers as the server does", () => {
+    const h = headers();
+    h.set("Nats-Msg-Id", "id-1");
+    h.append("X-Multi", "välue 😀");
+    h.append("X-Multi", "二");
+    const headerBytes = encode(h).length;
+    expect(encodedHeadersLength(h)).toBe(headerBytes);
+    expect(encodedHeadersLength(headers())).toBe(encode(headers()).length);
+    expect(() => assertPayloadSize(new Uint8Array(100 - headerBytes), 100, h)).not.toThrow();
+    expect(() => assertPayloadSize(new Uint8Array(101 - headerBytes), 100, h)).toThrow(
+      new RegExp(`${101 - headerBytes} bytes plus ${headerBytes} bytes of headers`),
+    );
+    expect(() => assertPayloadSize(new Uint8Array(100), 100, headers())).not.toThrow();
+  });
 });
+
+/** The client's own encoding (not part of the public `MsgHdrs` type). */
+function encode(h: MsgHdrs): Uint8Array {
+  return (h as MsgHdrs & { encode(): Uint8Array }).encode();
+}

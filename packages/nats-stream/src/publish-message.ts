@@ -15,7 +15,8 @@ export interface PreparedMessage {
 }
 
 /**
- * Validates and encodes a publish before any I/O: subject, options, payload encoding and size.
+ * Validates and encodes a publish before any I/O: subject, options, payload encoding, and the
+ * size of payload plus headers.
  * The message ID is the caller's (option, else a `Nats-Msg-Id` header), or a fresh NUID when
  * `generateMsgID` is set (retries on). Throws `ValidationError`.
  */
@@ -27,7 +28,6 @@ export function prepareMessage(
 ): PreparedMessage {
   assertPublishArguments(subject, options);
   const { bytes, json } = encodePayload(data);
-  assertPayloadSize(bytes, settings.maxPayload);
   const headers = copyHeaders(options.headers);
   if (json) setHeaderIfAbsent(headers, "Content-Type", "application/json");
   const msgID =
@@ -48,5 +48,6 @@ export function prepareMessage(
   }
   if (expect?.lastMsgID !== undefined)
     setHeader(headers, PubHeaders.ExpectedLastMsgIdHdr, expect.lastMsgID);
+  assertPayloadSize(bytes, settings.maxPayload, headers);
   return { subject, payload: bytes, headers, msgID };
 }

@@ -203,6 +203,14 @@ describe("publish", () => {
         ["a.>", "x", {}, /wildcards/],
         ["a b", "x", {}, /white space/],
         ["a.b", new Uint8Array(maxPayload + 1), {}, /max_payload/],
+        // fits alone, but the server counts the headers (here the generated Nats-Msg-Id) too
+        ["a.b", new Uint8Array(maxPayload), {}, /bytes of headers.*max_payload/],
+        [
+          "a.b",
+          new Uint8Array(maxPayload - 40),
+          { headers: { "X-Big": "x".repeat(64) } },
+          /headers/,
+        ],
         ["a.b", { n: 1n }, {}, /JSON/],
         ["a.b", () => 1, {}, /JSON/],
         ["a.b", "x", { msgID: "" }, /msgID/],
