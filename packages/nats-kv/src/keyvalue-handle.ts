@@ -254,9 +254,23 @@ export class KeyValueHandle implements KeyValue {
         initialCount,
         ignoreDeletes: options.ignoreDeletes === true,
       });
-      // cancelled while starting: the caller never gets this watcher, so stop it here
-      if (options.signal?.aborted) watcher.stop();
+      stopOnAbort(watcher, options.signal);
       return watcher;
     });
   }
+}
+
+/**
+ * Ties a watcher to the caller's signal, as Go ties it to its `ctx`: aborting stops the watch and
+ * the iteration ends. Aborted while starting, the caller never gets the watcher: it stops here.
+ */
+function stopOnAbort(watcher: Watcher, signal: AbortSignal | undefined): void {
+  if (signal === undefined) return;
+  if (signal.aborted) {
+    watcher.stop();
+    return;
+  }
+  const stop = (): void => watcher.stop();
+  signal.addEventListener("abort", stop, { once: true });
+  void watcher.closed.finally(() => signal.removeEventListener("abort", stop)).catch(() => {});
 }

@@ -253,6 +253,20 @@ describe("KeyValue watch", () => {
     expect(settled).toBe(true);
   });
 
+  it("aborting the signal of a running watch stops it, as cancelling Go's ctx does", async () => {
+    const kv = await bucket();
+    await kv.put("a", "1");
+    const controller = new AbortController();
+    const watcher = await kv.watchAll({ signal: controller.signal });
+    const seen: string[] = [];
+    for await (const entry of watcher) {
+      seen.push(`${entry.key}=${entry.string()}`);
+      if (seen.length === 1) controller.abort();
+    }
+    expect(seen).toEqual(["a=1"]);
+    await expect(watcher.closed).resolves.toBeUndefined();
+  });
+
   it("validates watch options before any I/O", async () => {
     const kv = await bucket();
     await expect(kv.watchAll({ includeHistory: true, updatesOnly: true })).rejects.toThrow(
