@@ -78,8 +78,9 @@ export interface Publisher {
   publish(subject: string, data?: PublishData, options?: PublishOptions): Promise<PubAck>;
   /**
    * Sends without waiting for the ack; waits only while `maxPending` acks are outstanding.
-   * Rejects only if the message could not be sent at all (validation, cancellation, a
-   * middleware failing before the send); later failures settle `future.ack`.
+   * Rejects only if the publish failed before it was handed to the client (validation,
+   * cancellation, a middleware failing before the send); later failures, a closed connection
+   * included, settle `future.ack`.
    */
   publishAsync(
     subject: string,

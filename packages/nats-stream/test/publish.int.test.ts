@@ -279,12 +279,9 @@ describe("publish", () => {
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as ConnectionError).retryable).toBe(false);
 
-    // written or not, the outcome reaches the caller: publishAsync rejects or its ack does
-    const outcome = await publisher
-      .publishAsync("closed.x", "y")
-      .then((future) => future.ack)
-      .catch((e: unknown) => e);
-    expect(outcome).toBeInstanceOf(ConnectionError);
+    // handed to the client, which refuses to write: the future's ack carries the failure
+    const future = await publisher.publishAsync("closed.x", "y");
+    await expect(future.ack).rejects.toBeInstanceOf(ConnectionError);
     expect(publisher.pending).toBe(0);
     const completion = await publisher.complete();
     expect(completion.acked).toBe(0);
