@@ -80,4 +80,24 @@ describe("prepareMessage", () => {
       );
     }
   });
+
+  it("rejects bad header names and values with ValidationError naming headers", () => {
+    for (const bad of [
+      { "X-A": "a\r\nb" },
+      { "X-Ü": "x" },
+      { "a b": "x" },
+      { "": "x" },
+      "X-A: 1",
+      null,
+    ]) {
+      let err: unknown;
+      try {
+        prepareMessage("a.b", "x", { headers: bad as never }, settings);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, JSON.stringify(bad)).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).field).toBe("headers");
+    }
+  });
 });

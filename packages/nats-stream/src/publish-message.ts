@@ -1,4 +1,10 @@
-import { copyHeaders, getHeader, setHeader, setHeaderIfAbsent } from "@helix/nats-core";
+import {
+  copyHeaders,
+  getHeader,
+  setHeader,
+  setHeaderIfAbsent,
+  ValidationError,
+} from "@helix/nats-core";
 import { PubHeaders } from "@nats-io/jetstream";
 import { type MsgHdrs, nuid } from "@nats-io/transport-node";
 import { assertPayloadSize, encodePayload, type PublishData } from "./payload.js";
@@ -28,7 +34,7 @@ export function prepareMessage(
 ): PreparedMessage {
   assertPublishArguments(subject, options);
   const { bytes, json } = encodePayload(data);
-  const headers = copyHeaders(options.headers);
+  const headers = copyCallerHeaders(options.headers);
   if (json) setHeaderIfAbsent(headers, "Content-Type", "application/json");
   const msgID =
     options.msgID ??
@@ -50,4 +56,27 @@ export function prepareMessage(
     setHeader(headers, PubHeaders.ExpectedLastMsgIdHdr, expect.lastMsgID);
   assertPayloadSize(bytes, settings.maxPayload, headers);
   return { subject, payload: bytes, headers, msgID };
+}
+
+/**
+ * A fresh copy of the caller's headers. A bad name or value (the client refuses control
+ * characters, white space and non-ASCII in names, CR/LF in values) is a `ValidationError`
+ * naming it, not the client's own error.
+ */
+function copyCallerHeaders(init: PublishOptions["headers"]): MsgHdrs {
+  if (init !== undefined && (typeof init !== "object" || init === null)) {
+    throw new ValidationError("headers", "headers must be a MsgHdrs or a record of strings", {
+      value: init,
+    });
+  }
+  let headers: MsgHdrs;
+  try {
+    headers = copyHeaders(init);
+  } catch (err) {
+    throw new ValidationError("headers", `headers: ${(err as Error).message}`, { cause: err });
+  }
+  if (headers.has("")) {
+    throw new ValidationError("headers", "headers: a header name must not be empty");
+  }
+  return headers;
 }

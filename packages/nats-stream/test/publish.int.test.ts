@@ -214,6 +214,8 @@ describe("publish", () => {
         ["a.b", { n: 1n }, {}, /JSON/],
         ["a.b", () => 1, {}, /JSON/],
         ["a.b", "x", { msgID: "" }, /msgID/],
+        ["a.b", "x", { headers: { "X-A": "a\r\nb" } }, /headers/],
+        ["a.b", "x", { headers: { "bad name": "x" } }, /headers/],
         ["a.b", "x", { timeoutMs: 0 }, /timeoutMs/],
         ["a.b", "x", { expect: { lastSequence: -1 } }, /lastSequence/],
         ["a.b", "x", { expect: { stream: "a.b" } }, /stream/],
