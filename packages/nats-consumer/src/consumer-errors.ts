@@ -79,3 +79,33 @@ export async function refineGone(
     return gone.code === "NOT_FOUND" && (gone as NotFoundError).what === "stream" ? gone : err;
   }
 }
+
+/**
+ * A pull that timed out (`fetch`: missed heartbeats; `fetchNoWait`: no answer) may have targeted a
+ * consumer, or a stream, that no longer exists: the server stays silent then. Asks the server
+ * once, so the caller gets a `NotFoundError` instead of a retryable `TimeoutError` it would retry
+ * for ever. Any other answer keeps the timeout. An ordered consumer recreates its consumer, so
+ * only its stream is checked.
+ */
+export async function explainTimeout(
+  conn: Connection,
+  err: HelixError,
+  ctx: PullErrorContext,
+  ordered: boolean,
+): Promise<HelixError> {
+  if (err.code !== "TIMEOUT") return err;
+  try {
+    const jsm = await conn.manager();
+    if (ordered) await jsm.streams.info(ctx.stream);
+    else await jsm.consumers.info(ctx.stream, ctx.consumer);
+    return err;
+  } catch (cause) {
+    const gone = toHelixError(cause, {
+      what: ordered ? "stream" : "consumer",
+      resource: ordered ? ctx.stream : ctx.consumer,
+      stream: ctx.stream,
+      operation: ctx.operation,
+    });
+    return gone.code === "NOT_FOUND" ? gone : err;
+  }
+}

@@ -1,6 +1,6 @@
 import { type ReceiveMode, type ReceiveOperation, throwIfAborted } from "@helix/nats-core";
 import type { JsMsg } from "@nats-io/jetstream";
-import { toPullError } from "./consumer-errors.js";
+import { explainTimeout, toPullError } from "./consumer-errors.js";
 import type { ConsumerHandle } from "./consumer-handle.js";
 import { assertExpires, assertInteger } from "./consumer-validation.js";
 import { pullNoWait } from "./fetch-no-wait.js";
@@ -32,7 +32,8 @@ async function runReceive(
     try {
       raws = await pull();
     } catch (err) {
-      throw toPullError(err, { stream: handle.stream, consumer: handle.name, operation: mode });
+      const ctx = { stream: handle.stream, consumer: handle.name, operation: mode };
+      throw await explainTimeout(handle.conn, toPullError(err, ctx), ctx, handle.ordered);
     }
     const msgs = raws.map((raw) => new HelixMsg(handle.conn, raw));
     op.messages = msgs.map((m) => m.delivered);

@@ -1,4 +1,4 @@
-import { CancelledError, ValidationError } from "@helix/nats-core";
+import { CancelledError, NotFoundError, ValidationError } from "@helix/nats-core";
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -119,6 +119,25 @@ describe("fetch family", () => {
     const pending = c.fetch(10, { expiresMs: 30_000, signal: ac.signal });
     setTimeout(() => ac.abort(), 300);
     expect((await pending).map((m) => m.seq)).toEqual([1, 2]);
+  });
+
+  it("fetch and fetchNoWait on a deleted consumer or stream reject with NotFoundError, not a retryable timeout", async () => {
+    const stream = await t.stream();
+    const consumers = createConsumerManager(t.conn);
+    const c = await durable(stream, "deleted");
+    await consumers.delete(stream, "deleted");
+    const noWait = await c.fetchNoWait(1).catch((e: unknown) => e);
+    expect(noWait).toBeInstanceOf(NotFoundError);
+    expect(noWait).toMatchObject({ what: "consumer", resource: "deleted" });
+    const fetched = await c.fetch(1, { expiresMs: 1_000 }).catch((e: unknown) => e);
+    expect(fetched).toMatchObject({ what: "consumer", resource: "deleted" });
+    const other = await durable(stream, "orphan");
+    await (await t.conn.manager()).streams.delete(stream);
+    await expect(other.fetchNoWait(1)).rejects.toMatchObject({ what: "stream", resource: stream });
+    await expect(other.fetch(1, { expiresMs: 1_000 })).rejects.toMatchObject({
+      what: "stream",
+      resource: stream,
+    });
   });
 
   it("an abort that comes after the pre-flight check still ends the fetch", async () => {
