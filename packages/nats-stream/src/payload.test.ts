@@ -30,6 +30,27 @@ describe("encodePayload", () => {
   });
 });
 
+describe("encodePayload of binary data", () => {
+  it("rejects binary data that is not a Uint8Array instead of sending it as JSON", () => {
+    const buffer = new Uint8Array([1, 2, 3]).buffer;
+    for (const bad of [
+      buffer,
+      new DataView(buffer),
+      new Float32Array([1, 2]),
+      new Uint16Array([1]),
+      new Uint8ClampedArray([1]),
+      new SharedArrayBuffer(4),
+    ]) {
+      expect(() => encodePayload(bad as never), String(bad)).toThrow(
+        /pass its bytes as a Uint8Array/,
+      );
+    }
+    expect(() => encodePayload(buffer as never)).toThrow(ValidationError);
+    const nodeBuffer = Buffer.from([1, 2]);
+    expect(encodePayload(nodeBuffer).bytes).toBe(nodeBuffer);
+  });
+});
+
 describe("assertPayloadSize", () => {
   it("accepts up to max_payload and rejects one byte more", () => {
     expect(() => assertPayloadSize(new Uint8Array(10), 10)).not.toThrow();

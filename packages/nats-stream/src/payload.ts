@@ -13,7 +13,8 @@ export type JsonValue =
 
 /**
  * What `publish` accepts: bytes as they are, a string as UTF-8, anything else as JSON
- * (sent with `Content-Type: application/json`). `undefined` is an empty payload.
+ * (sent with `Content-Type: application/json`). `undefined` is an empty payload. Binary data
+ * other than a `Uint8Array` (an `ArrayBuffer`, a `DataView`, another typed array) is rejected.
  */
 export type PublishData = Uint8Array | string | JsonValue | undefined;
 
@@ -33,6 +34,13 @@ export function encodePayload(data: PublishData): EncodedPayload {
   if (data === undefined) return { bytes: EMPTY, json: false };
   if (data instanceof Uint8Array) return { bytes: data, json: false };
   if (typeof data === "string") return { bytes: encoder.encode(data), json: false };
+  // JSON would send an ArrayBuffer as "{}" and other typed arrays as index maps: ask for bytes
+  if (ArrayBuffer.isView(data) || data instanceof ArrayBuffer || isSharedArrayBuffer(data)) {
+    throw new ValidationError(
+      "data",
+      `data is a ${Object.prototype.toString.call(data).slice(8, -1)}: pass its bytes as a Uint8Array`,
+    );
+  }
   let text: string | undefined;
   try {
     text = JSON.stringify(data);
@@ -48,6 +56,10 @@ export function encodePayload(data: PublishData): EncodedPayload {
     );
   }
   return { bytes: encoder.encode(text), json: true };
+}
+
+function isSharedArrayBuffer(value: unknown): boolean {
+  return typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer;
 }
 
 /**

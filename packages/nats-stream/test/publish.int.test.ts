@@ -213,6 +213,8 @@ describe("publish", () => {
         ],
         ["a.b", { n: 1n }, {}, /JSON/],
         ["a.b", () => 1, {}, /JSON/],
+        ["a.b", new ArrayBuffer(4), {}, /Uint8Array/],
+        ["a.b", new Float64Array([1]), {}, /Uint8Array/],
         ["a.b", "x", { msgID: "" }, /msgID/],
         ["a.b", "x", { headers: { "X-A": "a\r\nb" } }, /headers/],
         ["a.b", "x", { headers: { "bad name": "x" } }, /headers/],
