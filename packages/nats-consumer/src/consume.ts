@@ -16,12 +16,9 @@ import type { ConsumerHandle } from "./consumer-handle.js";
 import { assertConsumeOptions } from "./consumer-validation.js";
 import { HelixMsg } from "./msg.js";
 import { defaultNakDelay, nakDelayFor } from "./nak-delay.js";
-import { toClientConsumeOptions } from "./pull-options.js";
+import { DEFAULT_MAX_MISSED_HEARTBEATS, toClientConsumeOptions } from "./pull-options.js";
 import { Slots } from "./slots.js";
 import type { ConsumeContext, ConsumeOptions, HandlerContext, MsgHandler } from "./types.js";
-
-/** Missed heartbeats (in a row, while connected) after which a consume ends. */
-const DEFAULT_MAX_MISSED_HEARTBEATS = 6;
 
 /** Validates, then starts a consume. Throws `ValidationError` synchronously for bad input. */
 export function startConsume(

@@ -152,6 +152,7 @@ export function assertPullOptions(options: PullOptions): void {
   assertOptionalInteger(options.maxBytes, "maxBytes", 1);
   assertExpires(options.expiresMs);
   assertOptionalInteger(options.idleHeartbeatMs, "idleHeartbeatMs", 1);
+  assertOptionalInteger(options.maxMissedHeartbeats, "maxMissedHeartbeats", 1);
   if (options.onStatus !== undefined && typeof options.onStatus !== "function") {
     throw new ValidationError("onStatus", "onStatus must be a function");
   }
@@ -166,7 +167,6 @@ export function assertExpires(expiresMs: unknown): void {
 export function assertConsumeOptions(options: ConsumeOptions): void {
   assertPullOptions(options);
   assertOptionalInteger(options.concurrency, "concurrency", 1);
-  assertOptionalInteger(options.maxMissedHeartbeats, "maxMissedHeartbeats", 1);
   assertNakDelay(options.nakDelayMs);
   if (options.autoAck !== undefined && typeof options.autoAck !== "boolean") {
     throw new ValidationError("autoAck", "autoAck must be a boolean");

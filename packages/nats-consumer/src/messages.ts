@@ -1,6 +1,7 @@
 import type { HelixError, ReceiveOperation } from "@helix/nats-core";
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import {
+  heartbeatError,
   type PullErrorContext,
   refineGone,
   terminalStatusError,
@@ -9,7 +10,7 @@ import {
 import type { ConsumerHandle } from "./consumer-handle.js";
 import { assertPullOptions } from "./consumer-validation.js";
 import { HelixMsg, type Msg } from "./msg.js";
-import { toClientConsumeOptions } from "./pull-options.js";
+import { DEFAULT_MAX_MISSED_HEARTBEATS, toClientConsumeOptions } from "./pull-options.js";
 import type { MessagesContext, MessagesOptions } from "./types.js";
 
 /** Validates, then makes a pull iterator; the client's consume starts on the first `next()`. */
@@ -143,6 +144,13 @@ class MessagesIterator implements MessagesContext {
           this.#options.onStatus?.(status);
         } catch {
           // a failing status callback must not end the iterator
+        }
+        const limit = this.#options.maxMissedHeartbeats ?? DEFAULT_MAX_MISSED_HEARTBEATS;
+        if (status.type === "heartbeats_missed" && status.count >= limit && !this.#stopped) {
+          // The client keeps retrying for ever: a pending next() would never settle.
+          this.#end(heartbeatError(status.count, this.#context));
+          messages.stop();
+          continue;
         }
         const terminal = terminalStatusError(status, this.#context, this.#handle.ordered);
         if (terminal && !this.#stopped) {

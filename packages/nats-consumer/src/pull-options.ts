@@ -1,6 +1,9 @@
 import type { ConsumeOptions as ClientConsumeOptions } from "@nats-io/jetstream";
 import type { PullOptions } from "./types.js";
 
+/** Missed heartbeats (in a row, while connected) after which a consume or iterator ends. */
+export const DEFAULT_MAX_MISSED_HEARTBEATS = 6;
+
 /** Client consume options from helix pull tuning (only what was set, the client fills defaults). */
 export function toClientConsumeOptions(options: PullOptions): ClientConsumeOptions {
   const out: Record<string, number> = {};

@@ -60,6 +60,11 @@ export interface PullOptions {
   idleHeartbeatMs?: number;
   /** Called with every consume status notification from the client. */
   onStatus?: (status: ConsumerStatus) => void;
+  /**
+   * Missed server heartbeats in a row (while connected) after which the consume or iterator ends
+   * with a `TimeoutError` (`consume` reports each miss to `onError` before that). Default 6.
+   */
+  maxMissedHeartbeats?: number;
 }
 
 /** Options of `consume`. */
@@ -75,11 +80,6 @@ export interface ConsumeOptions extends PullOptions {
   nakDelayMs?: NakDelay;
   /** Called with handler errors, settle failures and consume status problems. */
   onError?: (error: Error, ctx: ConsumeErrorContext) => void;
-  /**
-   * Missed server heartbeats in a row (while connected) after which the consume ends with a
-   * `TimeoutError`. Each miss is reported to `onError` before that. Default 6.
-   */
-  maxMissedHeartbeats?: number;
   /** Aborting stops the consume (like `stop()`). */
   signal?: AbortSignal;
 }
@@ -99,7 +99,10 @@ export interface MessagesOptions extends PullOptions {}
 
 /** A pull iterator (Go: `MessagesContext`). */
 export interface MessagesContext extends AsyncIterable<Msg> {
-  /** The next message; `null` once stopped or ended. Throws when the consumer or stream is gone. */
+  /**
+   * The next message; `null` once stopped or ended. Rejects with `NotFoundError` when the consumer
+   * or stream is gone, with `TimeoutError` after `maxMissedHeartbeats` missed heartbeats.
+   */
   next(): Promise<Msg | null>;
   /** Stops the iterator; later `next()` calls return `null`. */
   stop(): void;

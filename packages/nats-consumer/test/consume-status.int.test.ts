@@ -74,4 +74,36 @@ describe("consume status problems are never swallowed", () => {
       await server.stop();
     }
   });
+
+  it("missed heartbeats reach onStatus, then a pending messages().next() rejects with a TimeoutError", async () => {
+    const server = await startServer({ jetstream: true });
+    const own = await setup("consumer-int-heartbeats-next", server.url);
+    try {
+      const stream = await own.stream();
+      const c = await createConsumerManager(own.conn).createOrUpdate(stream, {
+        durable_name: "hb",
+        ack_policy: AckPolicy.Explicit,
+      });
+      await publish(own.conn, `${stream}.a`, 1);
+      const statuses: ConsumerStatus[] = [];
+      const it = c.messages({
+        expiresMs: 1_000,
+        idleHeartbeatMs: 500,
+        maxMissedHeartbeats: 3,
+        onStatus: (s) => statuses.push(s),
+      });
+      await (await it.next())?.ack();
+      await server.pause();
+      const err = await it.next().catch((e: unknown) => e);
+      await server.resume();
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect((err as Error).message).toMatch(/heartbeats/);
+      expect(statuses.some((s) => s.type === "heartbeats_missed")).toBe(true);
+      await expect(it.closed).rejects.toBe(err);
+      await expect(it.next()).rejects.toBe(err);
+    } finally {
+      await own.conn.close();
+      await server.stop();
+    }
+  });
 });
