@@ -15,6 +15,7 @@ export { isStream } from "./stream-handle.js";
 export { createStreamManager } from "./stream-manager.js";
 export type {
   CallOptions,
+  GetMsgOptions,
   PurgeOptions,
   StoredMessage,
   Stream,

@@ -5,9 +5,21 @@ import {
   type JetStreamApiError,
   NotFoundError,
 } from "@helix/nats-core";
-import type { PurgeOpts, StoredMsg, StreamConfig, StreamInfo } from "@nats-io/jetstream";
+import type {
+  MsgRequest,
+  PurgeOpts,
+  StoredMsg,
+  StreamConfig,
+  StreamInfo,
+} from "@nats-io/jetstream";
 import { runStreamOperation } from "./stream-operation.js";
-import type { CallOptions, PurgeOptions, StoredMessage, Stream } from "./stream-types.js";
+import type {
+  CallOptions,
+  GetMsgOptions,
+  PurgeOptions,
+  StoredMessage,
+  Stream,
+} from "./stream-types.js";
 import { assertPurgeOptions, assertSequence } from "./stream-validation.js";
 
 /** Codes of a failed message delete: 10043 (general), 10057 (`JSStreamMsgDeleteFailedF`). */
@@ -77,13 +89,22 @@ export class StreamHandle implements Stream {
     return response.purged;
   }
 
-  async getMsg(seq: number, options: CallOptions = {}): Promise<StoredMessage | null> {
+  async getMsg(seq: number, options: GetMsgOptions = {}): Promise<StoredMessage | null> {
     assertSequence(seq);
+    const { subject } = options;
+    if (subject !== undefined) assertSubject(subject, "filter", "subject");
+    // with a subject: the first message at or after `seq` on it (Go `WithGetMsgSubject`)
+    const query = subject === undefined ? { seq } : { seq, next_by_subj: subject };
     return runStreamOperation(
       this.#conn,
-      { kind: "stream.getMsg", stream: this.name, seq },
+      {
+        kind: "stream.getMsg",
+        stream: this.name,
+        seq,
+        ...(subject !== undefined ? { subject } : {}),
+      },
       options.signal,
-      async (jsm) => toStoredMessage(await jsm.streams.getMessage(this.name, { seq })),
+      async (jsm) => toStoredMessage(await jsm.streams.getMessage(this.name, query as MsgRequest)),
     );
   }
 

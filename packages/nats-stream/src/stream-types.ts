@@ -23,6 +23,15 @@ export interface PurgeOptions extends CallOptions {
   seq?: number;
 }
 
+/** Options of `getMsg`. */
+export interface GetMsgOptions extends CallOptions {
+  /**
+   * Read the first message at or after the sequence whose subject matches this one (wildcards
+   * allowed) instead of the message at exactly that sequence (Go `jetstream.WithGetMsgSubject`).
+   */
+  subject?: string;
+}
+
 /** A message read back from a stream. */
 export interface StoredMessage {
   readonly subject: string;
@@ -43,8 +52,11 @@ export interface Stream {
   info(options?: CallOptions): Promise<StreamInfo>;
   /** Purges messages; resolves with how many were removed. */
   purge(options?: PurgeOptions): Promise<number>;
-  /** The message at `seq`, or `null` when there is none. */
-  getMsg(seq: number, options?: CallOptions): Promise<StoredMessage | null>;
+  /**
+   * The message at `seq`, or `null` when there is none; with `subject`, the first message at or
+   * after `seq` on that subject.
+   */
+  getMsg(seq: number, options?: GetMsgOptions): Promise<StoredMessage | null>;
   /** The last message stored on `subject`, or `null` when there is none. */
   getLastMsgForSubject(subject: string, options?: CallOptions): Promise<StoredMessage | null>;
   /** Deletes the message at `seq`, marking it deleted without overwriting its data (Go `DeleteMsg`). */

@@ -188,7 +188,24 @@ describe("stream handle", () => {
       expect(await stream.getMsg(99)).toBeNull();
       expect(await stream.getLastMsgForSubject(`${name}.nothing`)).toBeNull();
 
-      expect(ofKind(ops, "stream.getMsg").map((op) => op.seq)).toEqual([1, 99]);
+      // with a subject: the first message at or after the sequence on it (Go WithGetMsgSubject)
+      expect((await stream.getMsg(1, { subject: `${name}.b` }))?.seq).toBe(2);
+      expect((await stream.getMsg(2, { subject: `${name}.a` }))?.seq).toBe(3);
+      expect(
+        text((await stream.getMsg(1, { subject: `${name}.*` }))?.data ?? new Uint8Array()),
+      ).toBe("one");
+      expect(await stream.getMsg(3, { subject: `${name}.b` })).toBeNull();
+      await expect(stream.getMsg(1, { subject: "a..b" })).rejects.toBeInstanceOf(ValidationError);
+
+      expect(ofKind(ops, "stream.getMsg").map((op) => op.seq)).toEqual([1, 99, 1, 2, 1, 3]);
+      expect(ofKind(ops, "stream.getMsg").map((op) => op.subject)).toEqual([
+        undefined,
+        undefined,
+        `${name}.b`,
+        `${name}.a`,
+        `${name}.*`,
+        `${name}.b`,
+      ]);
       expect(ofKind(ops, "stream.getLastMsgForSubject").map((op) => op.subject)).toEqual([
         `${name}.a`,
         `${name}.b`,
