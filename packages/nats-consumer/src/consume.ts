@@ -6,6 +6,7 @@ import {
 } from "@helix/nats-core";
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import {
+  closedUnderError,
   heartbeatError,
   type PullErrorContext,
   refineGone,
@@ -117,6 +118,11 @@ class ConsumeRun implements ConsumeContext {
       }
       const err = await messages.closed();
       if (err) this.#fail(toPullError(err, this.#context));
+      else if (!this.#stopping) {
+        // Not stopped by the caller: the client ends a consume silently when the connection closes.
+        const closed = closedUnderError(this.#handle.conn, this.#context);
+        if (closed) this.#fail(closed);
+      }
     } catch (err) {
       this.#fail(toPullError(err, this.#context));
     } finally {

@@ -1,5 +1,6 @@
 import {
   type Connection,
+  ConnectionError,
   type HelixError,
   NotFoundError,
   TimeoutError,
@@ -25,6 +26,18 @@ export function toPullError(err: unknown, ctx: PullErrorContext): HelixError {
     stream: ctx.stream,
     operation: ctx.operation,
   });
+}
+
+/**
+ * The error for a consume or iterator that the client ended by itself, without an error: it does
+ * so when the connection closes under it. `undefined` when the connection is still open.
+ */
+export function closedUnderError(conn: Connection, ctx: PullErrorContext): HelixError | undefined {
+  if (!conn.nats.isClosed()) return undefined;
+  return new ConnectionError(
+    `${ctx.operation}: the connection closed under consumer "${ctx.consumer}" of stream "${ctx.stream}"`,
+    { code: "CONNECTION_CLOSED" },
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { HelixError, ReceiveOperation } from "@helix/nats-core";
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import {
+  closedUnderError,
   heartbeatError,
   type PullErrorContext,
   refineGone,
@@ -117,7 +118,12 @@ class MessagesIterator implements MessagesContext {
     if (r.done) {
       if (this.#failure) throw this.#failure;
       const err = await started.messages.closed();
-      if (err && !this.#stopped) throw this.#end(toPullError(err, this.#context));
+      if (!this.#stopped) {
+        const failure = err
+          ? toPullError(err, this.#context)
+          : closedUnderError(this.#handle.conn, this.#context);
+        if (failure) throw this.#end(failure);
+      }
       this.stop();
       return null;
     }

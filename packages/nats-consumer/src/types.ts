@@ -101,7 +101,8 @@ export interface MessagesOptions extends PullOptions {}
 export interface MessagesContext extends AsyncIterable<Msg> {
   /**
    * The next message; `null` once stopped or ended. Rejects with `NotFoundError` when the consumer
-   * or stream is gone, with `TimeoutError` after `maxMissedHeartbeats` missed heartbeats.
+   * or stream is gone, with `TimeoutError` after `maxMissedHeartbeats` missed heartbeats, with
+   * `ConnectionError` when the connection is closed under it.
    */
   next(): Promise<Msg | null>;
   /** Stops the iterator; later `next()` calls return `null`. */

@@ -1,4 +1,4 @@
-import { NotFoundError, TimeoutError } from "@helix/nats-core";
+import { ConnectionError, NotFoundError, TimeoutError } from "@helix/nats-core";
 import { startServer } from "@helix/nats-testing";
 import { AckPolicy } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -104,6 +104,33 @@ describe("consume status problems are never swallowed", () => {
     } finally {
       await own.conn.close();
       await server.stop();
+    }
+  });
+
+  it("closing the connection under a consume or a pending next() rejects with ConnectionError", async () => {
+    const own = await setup("consumer-int-closed-under");
+    const stream = await own.stream();
+    const c = await createConsumerManager(own.conn).createOrUpdate(stream, {
+      durable_name: "cl",
+      ack_policy: AckPolicy.Explicit,
+    });
+    const errors: Error[] = [];
+    const ctx = c.consume(() => {}, { onError: (err) => errors.push(err) });
+    const it = c.messages();
+    const pending = it.next().catch((e: unknown) => e);
+    const check = await setup("consumer-int-closed-under-check");
+    try {
+      await own.conn.close();
+      const err = await ctx.closed.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConnectionError);
+      expect(err).toMatchObject({ code: "CONNECTION_CLOSED" });
+      expect(errors).toContain(err);
+      const nextErr = await pending;
+      expect(nextErr).toBeInstanceOf(ConnectionError);
+      await expect(it.closed).rejects.toBe(nextErr);
+    } finally {
+      await (await check.conn.manager()).streams.delete(stream);
+      await check.close();
     }
   });
 });
