@@ -224,6 +224,27 @@ describe("consume", () => {
     expect((await c.info()).num_ack_pending).toBe(0);
   });
 
+  it("pulls by bytes with maxBytes: every message still arrives, in order", async () => {
+    const stream = await t.stream();
+    const c = await durable(stream);
+    const body = new Uint8Array(300);
+    for (let i = 0; i < 6; i++) await t.conn.jetstream.publish(`${stream}.big`, body);
+    const seen: number[] = [];
+    const done = signal();
+    // About two messages per pull request: the consume has to pull several times.
+    const ctx = c.consume(
+      (msg) => {
+        seen.push(msg.seq);
+        if (seen.length === 6) done.resolve();
+      },
+      { maxBytes: 1_000 },
+    );
+    await done.promise;
+    await ctx.drain();
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await c.info()).num_ack_pending).toBe(0);
+  });
+
   it("concurrency 2 never exceeds 2 handlers", async () => {
     const stream = await t.stream();
     const c = await durable(stream);
