@@ -38,6 +38,7 @@ class MessagesIterator implements MessagesContext {
   #stopped = false;
   #failure: HelixError | undefined;
   #settleClosed!: (err?: HelixError) => void;
+  #unregisterDrain: (() => void) | undefined;
 
   constructor(handle: ConsumerHandle, options: MessagesOptions) {
     this.#handle = handle;
@@ -87,7 +88,10 @@ class MessagesIterator implements MessagesContext {
         }
       })
       .catch(() => {})
-      .finally(() => this.#settleClosed(this.#failure));
+      .finally(() => {
+        this.#unregisterDrain?.();
+        this.#settleClosed(this.#failure);
+      });
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Msg> {
@@ -133,6 +137,11 @@ class MessagesIterator implements MessagesContext {
 
   #start(): Promise<Started> {
     if (!this.#started) {
+      // `conn.drain()` stops a running iterator first: a pending next() returns null.
+      this.#unregisterDrain = this.#handle.conn.onDrain(() => {
+        this.stop();
+        return this.closed.catch(() => {});
+      });
       this.#started = this.#handle.raw
         .consume(toClientConsumeOptions(this.#options))
         .then((messages) => {

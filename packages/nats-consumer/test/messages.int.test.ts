@@ -67,6 +67,27 @@ describe("messages", () => {
     await expect(pending).resolves.toBeNull();
   });
 
+  it("conn.drain() stops a running iterator first: a pending next() returns null", async () => {
+    const own = await setup("consumer-int-messages-drain");
+    const stream = await own.stream();
+    const c = await createConsumerManager(own.conn).createOrUpdate(stream, {
+      durable_name: "d",
+      ack_policy: AckPolicy.Explicit,
+    });
+    const it = c.messages();
+    const pending = it.next();
+    const check = await setup("consumer-int-messages-drain-check");
+    try {
+      await own.conn.drain();
+      await expect(pending).resolves.toBeNull();
+      await expect(it.closed).resolves.toBeUndefined();
+      await expect(it.next()).resolves.toBeNull();
+    } finally {
+      await (await check.conn.manager()).streams.delete(stream);
+      await check.close();
+    }
+  });
+
   it("works on ordered consumers", async () => {
     const stream = await t.stream();
     await publish(t.conn, `${stream}.a`, 3);
