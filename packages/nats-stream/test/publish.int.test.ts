@@ -292,4 +292,50 @@ describe("publish", () => {
     expect(retries).toEqual([]);
     expect(ofKind(ops, "publish").map((op) => op.attempt)).toEqual([1, 1]);
   });
+
+  it("a signal aborted while the ack or a retry is awaited settles the publish as CancelledError", async () => {
+    // a plain subscriber takes the request and never answers: the ack is awaited until aborted
+    const subject = `${uniqueName("sink")}.x`;
+    const sink = conn.nats.subscribe(subject);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const publisher = createPublisher(conn, {
+        timeoutMs: 60_000,
+        maxPending: 8,
+        retry: { attempts: 5, initialDelayMs: 10 },
+      });
+      const whileAcking = new AbortController();
+      const sync = publisher.publish(subject, "1", { signal: whileAcking.signal });
+      const future = await publisher.publishAsync(subject, "2", { signal: whileAcking.signal });
+      expect(publisher.pending).toBe(1);
+      whileAcking.abort();
+      await expect(sync).rejects.toBeInstanceOf(CancelledError);
+      await expect(future.ack).rejects.toBeInstanceOf(CancelledError);
+      expect(publisher.pending).toBe(0);
+      expect(await publisher.complete()).toMatchObject({ acked: 0, failed: 1 });
+
+      // waiting between retries: the first try times out, the observer aborts during the backoff
+      const whileWaiting = new AbortController();
+      const retrying = createPublisher(conn, {
+        timeoutMs: 100,
+        retry: {
+          attempts: 5,
+          initialDelayMs: 60_000,
+          maxDelayMs: 60_000,
+          onRetry: () => whileWaiting.abort(),
+        },
+      });
+      const retried = await retrying.publishAsync(subject, "3", { signal: whileWaiting.signal });
+      const err = await retried.ack.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CancelledError);
+      expect(await retrying.complete()).toMatchObject({ acked: 0, failed: 1 });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      sink.unsubscribe();
+    }
+  });
 });
