@@ -1,24 +1,13 @@
-import {
-  type HelixError,
-  JetStreamUnavailableError,
-  type ProcessOperation,
-  ValidationError,
-} from "@helix/nats-core";
+import { type HelixError, type ProcessOperation, ValidationError } from "@helix/nats-core";
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
-import {
-  closedUnderError,
-  heartbeatError,
-  type PullErrorContext,
-  refineGone,
-  terminalStatusError,
-  toPullError,
-} from "./consumer-errors.js";
+import { closedUnderError, type PullErrorContext, toPullError } from "./consumer-errors.js";
 import type { ConsumerHandle } from "./consumer-handle.js";
 import { assertConsumeOptions } from "./consumer-validation.js";
 import { HelixMsg } from "./msg.js";
 import { defaultNakDelay, nakDelayFor } from "./nak-delay.js";
 import { DEFAULT_MAX_MISSED_HEARTBEATS, toClientConsumeOptions } from "./pull-options.js";
 import { Slots } from "./slots.js";
+import { reportStatusProblem, statusProblem } from "./status-problems.js";
 import type { ConsumeContext, ConsumeOptions, HandlerContext, MsgHandler } from "./types.js";
 
 /** Validates, then starts a consume. Throws `ValidationError` synchronously for bad input. */
@@ -180,27 +169,18 @@ class ConsumeRun implements ConsumeContext {
 
   #watchStatus(messages: ConsumerMessages): void {
     void (async () => {
+      const limit = this.#options.maxMissedHeartbeats ?? DEFAULT_MAX_MISSED_HEARTBEATS;
       for await (const status of messages.status()) {
         try {
           this.#options.onStatus?.(status);
         } catch {
           // a failing status callback must not stop the consume
         }
-        if (status.type === "heartbeats_missed") {
-          this.#report(heartbeatError(status.count, this.#context));
-        } else if (status.type === "no_responders") {
-          this.#report(
-            new JetStreamUnavailableError(
-              `consume: no responders for consumer "${this.#handle.name}": JetStream is unavailable`,
-            ),
-          );
-        }
-        const limit = this.#options.maxMissedHeartbeats ?? DEFAULT_MAX_MISSED_HEARTBEATS;
-        if (status.type === "heartbeats_missed" && status.count >= limit) {
-          this.#fail(heartbeatError(status.count, this.#context));
-        }
-        const terminal = terminalStatusError(status, this.#context, this.#handle.ordered);
-        if (terminal) this.#fail(await refineGone(this.#handle.conn, terminal, this.#context));
+        const problem = await statusProblem(status, this.#handle, this.#context, limit);
+        if (problem === undefined) continue;
+        await reportStatusProblem(this.#handle.conn, this.#context, status, problem);
+        if (problem.ends) this.#fail(problem.error);
+        else this.#report(problem.error);
       }
     })().catch(() => {});
   }

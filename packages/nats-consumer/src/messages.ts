@@ -1,17 +1,11 @@
 import type { HelixError, ReceiveOperation } from "@helix/nats-core";
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
-import {
-  closedUnderError,
-  heartbeatError,
-  type PullErrorContext,
-  refineGone,
-  terminalStatusError,
-  toPullError,
-} from "./consumer-errors.js";
+import { closedUnderError, type PullErrorContext, toPullError } from "./consumer-errors.js";
 import type { ConsumerHandle } from "./consumer-handle.js";
 import { assertPullOptions } from "./consumer-validation.js";
 import { HelixMsg, type Msg } from "./msg.js";
 import { DEFAULT_MAX_MISSED_HEARTBEATS, toClientConsumeOptions } from "./pull-options.js";
+import { reportStatusProblem, statusProblem } from "./status-problems.js";
 import type { MessagesContext, MessagesOptions } from "./types.js";
 
 /** Validates, then makes a pull iterator; the client's consume starts on the first `next()`. */
@@ -154,22 +148,21 @@ class MessagesIterator implements MessagesContext {
 
   #watchStatus(messages: ConsumerMessages): void {
     void (async () => {
+      const limit = this.#options.maxMissedHeartbeats ?? DEFAULT_MAX_MISSED_HEARTBEATS;
       for await (const status of messages.status()) {
         try {
           this.#options.onStatus?.(status);
         } catch {
           // a failing status callback must not end the iterator
         }
-        const limit = this.#options.maxMissedHeartbeats ?? DEFAULT_MAX_MISSED_HEARTBEATS;
-        if (status.type === "heartbeats_missed" && status.count >= limit && !this.#stopped) {
-          // The client keeps retrying for ever: a pending next() would never settle.
-          this.#end(heartbeatError(status.count, this.#context));
-          messages.stop();
-          continue;
-        }
-        const terminal = terminalStatusError(status, this.#context, this.#handle.ordered);
-        if (terminal && !this.#stopped) {
-          this.#end(await refineGone(this.#handle.conn, terminal, this.#context));
+        if (this.#stopped) continue;
+        const problem = await statusProblem(status, this.#handle, this.#context, limit);
+        if (problem === undefined) continue;
+        await reportStatusProblem(this.#handle.conn, this.#context, status, problem);
+        // The client keeps retrying after missed heartbeats for ever: a pending next() would
+        // never settle, so the iterator ends itself.
+        if (problem.ends && !this.#stopped) {
+          this.#end(problem.error);
           messages.stop();
         }
       }

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { getEventListeners } from "node:events";
-import { NotFoundError } from "@helix/nats-core";
+import { NotFoundError, type Operation } from "@helix/nats-core";
 import { AckPolicy } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -336,14 +336,45 @@ describe("consume", () => {
       onError: (err) => errors.push(err),
       onStatus: (s) => statuses.push(s),
     });
-    await first.promise;
-    await createConsumerManager(t.conn).delete(stream, "doomed");
-    const err = await ctx.closed.catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(NotFoundError);
-    expect(err).toMatchObject({ what: "consumer", resource: "doomed" });
-    expect(errors).toContain(err);
-    expect(
-      statuses.some((s) => s.type === "consumer_deleted" || s.type === "consumer_not_found"),
-    ).toBe(true);
+    // The problem also reaches the middleware, as a consumer.status operation that fails.
+    const seen: { op: Operation; error: unknown }[] = [];
+    t.conn.middleware.add(
+      async (op, next) => {
+        if (op.kind !== "consumer.status") return next();
+        try {
+          return await next();
+        } catch (error) {
+          seen.push({ op, error });
+          throw error;
+        }
+      },
+      { name: "status-recorder" },
+    );
+    try {
+      await first.promise;
+      await createConsumerManager(t.conn).delete(stream, "doomed");
+      const err = await ctx.closed.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NotFoundError);
+      expect(err).toMatchObject({ what: "consumer", resource: "doomed" });
+      expect(errors).toContain(err);
+      expect(
+        statuses.some((s) => s.type === "consumer_deleted" || s.type === "consumer_not_found"),
+      ).toBe(true);
+      expect(seen).toHaveLength(1);
+      const [status] = seen as [{ op: Operation; error: unknown }];
+      expect(status.error).toBe(err);
+      expect(status.op).toMatchObject({
+        kind: "consumer.status",
+        stream,
+        consumer: "doomed",
+        ends: true,
+        error: err,
+      });
+      expect(["consumer_deleted", "consumer_not_found"]).toContain(
+        (status.op as { status: string }).status,
+      );
+    } finally {
+      t.conn.middleware.remove("status-recorder");
+    }
   });
 });

@@ -62,6 +62,7 @@ export type {
   ConnectionEventOperation,
   ConsumerOperation,
   ConsumerOperationKind,
+  ConsumerStatusOperation,
   DeliveredMessage,
   KvOperation,
   KvOperationName,

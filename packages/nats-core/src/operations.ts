@@ -1,4 +1,5 @@
 import type { MsgHdrs } from "@nats-io/transport-node";
+import type { HelixError } from "./errors.js";
 import type { ConnectionEvent } from "./events.js";
 
 /**
@@ -103,6 +104,22 @@ export interface ConsumerOperation extends OperationBase {
   readonly ordered: boolean;
 }
 
+/**
+ * A problem a running `consume` or `messages()` iterator was told about: heartbeats missed, no
+ * responders, the consumer or its stream gone. `next()` rejects with `error`, so a middleware
+ * records it like any failed operation; `ends` says whether it ended the pull.
+ */
+export interface ConsumerStatusOperation extends OperationBase {
+  readonly kind: "consumer.status";
+  readonly stream: string;
+  readonly consumer: string;
+  /** The client's notification type, e.g. `"heartbeats_missed"` or `"consumer_deleted"`. */
+  readonly status: string;
+  readonly error: HelixError;
+  /** True when the problem ended the consume or iterator (its `closed` rejects with `error`). */
+  readonly ends: boolean;
+}
+
 /** How a `receive` pulls messages. */
 export type ReceiveMode = "fetch" | "fetchBytes" | "fetchNoWait" | "next" | "consume";
 
@@ -181,6 +198,7 @@ export type Operation =
   | PublishOperation
   | StreamOperation
   | ConsumerOperation
+  | ConsumerStatusOperation
   | ReceiveOperation
   | ProcessOperation
   | SettleOperation
