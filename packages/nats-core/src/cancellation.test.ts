@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { abortable, sleep, throwIfAborted } from "./cancellation.js";
 import { CancelledError } from "./errors.js";
@@ -55,6 +56,9 @@ describe("abortable", () => {
 describe("sleep", () => {
   it("resolves after the delay, or rejects with CancelledError when aborted", async () => {
     await expect(sleep(1, undefined, "retry")).resolves.toBeUndefined();
+    const longLived = new AbortController();
+    for (let i = 0; i < 3; i++) await sleep(1, longLived.signal, "retry");
+    expect(getEventListeners(longLived.signal, "abort")).toHaveLength(0);
     const controller = new AbortController();
     const waiting = sleep(60_000, controller.signal, "retry");
     controller.abort();

@@ -50,14 +50,20 @@ export function sleep(
   signal: AbortSignal | undefined,
   operation: string,
 ): Promise<void> {
-  return abortable(
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener("abort", () => clearTimeout(timer), { once: true });
-    }),
-    signal,
-    operation,
-  );
+  if (signal === undefined) return new Promise((resolve) => setTimeout(resolve, ms));
+  if (signal.aborted) return Promise.reject(cancelled(operation, signal));
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(cancelled(operation, signal));
+    };
+    // Either way the other side is removed: a long-lived signal keeps no listener per sleep.
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 function cancelled(operation: string, signal: AbortSignal): CancelledError {
