@@ -1,5 +1,5 @@
 export { isRetryable } from "@helix/nats-core";
-export type { JsonValue, PublishData } from "./payload.js";
+export type { PublishData } from "./payload.js";
 export type {
   PubAck,
   PublishCompletion,

@@ -21,6 +21,17 @@ describe("encodePayload", () => {
     expect(decode(encodePayload(new Date(0) as never).bytes)).toBe('"1970-01-01T00:00:00.000Z"');
   });
 
+  it("accepts values typed by an interface (no index signature) and encodes them as JSON", () => {
+    interface Order {
+      id: number;
+      item: string;
+    }
+    const order: Order = { id: 7, item: "tea" };
+    const encoded = encodePayload(order);
+    expect(encoded.json).toBe(true);
+    expect(new TextDecoder().decode(encoded.bytes)).toBe('{"id":7,"item":"tea"}');
+  });
+
   it("rejects what JSON cannot encode with ValidationError", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;

@@ -1,22 +1,13 @@
 import { ValidationError } from "@helix/nats-core";
 import type { MsgHdrs } from "@nats-io/transport-node";
 
-/** A JSON-serialisable value. */
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue | undefined }
-  | { toJSON(): unknown };
-
 /**
  * What `publish` accepts: bytes as they are, a string as UTF-8, anything else as JSON
- * (sent with `Content-Type: application/json`). `undefined` is an empty payload. Binary data
+ * (sent with `Content-Type: application/json`; any object type, interfaces included, is accepted
+ * and checked when encoded). `undefined` is an empty payload. Binary data
  * other than a `Uint8Array` (an `ArrayBuffer`, a `DataView`, another typed array) is rejected.
  */
-export type PublishData = Uint8Array | string | JsonValue | undefined;
+export type PublishData = Uint8Array | string | number | boolean | null | object | undefined;
 
 /** A payload ready to send. */
 export interface EncodedPayload {
