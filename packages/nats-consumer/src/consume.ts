@@ -5,9 +5,9 @@ import type { ConsumerHandle } from "./consumer-handle.js";
 import { assertConsumeOptions } from "./consumer-validation.js";
 import { HelixMsg } from "./msg.js";
 import { defaultNakDelay, nakDelayFor } from "./nak-delay.js";
-import { DEFAULT_MAX_MISSED_HEARTBEATS, toClientConsumeOptions } from "./pull-options.js";
+import { toClientConsumeOptions } from "./pull-options.js";
 import { Slots } from "./slots.js";
-import { reportStatusProblem, statusProblem } from "./status-problems.js";
+import { followStatus } from "./status-problems.js";
 import type { ConsumeContext, ConsumeOptions, HandlerContext, MsgHandler } from "./types.js";
 
 /** Validates, then starts a consume. Throws `ValidationError` synchronously for bad input. */
@@ -88,7 +88,10 @@ class ConsumeRun implements ConsumeContext {
       const messages = await this.#handle.raw.consume(toClientConsumeOptions(this.#options));
       this.#messages = messages;
       if (this.#stopping) messages.stop();
-      this.#watchStatus(messages);
+      followStatus(messages, this.#handle, this.#context, this.#options, (problem) => {
+        if (problem.ends) this.#fail(problem.error);
+        else this.#report(problem.error);
+      });
       const iterator = messages[Symbol.asyncIterator]();
       for (;;) {
         const held = this.#stopping ? false : await this.#slots.acquire();
@@ -165,24 +168,6 @@ class ConsumeRun implements ConsumeContext {
       this.#report(err instanceof Error ? err : new Error(String(err)), msg);
       return defaultNakDelay(deliveryCount);
     }
-  }
-
-  #watchStatus(messages: ConsumerMessages): void {
-    void (async () => {
-      const limit = this.#options.maxMissedHeartbeats ?? DEFAULT_MAX_MISSED_HEARTBEATS;
-      for await (const status of messages.status()) {
-        try {
-          this.#options.onStatus?.(status);
-        } catch {
-          // a failing status callback must not stop the consume
-        }
-        const problem = await statusProblem(status, this.#handle, this.#context, limit);
-        if (problem === undefined) continue;
-        await reportStatusProblem(this.#handle.conn, this.#context, status, problem);
-        if (problem.ends) this.#fail(problem.error);
-        else this.#report(problem.error);
-      }
-    })().catch(() => {});
   }
 
   /** Ends the consume with `err` (the first failure wins), reporting it. */

@@ -2,21 +2,15 @@ import type { DeliveredMessage } from "@helix/nats-core";
 import type { JsMsg } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
 
-/** Delivery facts of a JetStream message, as helix reports them. */
-export interface DeliveryInfo {
-  readonly stream: string;
-  readonly consumer: string;
-  readonly streamSequence: number;
-  readonly deliverySequence: number;
-  /** How many times this message was delivered (1 on the first delivery). */
-  readonly deliveryCount: number;
-  /** Messages left on the consumer after this one. */
-  readonly pending: number;
-  /** When the message was stored, in milliseconds since the epoch. */
-  readonly timestampMs: number;
-  /** The same instant as a `Date`. */
+/**
+ * Delivery facts of a JetStream message, as helix reports them: what middlewares see in
+ * `DeliveredMessage.info` (stream, consumer, sequences, `deliveryCount` from 1, `pending` after
+ * this one, `timestampMs`), plus the timestamp as a `Date`.
+ */
+export type DeliveryInfo = DeliveredMessage["info"] & {
+  /** The same instant as `timestampMs`. */
   readonly timestamp: Date;
-}
+};
 
 /**
  * The `DeliveredMessage` middlewares see, built once per message over the client's `JsMsg`.

@@ -4,8 +4,8 @@ import { closedUnderError, type PullErrorContext, toPullError } from "./consumer
 import type { ConsumerHandle } from "./consumer-handle.js";
 import { assertPullOptions } from "./consumer-validation.js";
 import { HelixMsg, type Msg } from "./msg.js";
-import { DEFAULT_MAX_MISSED_HEARTBEATS, toClientConsumeOptions } from "./pull-options.js";
-import { reportStatusProblem, statusProblem } from "./status-problems.js";
+import { toClientConsumeOptions } from "./pull-options.js";
+import { followStatus } from "./status-problems.js";
 import type { MessagesContext, MessagesOptions } from "./types.js";
 
 /** Validates, then makes a pull iterator; the client's consume starts on the first `next()`. */
@@ -139,34 +139,24 @@ class MessagesIterator implements MessagesContext {
       this.#started = this.#handle.raw
         .consume(toClientConsumeOptions(this.#options))
         .then((messages) => {
-          this.#watchStatus(messages);
+          followStatus(
+            messages,
+            this.#handle,
+            this.#context,
+            this.#options,
+            (problem) => {
+              // The client keeps retrying after missed heartbeats for ever: a pending next()
+              // would never settle, so the iterator ends itself.
+              if (!problem.ends || this.#stopped) return;
+              this.#end(problem.error);
+              messages.stop();
+            },
+            () => this.#stopped,
+          );
           return { messages, iterator: messages[Symbol.asyncIterator]() };
         });
     }
     return this.#started;
-  }
-
-  #watchStatus(messages: ConsumerMessages): void {
-    void (async () => {
-      const limit = this.#options.maxMissedHeartbeats ?? DEFAULT_MAX_MISSED_HEARTBEATS;
-      for await (const status of messages.status()) {
-        try {
-          this.#options.onStatus?.(status);
-        } catch {
-          // a failing status callback must not end the iterator
-        }
-        if (this.#stopped) continue;
-        const problem = await statusProblem(status, this.#handle, this.#context, limit);
-        if (problem === undefined) continue;
-        await reportStatusProblem(this.#handle.conn, this.#context, status, problem);
-        // The client keeps retrying after missed heartbeats for ever: a pending next() would
-        // never settle, so the iterator ends itself.
-        if (problem.ends && !this.#stopped) {
-          this.#end(problem.error);
-          messages.stop();
-        }
-      }
-    })().catch(() => {});
   }
 
   /** Records the failure that ends the iterator and stops it. */

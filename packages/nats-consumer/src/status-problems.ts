@@ -4,7 +4,7 @@ import {
   type HelixError,
   JetStreamUnavailableError,
 } from "@helix/nats-core";
-import type { ConsumerNotification } from "@nats-io/jetstream";
+import type { ConsumerMessages, ConsumerNotification } from "@nats-io/jetstream";
 import {
   heartbeatError,
   type PullErrorContext,
@@ -12,6 +12,8 @@ import {
   terminalStatusError,
 } from "./consumer-errors.js";
 import type { ConsumerHandle } from "./consumer-handle.js";
+import { DEFAULT_MAX_MISSED_HEARTBEATS } from "./pull-options.js";
+import type { PullOptions } from "./types.js";
 
 /** A status notification that is a problem: the error it means, and whether it ends the pull. */
 export interface StatusProblem {
@@ -69,4 +71,34 @@ export function reportStatusProblem(
       () => {},
       () => {},
     );
+}
+
+/**
+ * Follows the notifications of a running pull (`consume` or `messages()`): each goes to
+ * `onStatus`; each problem passes through the stack as `consumer.status`, then to `onProblem`.
+ * Notifications that arrive while `ignored()` holds (the pull is stopping) reach only `onStatus`.
+ */
+export function followStatus(
+  messages: ConsumerMessages,
+  handle: ConsumerHandle,
+  ctx: PullErrorContext,
+  options: Pick<PullOptions, "onStatus" | "maxMissedHeartbeats">,
+  onProblem: (problem: StatusProblem) => void,
+  ignored: () => boolean = () => false,
+): void {
+  const limit = options.maxMissedHeartbeats ?? DEFAULT_MAX_MISSED_HEARTBEATS;
+  void (async () => {
+    for await (const status of messages.status()) {
+      try {
+        options.onStatus?.(status);
+      } catch {
+        // a failing status callback must not end the pull
+      }
+      if (ignored()) continue;
+      const problem = await statusProblem(status, handle, ctx, limit);
+      if (problem === undefined) continue;
+      await reportStatusProblem(handle.conn, ctx, status, problem);
+      onProblem(problem);
+    }
+  })().catch(() => {});
 }
