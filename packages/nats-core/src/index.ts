@@ -79,4 +79,5 @@ export type {
   StreamOperation,
   StreamOperationKind,
 } from "./operations.js";
+export { type EncodedPayload, encodePayload, type Payload } from "./payload.js";
 export { detectServiceName } from "./service-name.js";
