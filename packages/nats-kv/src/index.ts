@@ -4,11 +4,11 @@ export type { KeyValueEntry, KeyValueOperationType, KeyValueWatchEntry } from ".
 export type {
   KeyValue,
   KeyValueDeleteOptions,
+  KeyValueInput,
   KeyValueWatchOptions,
   PurgeDeletesOptions,
 } from "./keyvalue.js";
 export { createKeyValueManager, type KeyValueManager } from "./manager.js";
 export type { KvCallOptions } from "./run.js";
 export type { KeyValueStatus } from "./status.js";
-export type { KeyValueInput } from "./values.js";
 export type { KeyValueWatcher, WatchOptions } from "./watcher.js";

@@ -1,6 +1,7 @@
 import {
   assertKey,
   type Connection,
+  encodePayload,
   NotFoundError,
   toHelixError,
   ValidationError,
@@ -10,6 +11,7 @@ import { isMarker, type KeyValueEntry, toEntry } from "./entry.js";
 import type {
   KeyValue,
   KeyValueDeleteOptions,
+  KeyValueInput,
   KeyValueWatchOptions,
   PurgeDeletesOptions,
 } from "./keyvalue.js";
@@ -18,7 +20,6 @@ import { purgeDeletes } from "./purge-deletes.js";
 import { assertExpectedRevision, assertRevision } from "./revisions.js";
 import { type KvCallOptions, runKv } from "./run.js";
 import { type KeyValueStatus, streamNameOf, toStatus } from "./status.js";
-import { encodeValue, type KeyValueInput } from "./values.js";
 import { toClientWatchOptions } from "./watch-options.js";
 import {
   type ClientWatchIterator,
@@ -94,13 +95,13 @@ export class KeyValueHandle implements KeyValue {
 
   async create(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number> {
     assertKey(key);
-    const data = encodeValue(value);
+    const data = encodePayload(value, "value").bytes;
     return this.#write("create", key, undefined, options, () => this.raw.create(key, data));
   }
 
   async put(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number> {
     assertKey(key);
-    const data = encodeValue(value);
+    const data = encodePayload(value, "value").bytes;
     return this.#write("put", key, undefined, options, () => this.raw.put(key, data));
   }
 
@@ -112,7 +113,7 @@ export class KeyValueHandle implements KeyValue {
   ): Promise<number> {
     assertKey(key);
     assertExpectedRevision(revision);
-    const data = encodeValue(value);
+    const data = encodePayload(value, "value").bytes;
     // The client's update() throws synchronously for revision 0; a put that expects last
     // sequence 0 is what the server understands as "the key has no entry".
     return this.#write("update", key, revision, options, () =>

@@ -1,9 +1,16 @@
+import type { Payload } from "@helix/nats-core";
 import type { KV } from "@nats-io/kv";
 import type { KeyValueEntry } from "./entry.js";
 import type { KvCallOptions } from "./run.js";
 import type { KeyValueStatus } from "./status.js";
-import type { KeyValueInput } from "./values.js";
 import type { KeyValueWatcher, WatchOptions } from "./watcher.js";
+
+/**
+ * What a key-value write accepts: bytes as they are, a string as UTF-8, anything else as JSON.
+ * `undefined`, functions, symbols, values JSON cannot represent, and binary data other than a
+ * `Uint8Array` are refused with `ValidationError` before any I/O.
+ */
+export type KeyValueInput = Payload;
 
 /** Options of `delete` and `purge`. */
 export interface KeyValueDeleteOptions extends KvCallOptions {

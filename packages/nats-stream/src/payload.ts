@@ -1,56 +1,23 @@
-import { ValidationError } from "@helix/nats-core";
+import {
+  type EncodedPayload,
+  encodePayload,
+  type Payload,
+  ValidationError,
+} from "@helix/nats-core";
 import type { MsgHdrs } from "@nats-io/transport-node";
 
 /**
- * What `publish` accepts: bytes as they are, a string as UTF-8, anything else as JSON
- * (sent with `Content-Type: application/json`; any object type, interfaces included, is accepted
- * and checked when encoded). `undefined` is an empty payload. Binary data
- * other than a `Uint8Array` (an `ArrayBuffer`, a `DataView`, another typed array) is rejected.
+ * What `publish` accepts: core's `Payload` (bytes as they are, a string as UTF-8, anything else,
+ * interfaces included, as JSON sent with `Content-Type: application/json`), or `undefined` for an
+ * empty payload.
  */
-export type PublishData = Uint8Array | string | number | boolean | null | object | undefined;
+export type PublishData = Payload | undefined;
 
-/** A payload ready to send. */
-export interface EncodedPayload {
-  readonly bytes: Uint8Array;
-  /** True when the value was encoded as JSON. */
-  readonly json: boolean;
-}
+const EMPTY: EncodedPayload = { bytes: new Uint8Array(0), json: false };
 
-const EMPTY = new Uint8Array(0);
-/** One encoder for every publish (stateless; `encode` allocates only the result). */
-const encoder = new TextEncoder();
-
-/** Encodes `data` as `publish` documents; throws `ValidationError` for a value JSON cannot encode. */
-export function encodePayload(data: PublishData): EncodedPayload {
-  if (data === undefined) return { bytes: EMPTY, json: false };
-  if (data instanceof Uint8Array) return { bytes: data, json: false };
-  if (typeof data === "string") return { bytes: encoder.encode(data), json: false };
-  // JSON would send an ArrayBuffer as "{}" and other typed arrays as index maps: ask for bytes
-  if (ArrayBuffer.isView(data) || data instanceof ArrayBuffer || isSharedArrayBuffer(data)) {
-    throw new ValidationError(
-      "data",
-      `data is a ${Object.prototype.toString.call(data).slice(8, -1)}: pass its bytes as a Uint8Array`,
-    );
-  }
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(data);
-  } catch (err) {
-    throw new ValidationError("data", `data cannot be encoded as JSON: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  if (text === undefined) {
-    throw new ValidationError(
-      "data",
-      `data of type ${typeof data} cannot be encoded as JSON; pass a Uint8Array, a string or a JSON value`,
-    );
-  }
-  return { bytes: encoder.encode(text), json: true };
-}
-
-function isSharedArrayBuffer(value: unknown): boolean {
-  return typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer;
+/** Encodes `data` for a publish; throws `ValidationError` (field `data`) for what cannot be sent. */
+export function encodeData(data: PublishData): EncodedPayload {
+  return data === undefined ? EMPTY : encodePayload(data, "data");
 }
 
 /**

@@ -7,7 +7,7 @@ import {
 } from "@helix/nats-core";
 import { PubHeaders } from "@nats-io/jetstream";
 import { type MsgHdrs, nuid } from "@nats-io/transport-node";
-import { assertPayloadSize, encodePayload, type PublishData } from "./payload.js";
+import { assertPayloadSize, encodeData, type PublishData } from "./payload.js";
 import type { PublishOptions } from "./publish-types.js";
 import { assertPublishArguments } from "./publish-validation.js";
 
@@ -33,7 +33,7 @@ export function prepareMessage(
   settings: { maxPayload: number | undefined; generateMsgID: boolean },
 ): PreparedMessage {
   assertPublishArguments(subject, options);
-  const { bytes, json } = encodePayload(data);
+  const { bytes, json } = encodeData(data);
   const headers = copyCallerHeaders(options.headers);
   if (json) setHeaderIfAbsent(headers, "Content-Type", "application/json");
   const msgID =
