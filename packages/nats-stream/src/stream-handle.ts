@@ -122,25 +122,26 @@ export class StreamHandle implements Stream {
     );
   }
 
-  async deleteMsg(seq: number, options: CallOptions = {}): Promise<void> {
-    assertSequence(seq);
-    await runStreamOperation(
-      this.#conn,
-      { kind: "stream.deleteMsg", stream: this.name, seq },
-      options.signal,
-      // nats.js's third argument is `erase`: false marks the message deleted (Go `DeleteMsg`).
-      (jsm) => jsm.streams.deleteMessage(this.name, seq, false),
-    ).catch((err: unknown) => rethrowMissingMessage(err, this.name, seq));
+  deleteMsg(seq: number, options: CallOptions = {}): Promise<void> {
+    // Go `DeleteMsg`: the message is marked deleted, its data stays on disk until compaction.
+    return this.#deleteMsg("stream.deleteMsg", seq, false, options);
   }
 
-  async secureDeleteMsg(seq: number, options: CallOptions = {}): Promise<void> {
+  secureDeleteMsg(seq: number, options: CallOptions = {}): Promise<void> {
+    // Go `SecureDeleteMsg`: the server overwrites the message's data.
+    return this.#deleteMsg("stream.secureDeleteMsg", seq, true, options);
+  }
+
+  /** nats.js's third argument of `deleteMessage` is `erase`. */
+  async #deleteMsg(
+    kind: "stream.deleteMsg" | "stream.secureDeleteMsg",
+    seq: number,
+    erase: boolean,
+    options: CallOptions,
+  ): Promise<void> {
     assertSequence(seq);
-    await runStreamOperation(
-      this.#conn,
-      { kind: "stream.secureDeleteMsg", stream: this.name, seq },
-      options.signal,
-      // erase = true: the server overwrites the message's data (Go `SecureDeleteMsg`).
-      (jsm) => jsm.streams.deleteMessage(this.name, seq, true),
+    await runStreamOperation(this.#conn, { kind, stream: this.name, seq }, options.signal, (jsm) =>
+      jsm.streams.deleteMessage(this.name, seq, erase),
     ).catch((err: unknown) => rethrowMissingMessage(err, this.name, seq));
   }
 }
