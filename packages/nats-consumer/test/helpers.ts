@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { type Connection, connect, type Middleware, type Operation } from "@helix/nats-core";
+import {
+  type Connection,
+  connect,
+  type Middleware,
+  type Operation,
+  type OperationOf,
+} from "@helix/nats-core";
 import { inject } from "vitest";
 
 /** A connection to the shared test server plus an operation recorder. */
@@ -64,16 +70,7 @@ export function signal<T = void>(): { promise: Promise<T>; resolve: (v: T) => vo
   return { promise, resolve };
 }
 
-/** The operation type whose `kind` may be `K` (consumer operations share one interface). */
-type OpOf<K> = Operation extends infer O
-  ? O extends { kind: infer OK }
-    ? K extends OK
-      ? O
-      : never
-    : never
-  : never;
-
 /** Operations of one kind. */
-export function ofKind<K extends Operation["kind"]>(ops: Operation[], kind: K): OpOf<K>[] {
-  return ops.filter((op) => op.kind === kind) as OpOf<K>[];
+export function ofKind<K extends Operation["kind"]>(ops: Operation[], kind: K): OperationOf<K>[] {
+  return ops.filter((op) => op.kind === kind) as OperationOf<K>[];
 }

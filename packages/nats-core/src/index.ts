@@ -69,6 +69,7 @@ export type {
   Operation,
   OperationBase,
   OperationKind,
+  OperationOf,
   ProcessOperation,
   PublishAck,
   PublishOperation,

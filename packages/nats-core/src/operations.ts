@@ -207,3 +207,15 @@ export type Operation =
 
 /** The discriminant of `Operation`. */
 export type OperationKind = Operation["kind"];
+
+/**
+ * The member of `Operation` that a `kind` belongs to, e.g. `OperationOf<"kv.put">` is
+ * `KvOperation`. Unlike `Extract`, it also finds members whose `kind` is a union of names.
+ */
+export type OperationOf<K extends OperationKind> = Operation extends infer O
+  ? O extends { kind: infer OK }
+    ? K extends OK
+      ? O
+      : never
+    : never
+  : never;

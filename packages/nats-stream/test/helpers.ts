@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Connection, Operation } from "@helix/nats-core";
+import type { Connection, Operation, OperationOf } from "@helix/nats-core";
 
 /** A unique stream name (and subject prefix) per test, so tests never depend on order. */
 export function uniqueName(prefix: string): string {
@@ -18,15 +18,6 @@ export function recordOperations(conn: Connection, name = "record"): Operation[]
   );
   return seen;
 }
-
-/** The member(s) of `Operation` whose `kind` may be `K` (stream operations share one type). */
-export type OperationOf<K extends Operation["kind"]> = Operation extends infer O
-  ? O extends { kind: infer OK }
-    ? K extends OK
-      ? O
-      : never
-    : never
-  : never;
 
 /** Operations of the given kind only. */
 export function ofKind<K extends Operation["kind"]>(
