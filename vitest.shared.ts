@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
 import type { ViteUserConfig } from "vitest/config";
 
-const sourceConditions = ["@helix/source", "node", "import", "module", "default"];
+// Not "module": packages such as @opentelemetry/api map it to a bundler-only build that Node cannot load.
+const sourceConditions = ["@helix/source", "node", "import", "default"];
 const globalSetup = fileURLToPath(new URL("./test/nats-global-setup.ts", import.meta.url));
 
 /** Resolve workspace packages to their TypeScript source (the `@helix/source` export condition). */

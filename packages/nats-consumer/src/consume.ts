@@ -130,7 +130,11 @@ class ConsumeRun implements ConsumeContext {
     }
   }
 
-  /** Runs the handler inside the `process` operation, then settles as the options say. */
+  /**
+   * Runs the handler inside the `process` operation and settles the message there too, so a
+   * middleware that runs `next()` in an async context (a tracing span, say) sees the ack or nak
+   * inside it.
+   */
   async #dispatch(raw: JsMsg): Promise<void> {
     const msg = new HelixMsg(this.#handle.conn, raw);
     try {
@@ -144,19 +148,34 @@ class ConsumeRun implements ConsumeContext {
       };
       let failed = false;
       try {
-        await this.#handle.conn.run(op, async () => {
-          await this.#handler(msg, this.#handlerContext);
-        });
+        await this.#handle.conn.run(op, () => this.#handleAndSettle(msg));
       } catch (err) {
         failed = true;
         this.#report(err instanceof Error ? err : new Error(String(err)), msg);
       }
-      if (!this.#autoSettle || msg.settled) return;
-      const settle = failed ? msg.nak(this.#nakDelay(msg)) : msg.ack();
-      await settle.catch((err: unknown) => this.#report(err as Error, msg));
+      // Settled already, unless a middleware failed before the handler ran.
+      await this.#settleAutomatically(msg, failed);
     } finally {
       this.#slots.release();
     }
+  }
+
+  /** The handler, then the automatic ack (or nak when it throws; the error is rethrown). */
+  async #handleAndSettle(msg: HelixMsg): Promise<void> {
+    try {
+      await this.#handler(msg, this.#handlerContext);
+    } catch (err) {
+      await this.#settleAutomatically(msg, true);
+      throw err;
+    }
+    await this.#settleAutomatically(msg, false);
+  }
+
+  /** Acks (or naks after a failure) unless settling is off or the message is settled already. */
+  async #settleAutomatically(msg: HelixMsg, failed: boolean): Promise<void> {
+    if (!this.#autoSettle || msg.settled) return;
+    const settle = failed ? msg.nak(this.#nakDelay(msg)) : msg.ack();
+    await settle.catch((err: unknown) => this.#report(err as Error, msg));
   }
 
   /** The nak delay for `msg`; a `nakDelayMs` function that throws is reported, then the default applies. */

@@ -1,0 +1,59 @@
+import type { MiddlewareStack, Plugin } from "@helix/nats-core";
+import { type Context, context, trace } from "@opentelemetry/api";
+import { guardDestination } from "./destination.js";
+import { createInstruments } from "./metrics.js";
+import { type OtelOptions, resolveOtelOptions } from "./options.js";
+import { extractContext, type HasHeaders, resolvePropagator } from "./propagation.js";
+import { createTracingMiddleware } from "./tracing-middleware.js";
+
+/** The instrumentation scope of every tracer and meter this plugin uses. */
+export const INSTRUMENTATION_SCOPE = "@helix/nats-otel";
+
+/** The name of the plugin and of its middleware in a connection's stack. */
+export const OTEL_PLUGIN_NAME = "otel";
+
+/** The plugin `otel()` returns: install it on a connection, and use its helpers for messages. */
+export interface OtelPlugin extends Plugin {
+  readonly name: typeof OTEL_PLUGIN_NAME;
+  /**
+   * The context `message` was created in (the producer's span and baggage), read with this
+   * plugin's propagator. For messages from `fetch` or `messages()`, which no handler wraps.
+   */
+  messageContext(message: HasHeaders): Context;
+  /** Runs `fn` inside `messageContext(message)`: what it traces joins the producer's trace. */
+  withMessage<R>(message: HasHeaders, fn: () => R): R;
+}
+
+/**
+ * OpenTelemetry for every operation of a connection: spans, trace propagation through message
+ * headers, and metrics, following the messaging semantic conventions (see the README for the
+ * full table). `connect({ plugins: [otel()] })` or `conn.use(otel())`.
+ *
+ * Options are checked at once: a bad one throws a `ConfigError` listing every problem. Providers
+ * default to the global ones; the meter provider is read when the plugin is installed, so
+ * register the SDK before connecting.
+ */
+export function otel(options?: OtelOptions): OtelPlugin {
+  const resolved = resolveOtelOptions(options);
+  const propagator = resolvePropagator(resolved.propagator);
+  const destination = guardDestination(resolved.destination);
+  return {
+    name: OTEL_PLUGIN_NAME,
+    install(stack: MiddlewareStack) {
+      const tracer = (resolved.tracerProvider ?? trace.getTracerProvider()).getTracer(
+        INSTRUMENTATION_SCOPE,
+      );
+      const instruments = createInstruments(resolved.meterProvider, INSTRUMENTATION_SCOPE);
+      const middleware = createTracingMiddleware({
+        tracer,
+        instruments,
+        propagator,
+        destination,
+        options: resolved,
+      });
+      stack.add(middleware, { name: OTEL_PLUGIN_NAME });
+    },
+    messageContext: (message) => extractContext(propagator, message.headers),
+    withMessage: (message, fn) => context.with(extractContext(propagator, message.headers), fn),
+  };
+}

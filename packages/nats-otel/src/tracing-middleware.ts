@@ -1,0 +1,242 @@
+import type {
+  Middleware,
+  ProcessOperation,
+  ReceiveOperation,
+  SettleOperation,
+} from "@helix/nats-core";
+import {
+  type Context,
+  context,
+  isSpanContextValid,
+  type Link,
+  type Span,
+  trace,
+} from "@opentelemetry/api";
+import { errorType, expectedOutcome, recordFailure, recordOutcome } from "./outcome.js";
+import { extractContext, injectContext } from "./propagation.js";
+import { recordConnectionEvent, recordOperationMetrics } from "./record-metrics.js";
+import { BATCH_COUNT } from "./semconv.js";
+import {
+  addEndAttributes,
+  addStartAttributes,
+  commonAttributes,
+  consumerOf,
+  nameOperation,
+  type OperationNaming,
+  receivedCount,
+  spanName,
+  type TracedOperation,
+} from "./span-shape.js";
+import type { Telemetry } from "./telemetry.js";
+
+/**
+ * The plugin's middleware. Telemetry never changes what an operation does: a tracer, meter or
+ * propagator that throws is ignored, and the operation's own result or error passes through.
+ */
+export function createTracingMiddleware(t: Telemetry): Middleware {
+  return (op, next) => {
+    switch (op.kind) {
+      case "connection.event":
+        guard(() => recordConnectionEvent(t, op));
+        return next();
+      case "process":
+        return traceProcess(t, op, next);
+      case "receive":
+        return traceReceive(t, op, next);
+      case "settle":
+        return t.options.settleSpans ? traceCall(t, op, next) : measureOnly(t, op, next);
+      default:
+        return traceCall(t, op, next);
+    }
+  };
+}
+
+/** Publish, settle, management and KV calls: a span from call to result. */
+async function traceCall<T>(t: Telemetry, op: TracedOperation, next: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  let span: Span | undefined;
+  let naming: OperationNaming | undefined;
+  try {
+    naming = nameOperation(op, t.destination);
+    const active = context.active();
+    const attributes = commonAttributes(naming, op.client, consumerOf(op));
+    addStartAttributes(attributes, op, t.options.recordBodySize);
+    const links = op.kind === "settle" ? settleLinks(t, op, active) : undefined;
+    span = t.tracer.startSpan(spanName(naming), { kind: naming.kind, attributes, links }, active);
+    if (op.kind === "publish") injectContext(t.propagator, trace.setSpan(active, span), op.headers);
+  } catch {
+    // A failing tracer leaves this operation untraced; the operation itself goes on.
+  }
+  let result: T;
+  try {
+    result = await next();
+  } catch (err) {
+    finish(t, op, naming, span, started, err, true);
+    throw err;
+  }
+  finish(t, op, naming, span, started, undefined, false);
+  return result;
+}
+
+/**
+ * A settle outside any span (a message fetched, then acked later) links to the message's
+ * creation context; inside a `process` span the parent already says which message it is.
+ */
+function settleLinks(t: Telemetry, op: SettleOperation, active: Context): Link[] | undefined {
+  if (trace.getSpan(active) !== undefined) return undefined;
+  return linkTo(extractContext(t.propagator, op.message.headers));
+}
+
+/**
+ * A fetch or `next()`: the span is made when the messages are in, so that it can link to each
+ * one's creation context, and is back-dated to when the pull started.
+ */
+async function traceReceive<T>(
+  t: Telemetry,
+  op: ReceiveOperation,
+  next: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  const parent = context.active();
+  let result: T;
+  try {
+    result = await next();
+  } catch (err) {
+    endReceive(t, op, parent, started, err, true);
+    throw err;
+  }
+  endReceive(t, op, parent, started, undefined, false);
+  return result;
+}
+
+function endReceive(
+  t: Telemetry,
+  op: ReceiveOperation,
+  parent: Context,
+  started: number,
+  err: unknown,
+  failed: boolean,
+): void {
+  let naming: OperationNaming | undefined;
+  let span: Span | undefined;
+  try {
+    naming = nameOperation(op, t.destination);
+    const attributes = commonAttributes(naming, op.client, op.consumer);
+    addStartAttributes(attributes, op, false);
+    attributes[BATCH_COUNT] = receivedCount(op);
+    const links: Link[] = [];
+    for (const message of op.messages ?? []) {
+      const link = linkTo(extractContext(t.propagator, message.headers));
+      if (link !== undefined) links.push(link[0] as Link);
+    }
+    span = t.tracer.startSpan(
+      spanName(naming),
+      { kind: naming.kind, attributes, links, startTime: started },
+      parent,
+    );
+  } catch {
+    // Untraced, as above.
+  }
+  finish(t, op, naming, span, started, err, failed);
+}
+
+/**
+ * One message handed to a consume handler: a CONSUMER span, child of the producer's span (or
+ * linked to it with `processParent: "link"`), and the handler runs with that span active, so what
+ * it publishes continues the trace. Baggage from the producer is in the handler's context either way.
+ */
+async function traceProcess<T>(
+  t: Telemetry,
+  op: ProcessOperation,
+  next: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  let span: Span | undefined;
+  let naming: OperationNaming | undefined;
+  let active: Context | undefined;
+  try {
+    naming = nameOperation(op, t.destination);
+    const created = extractContext(t.propagator, op.message.headers);
+    let parent = created;
+    let links: Link[] | undefined;
+    if (t.options.processParent === "link") {
+      links = linkTo(created);
+      parent = trace.deleteSpan(created);
+    }
+    const attributes = commonAttributes(naming, op.client, op.consumer);
+    addStartAttributes(attributes, op, t.options.recordBodySize);
+    span = t.tracer.startSpan(spanName(naming), { kind: naming.kind, attributes, links }, parent);
+    active = trace.setSpan(parent, span);
+  } catch {
+    // Untraced: the handler runs in the caller's context.
+  }
+  let result: T;
+  try {
+    result = active === undefined ? await next() : await context.with(active, next);
+  } catch (err) {
+    finish(t, op, naming, span, started, err, true);
+    throw err;
+  }
+  finish(t, op, naming, span, started, undefined, false);
+  return result;
+}
+
+/** Settle with `settleSpans: false`: metrics only. */
+async function measureOnly<T>(
+  t: Telemetry,
+  op: SettleOperation,
+  next: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  let result: T;
+  try {
+    result = await next();
+  } catch (err) {
+    finish(t, op, guard(() => nameOperation(op, t.destination)), undefined, started, err, true);
+    throw err;
+  }
+  finish(t, op, guard(() => nameOperation(op, t.destination)), undefined, started, undefined, false);
+  return result;
+}
+
+/** Ends the span (status, end attributes) and records the metrics of a finished operation. */
+function finish(
+  t: Telemetry,
+  op: TracedOperation,
+  naming: OperationNaming | undefined,
+  span: Span | undefined,
+  started: number,
+  err: unknown,
+  failed: boolean,
+): void {
+  guard(() => {
+    const outcome = failed ? expectedOutcome(op, err) : undefined;
+    const type = failed && outcome === undefined ? errorType(err) : undefined;
+    if (span !== undefined) {
+      if (span.isRecording()) addEndAttributes(span, op);
+      if (outcome !== undefined) recordOutcome(span, outcome);
+      else if (type !== undefined) recordFailure(span, err, type);
+      span.end();
+    }
+    if (naming !== undefined) {
+      recordOperationMetrics(t, op, naming, (performance.now() - started) / 1000, type);
+    }
+  });
+}
+
+/** A one-element link list to the span in `ctx`, or `undefined` when it has none. */
+function linkTo(ctx: Context): Link[] | undefined {
+  const spanContext = trace.getSpanContext(ctx);
+  return spanContext !== undefined && isSpanContextValid(spanContext)
+    ? [{ context: spanContext }]
+    : undefined;
+}
+
+/** Runs telemetry code that must never fail the operation it describes. */
+function guard<R>(fn: () => R): R | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
