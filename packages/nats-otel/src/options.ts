@@ -87,7 +87,8 @@ export function resolveOtelOptions(options: unknown): ResolvedOtelOptions {
     problem("destination", "destination must be a function from subject to name");
   }
   for (const key of ["recordBodySize", "settleSpans"]) {
-    if (o[key] !== undefined && typeof o[key] !== "boolean") problem(key, `${key} must be a boolean`);
+    if (o[key] !== undefined && typeof o[key] !== "boolean")
+      problem(key, `${key} must be a boolean`);
   }
   if (reasons.length > 0) throw new ConfigError(reasons, { subject: "otel plugin" });
 

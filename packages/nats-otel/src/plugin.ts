@@ -1,7 +1,8 @@
 import type { MiddlewareStack, Plugin } from "@helix/nats-core";
 import { type Context, context, trace } from "@opentelemetry/api";
 import { guardDestination } from "./destination.js";
-import { createInstruments } from "./metrics.js";
+import { createIdleCheck } from "./idle.js";
+import { messagingMetrics } from "./metrics.js";
 import { type OtelOptions, resolveOtelOptions } from "./options.js";
 import { extractContext, type HasHeaders, resolvePropagator } from "./propagation.js";
 import { createTracingMiddleware } from "./tracing-middleware.js";
@@ -43,13 +44,14 @@ export function otel(options?: OtelOptions): OtelPlugin {
       const tracer = (resolved.tracerProvider ?? trace.getTracerProvider()).getTracer(
         INSTRUMENTATION_SCOPE,
       );
-      const instruments = createInstruments(resolved.meterProvider, INSTRUMENTATION_SCOPE);
+      const metrics = messagingMetrics(resolved.meterProvider, INSTRUMENTATION_SCOPE);
       const middleware = createTracingMiddleware({
         tracer,
-        instruments,
+        metrics,
         propagator,
         destination,
         options: resolved,
+        idle: createIdleCheck(resolved, metrics),
       });
       stack.add(middleware, { name: OTEL_PLUGIN_NAME });
     },

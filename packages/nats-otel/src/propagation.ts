@@ -1,9 +1,4 @@
-import {
-  type DeliveredMessage,
-  getHeader,
-  hasHeader,
-  setHeaderIfAbsent,
-} from "@helix/nats-core";
+import { type DeliveredMessage, getHeader, hasHeader, setHeaderIfAbsent } from "@helix/nats-core";
 import {
   type Context,
   propagation,

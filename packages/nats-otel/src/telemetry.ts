@@ -1,14 +1,17 @@
 import type { Tracer } from "@opentelemetry/api";
 import type { DestinationNamer } from "./destination.js";
-import type { Instruments } from "./metrics.js";
+import type { MessagingMetrics } from "./metrics.js";
 import type { ResolvedOtelOptions } from "./options.js";
 import type { Propagator } from "./propagation.js";
 
 /** Everything a middleware of one installed plugin records with. */
 export interface Telemetry {
   readonly tracer: Tracer;
-  readonly instruments: Instruments;
+  /** `undefined` when no meter provider is set: nothing is computed for metrics. */
+  readonly metrics: MessagingMetrics | undefined;
   readonly propagator: Propagator;
   readonly destination: DestinationNamer;
   readonly options: ResolvedOtelOptions;
+  /** True when nothing would be recorded or propagated (no SDK): the middleware steps aside. */
+  readonly idle: () => boolean;
 }

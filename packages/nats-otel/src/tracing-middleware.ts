@@ -35,10 +35,13 @@ import type { Telemetry } from "./telemetry.js";
  */
 export function createTracingMiddleware(t: Telemetry): Middleware {
   return (op, next) => {
+    if (t.idle()) return next();
     switch (op.kind) {
-      case "connection.event":
-        guard(() => recordConnectionEvent(t, op));
+      case "connection.event": {
+        const { metrics } = t;
+        if (metrics !== undefined) guard(() => recordConnectionEvent(metrics, op));
         return next();
+      }
       case "process":
         return traceProcess(t, op, next);
       case "receive":
@@ -192,10 +195,26 @@ async function measureOnly<T>(
   try {
     result = await next();
   } catch (err) {
-    finish(t, op, guard(() => nameOperation(op, t.destination)), undefined, started, err, true);
+    finish(
+      t,
+      op,
+      guard(() => nameOperation(op, t.destination)),
+      undefined,
+      started,
+      err,
+      true,
+    );
     throw err;
   }
-  finish(t, op, guard(() => nameOperation(op, t.destination)), undefined, started, undefined, false);
+  finish(
+    t,
+    op,
+    guard(() => nameOperation(op, t.destination)),
+    undefined,
+    started,
+    undefined,
+    false,
+  );
   return result;
 }
 
@@ -218,8 +237,8 @@ function finish(
       else if (type !== undefined) recordFailure(span, err, type);
       span.end();
     }
-    if (naming !== undefined) {
-      recordOperationMetrics(t, op, naming, (performance.now() - started) / 1000, type);
+    if (naming !== undefined && t.metrics !== undefined) {
+      recordOperationMetrics(t.metrics, op, naming, (performance.now() - started) / 1000, type);
     }
   });
 }
