@@ -9,8 +9,11 @@ import {
   METRIC_SENT_MESSAGES,
 } from "./semconv.js";
 
-/** Distinct attribute sets kept per counter; more are counted under one overflow set. */
-export const MAX_ATTRIBUTE_SETS = 2000;
+/**
+ * Distinct attribute sets kept per counter; more are counted under one overflow set. With that
+ * set, one under the SDK's default cardinality limit (2000), so the SDK never drops any.
+ */
+export const MAX_ATTRIBUTE_SETS = 1999;
 const OVERFLOW_KEY = "\u0000overflow";
 const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ "otel.metric.overflow": true });
 
