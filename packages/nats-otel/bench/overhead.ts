@@ -208,7 +208,9 @@ async function main() {
     const base = r.get("without plugin") as number;
     const idle = (r.get("with plugin") as number) - base;
     const sdk = (r.get("with plugin and SDK") as number) - base;
-    added.push(`${kind}: +${idle.toFixed(0)} ns without an SDK, +${(sdk / 1000).toFixed(2)} µs with one`);
+    added.push(
+      `${kind}: +${idle.toFixed(0)} ns without an SDK, +${(sdk / 1000).toFixed(2)} µs with one`,
+    );
   }
 
   const server = await startServer();
@@ -219,23 +221,40 @@ async function main() {
     }
     const jsm = await conns["without plugin"].manager();
     await jsm.streams.add({ name: "BENCH", subjects: ["BENCH.>"] });
-    lines.push(row("publish (sequential, 128 B)", await alternate((v) => publishRate(conns, "BENCH", v)), "msg/s", true));
+    lines.push(
+      row(
+        "publish (sequential, 128 B)",
+        await alternate((v) => publishRate(conns, "BENCH", v)),
+        "msg/s",
+        true,
+      ),
+    );
 
     const raw = conns["without plugin"].jetstream;
     const total = CONSUMED * ROUNDS * VARIANTS.length;
     for (let sent = 0; sent < total; ) {
       const batch = [];
-      for (let i = 0; i < 1_000 && sent < total; i++, sent++) batch.push(raw.publish("BENCH.c", payload));
+      for (let i = 0; i < 1_000 && sent < total; i++, sent++)
+        batch.push(raw.publish("BENCH.c", payload));
       await Promise.all(batch);
     }
     // Each round's consumer starts from the beginning of BENCH.c: CONSUMED of them are read.
-    lines.push(row("consume (auto-ack, 128 B)", await alternate((v) => consumeRate(conns, "BENCH", v)), "msg/s", true));
+    lines.push(
+      row(
+        "consume (auto-ack, 128 B)",
+        await alternate((v) => consumeRate(conns, "BENCH", v)),
+        "msg/s",
+        true,
+      ),
+    );
     for (const c of Object.values(conns)) await c.close();
   } finally {
     await server.stop();
   }
 
-  console.log(`\n${ROUNDS} rounds, medians; in brackets the ratio to "without plugin" (1.00 = no cost).`);
+  console.log(
+    `\n${ROUNDS} rounds, medians; in brackets the ratio to "without plugin" (1.00 = no cost).`,
+  );
   console.log(`Node ${process.version}, ${process.platform}/${process.arch}\n`);
   console.log(lines.join("\n"));
   console.log(`\nAdded per operation by the plugin: ${added.join("; ")}`);

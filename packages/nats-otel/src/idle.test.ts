@@ -33,7 +33,8 @@ describe("createIdleCheck", () => {
       { tracerProvider: new BasicTracerProvider() },
       { propagator: new W3CTraceContextPropagator() },
     ];
-    for (const options of given) expect(createIdleCheck(resolveOtelOptions(options), undefined)()).toBe(false);
+    for (const options of given)
+      expect(createIdleCheck(resolveOtelOptions(options), undefined)()).toBe(false);
     const metrics = messagingMetrics(new MeterProvider(), "t");
     expect(metrics).toBeDefined();
     expect(createIdleCheck(resolveOtelOptions({}), metrics)()).toBe(false);

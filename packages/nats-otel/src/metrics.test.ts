@@ -18,8 +18,13 @@ function sdk() {
     async points(name: string): Promise<DataPoint<number>[]> {
       exporter.reset();
       await reader.forceFlush();
-      const metrics = exporter.getMetrics().at(-1)?.scopeMetrics.flatMap((s) => s.metrics) ?? [];
-      return (metrics.find((m) => m.descriptor.name === name)?.dataPoints ?? []) as DataPoint<number>[];
+      const metrics =
+        exporter
+          .getMetrics()
+          .at(-1)
+          ?.scopeMetrics.flatMap((s) => s.metrics) ?? [];
+      return (metrics.find((m) => m.descriptor.name === name)?.dataPoints ??
+        []) as DataPoint<number>[];
     },
   };
 }

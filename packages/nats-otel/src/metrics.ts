@@ -74,14 +74,17 @@ export class MessagingMetrics {
       advice,
     });
     this.processDuration = meter.createHistogram(METRIC_PROCESS_DURATION, {
-      description: "Duration of processing one message by a consume handler, its auto-ack included.",
+      description:
+        "Duration of processing one message by a consume handler, its auto-ack included.",
       unit: "s",
       advice,
     });
     const observe = (name: string, description: string, unit: string, tallies: Tallies) => {
-      meter
-        .createObservableCounter(name, { description, unit })
-        .addCallback((result) => tallies.forEach((value, attrs) => result.observe(value, attrs)));
+      meter.createObservableCounter(name, { description, unit }).addCallback((result) => {
+        tallies.forEach((value, attrs) => {
+          result.observe(value, attrs);
+        });
+      });
     };
     observe(METRIC_SENT_MESSAGES, "Messages the client published.", "{message}", this.sent);
     observe(

@@ -1,8 +1,16 @@
 import type { MiddlewareStack, Plugin } from "@helix/nats-core";
-import { type Context, context, trace } from "@opentelemetry/api";
+import {
+  type Context,
+  context,
+  type MeterProvider,
+  ProxyTracerProvider,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from "@opentelemetry/api";
 import { guardDestination } from "./destination.js";
 import { createIdleCheck } from "./idle.js";
-import { messagingMetrics } from "./metrics.js";
+import { type MessagingMetrics, messagingMetrics } from "./metrics.js";
 import { type OtelOptions, resolveOtelOptions } from "./options.js";
 import { extractContext, type HasHeaders, resolvePropagator } from "./propagation.js";
 import { createTracingMiddleware } from "./tracing-middleware.js";
@@ -26,6 +34,27 @@ export interface OtelPlugin extends Plugin {
 }
 
 /**
+ * The plugin's tracer. A provider that throws gives a tracer that records nothing: telemetry
+ * must never keep a connection from opening.
+ */
+function tracerFor(provider: TracerProvider | undefined): Tracer {
+  try {
+    return (provider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_SCOPE);
+  } catch {
+    return new ProxyTracerProvider().getTracer(INSTRUMENTATION_SCOPE);
+  }
+}
+
+/** The plugin's instruments; a meter that throws while making them means no metrics. */
+function metricsFor(provider: MeterProvider | undefined): MessagingMetrics | undefined {
+  try {
+    return messagingMetrics(provider, INSTRUMENTATION_SCOPE);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * OpenTelemetry for every operation of a connection: spans, trace propagation through message
  * headers, and metrics, following the messaging semantic conventions (see the README for the
  * full table). `connect({ plugins: [otel()] })` or `conn.use(otel())`.
@@ -41,10 +70,8 @@ export function otel(options?: OtelOptions): OtelPlugin {
   return {
     name: OTEL_PLUGIN_NAME,
     install(stack: MiddlewareStack) {
-      const tracer = (resolved.tracerProvider ?? trace.getTracerProvider()).getTracer(
-        INSTRUMENTATION_SCOPE,
-      );
-      const metrics = messagingMetrics(resolved.meterProvider, INSTRUMENTATION_SCOPE);
+      const tracer = tracerFor(resolved.tracerProvider);
+      const metrics = metricsFor(resolved.meterProvider);
       const middleware = createTracingMiddleware({
         tracer,
         metrics,

@@ -135,5 +135,14 @@ describe("extractContext", () => {
   test("without a propagator the global one is used", () => {
     expect(resolvePropagator(undefined)).toBe(propagation);
     expect(resolvePropagator(w3c)).toBe(w3c);
+    const msg = { headers: copyHeaders({ Traceparent: `00-${TRACE}-${SPAN}-01` }) };
+    // No global propagator registered: nothing is read.
+    expect(trace.getSpanContext(messageContext(msg))).toBeUndefined();
+    propagation.setGlobalPropagator(w3c);
+    try {
+      expect(trace.getSpanContext(messageContext(msg))?.traceId).toBe(TRACE);
+    } finally {
+      propagation.disable();
+    }
   });
 });

@@ -38,25 +38,15 @@ export function recordOperationMetrics(
     if (errorType !== undefined) attrs[ERROR_TYPE] = errorType;
     return attrs;
   };
-  const attrs = m.attributes(key, attributes);
-  switch (op.kind) {
-    case "process":
-      m.processDuration.record(seconds, attrs);
-      m.consumed.add(key, attributes, 1);
-      return;
-    case "publish":
-      m.operationDuration.record(seconds, attrs);
-      m.sent.add(key, attributes, 1);
-      return;
-    case "receive": {
-      m.operationDuration.record(seconds, attrs);
-      const count = receivedCount(op);
-      if (count > 0) m.consumed.add(key, attributes, count);
-      return;
-    }
-    default:
-      m.operationDuration.record(seconds, attrs);
+  // Counts first: they are this plugin's own totals and cannot fail, unlike the SDK's histogram.
+  if (op.kind === "process") m.consumed.add(key, attributes, 1);
+  else if (op.kind === "publish") m.sent.add(key, attributes, 1);
+  else if (op.kind === "receive") {
+    const count = receivedCount(op);
+    if (count > 0) m.consumed.add(key, attributes, count);
   }
+  const histogram = op.kind === "process" ? m.processDuration : m.operationDuration;
+  histogram.record(seconds, m.attributes(key, attributes));
 }
 
 /** Counts reconnects, by the server reconnected to. */

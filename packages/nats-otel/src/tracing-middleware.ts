@@ -229,16 +229,19 @@ function finish(
   failed: boolean,
 ): void {
   guard(() => {
+    // One clock for the span and the metric: the performance clock the start was read from
+    // (a back-dated receive span would otherwise end on the millisecond wall clock).
+    const ended = performance.now();
     const outcome = failed ? expectedOutcome(op, err) : undefined;
     const type = failed && outcome === undefined ? errorType(err) : undefined;
     if (span !== undefined) {
       if (span.isRecording()) addEndAttributes(span, op);
       if (outcome !== undefined) recordOutcome(span, outcome);
       else if (type !== undefined) recordFailure(span, err, type);
-      span.end();
+      span.end(ended);
     }
     if (naming !== undefined && t.metrics !== undefined) {
-      recordOperationMetrics(t.metrics, op, naming, (performance.now() - started) / 1000, type);
+      recordOperationMetrics(t.metrics, op, naming, (ended - started) / 1000, type);
     }
   });
 }

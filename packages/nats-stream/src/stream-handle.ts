@@ -1,7 +1,7 @@
 import {
   assertSubject,
   type Connection,
-  isHelixError,
+  type HelixError,
   type JetStreamApiError,
   NotFoundError,
 } from "@helix/nats-core";
@@ -140,27 +140,30 @@ export class StreamHandle implements Stream {
     options: CallOptions,
   ): Promise<void> {
     assertSequence(seq);
-    await runStreamOperation(this.#conn, { kind, stream: this.name, seq }, options.signal, (jsm) =>
-      jsm.streams.deleteMessage(this.name, seq, erase),
-    ).catch((err: unknown) => rethrowMissingMessage(err, this.name, seq));
+    await runStreamOperation(
+      this.#conn,
+      { kind, stream: this.name, seq },
+      options.signal,
+      (jsm) => jsm.streams.deleteMessage(this.name, seq, erase),
+      (err) => missingMessageError(err, this.name, seq),
+    );
   }
 }
 
 /**
  * The server answers a delete of a missing sequence with a generic failure code: 10043
  * "sequence N not found", or 10057 "stream store EOF" past the last sequence. Surface it as
- * `NotFoundError("message")`.
+ * `NotFoundError("message")`; any other error is returned as it is.
  */
-function rethrowMissingMessage(err: unknown, stream: string, seq: number): never {
+function missingMessageError(err: HelixError, stream: string, seq: number): HelixError {
   if (
-    isHelixError(err) &&
     err.code === "JETSTREAM_API" &&
     MSG_DELETE_FAILED.has((err as JetStreamApiError).apiCode) &&
     /not found|store EOF/i.test(err.message)
   ) {
-    throw new NotFoundError("message", `${stream} #${seq}`, { cause: err.cause ?? err });
+    return new NotFoundError("message", `${stream} #${seq}`, { cause: err.cause ?? err });
   }
-  throw err;
+  return err;
 }
 
 function toStoredMessage(msg: StoredMsg | null): StoredMessage | null {

@@ -1,6 +1,7 @@
 import {
   abortable,
   type Connection,
+  type HelixError,
   type StreamOperation,
   type StreamOperationKind,
   throwIfAborted,
@@ -20,13 +21,15 @@ export interface StreamTarget {
 /**
  * Runs one stream call through the middleware stack as a `stream.*` operation. Client errors
  * are mapped to typed helix errors inside the terminal (so middlewares see them typed); a
- * missing stream is `NotFoundError("stream", name)`.
+ * missing stream is `NotFoundError("stream", name)`. `refine` may turn the mapped error into a
+ * more precise one, still inside the terminal, so middlewares see what the caller will get.
  */
 export async function runStreamOperation<T>(
   conn: Connection,
   target: StreamTarget,
   signal: AbortSignal | undefined,
   call: (jsm: JetStreamManager) => Promise<T>,
+  refine: (err: HelixError) => HelixError = (err) => err,
 ): Promise<T> {
   const op: StreamOperation = {
     kind: target.kind,
@@ -48,7 +51,7 @@ export async function runStreamOperation<T>(
         const jsm = await conn.manager();
         return await abortable(call(jsm), signal, target.kind);
       } catch (err) {
-        throw toHelixError(err, context);
+        throw refine(toHelixError(err, context));
       }
     });
   } catch (err) {

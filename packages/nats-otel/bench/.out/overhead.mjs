@@ -15,13 +15,13 @@ function parseAddress(input) {
   const scheme = url.protocol.slice(0, -1).toLowerCase();
   if (!SCHEMES.has(scheme)) {
     return {
-      problem: `address scheme "${scheme}://" is not supported: use nats:// or tls://`
+      problem: `address scheme "${scheme}://" is not supported: use nats:// or tls://`,
     };
   }
   if (url.hostname === "") return { problem: "address has no host" };
-  if (url.pathname !== "" && url.pathname !== "/" || url.search !== "" || url.hash !== "") {
+  if ((url.pathname !== "" && url.pathname !== "/") || url.search !== "" || url.hash !== "") {
     return {
-      problem: `address "${redactAddress(trimmed)}" must not have a path, query or fragment`
+      problem: `address "${redactAddress(trimmed)}" must not have a path, query or fragment`,
     };
   }
   const port = url.port === "" ? DEFAULT_PORT : Number(url.port);
@@ -33,7 +33,7 @@ function parseAddress(input) {
     url: `${scheme}://${host}:${port}`,
     scheme,
     host: host.startsWith("[") ? host.slice(1, -1) : host,
-    port
+    port,
   };
   if (url.username !== "") parsed.user = safeDecode(url.username);
   if (url.password !== "") parsed.pass = safeDecode(url.password);
@@ -79,10 +79,9 @@ var HelixError = class _HelixError extends Error {
    * a subclass when its `name` is that class's name.
    */
   static [Symbol.hasInstance](value) {
-    const target = this;
-    if (Function.prototype[Symbol.hasInstance].call(target, value)) return true;
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     if (!isHelixError(value)) return false;
-    return target === _HelixError || value.name === target.name;
+    return this === _HelixError || value.name === this.name;
   }
 };
 var ConfigError = class extends HelixError {
@@ -90,13 +89,17 @@ var ConfigError = class extends HelixError {
   constructor(reasons, options = {}) {
     const subject = options.subject ?? "configuration";
     const lines = reasons.map((r) => `  - ${r.message} (at ${formatPath(r.path)})`);
-    super(`Invalid ${subject}:
-${lines.join("\n")}`, "CONFIG_INVALID", { cause: options.cause });
+    super(
+      `Invalid ${subject}:
+${lines.join("\n")}`,
+      "CONFIG_INVALID",
+      { cause: options.cause },
+    );
     this.reasons = reasons;
   }
 };
 function formatPath(path) {
-  return ["Config", ...path.map((p) => typeof p === "number" ? `[${p}]` : p)].join(" > ");
+  return ["Config", ...path.map((p) => (typeof p === "number" ? `[${p}]` : p))].join(" > ");
 }
 var ConnectionError = class extends HelixError {
   constructor(message2, options = {}) {
@@ -125,7 +128,7 @@ var NotFoundError = class extends HelixError {
     super(
       resource === void 0 ? `The ${what} was not found` : `The ${what} "${resource}" was not found`,
       "NOT_FOUND",
-      options
+      options,
     );
     this.what = what;
     this.resource = resource;
@@ -183,14 +186,12 @@ function throwIfAborted(signal, operation) {
 function abortable(promise, signal, operation) {
   if (signal === void 0) return promise;
   if (signal.aborted) {
-    promise.catch(() => {
-    });
+    promise.catch(() => {});
     return Promise.reject(cancelled(operation, signal));
   }
   return new Promise((resolve, reject) => {
     const onAbort = () => {
-      promise.catch(() => {
-      });
+      promise.catch(() => {});
       reject(cancelled(operation, signal));
     };
     signal.addEventListener("abort", onAbort, { once: true });
@@ -202,7 +203,7 @@ function abortable(promise, signal, operation) {
       (err) => {
         signal.removeEventListener("abort", onAbort);
         reject(err);
-      }
+      },
     );
   });
 }
@@ -231,7 +232,7 @@ var defaults = {
   timeoutMs: 2e4,
   pingIntervalMs: 12e4,
   reconnect: { enabled: true, maxAttempts: -1, waitMs: 2e3 },
-  jetstream: { timeoutMs: 5e3 }
+  jetstream: { timeoutMs: 5e3 },
 };
 
 // ../nats-core/src/config-validation.ts
@@ -258,10 +259,10 @@ function installPlugins(stack, plugins) {
         [
           {
             message: `plugin "${plugin.name}" failed to install: ${err?.message ?? String(err)}`,
-            path: ["plugins"]
-          }
+            path: ["plugins"],
+          },
         ],
-        { subject: "plugin", cause: err }
+        { subject: "plugin", cause: err },
       );
     }
   }
@@ -269,6 +270,7 @@ function installPlugins(stack, plugins) {
 
 // ../nats-core/src/service-name.ts
 import { basename, extname } from "node:path";
+
 function detectServiceName(env = process.env, argv = process.argv) {
   if (env.KUBERNETES_SERVICE_HOST && env.HOSTNAME) return env.HOSTNAME;
   if (env.NOMAD_JOB_NAME) return env.NOMAD_JOB_NAME;
@@ -295,12 +297,12 @@ var KNOWN_KEYS = {
     "timeoutMs",
     "pingIntervalMs",
     "plugins",
-    "onEvent"
+    "onEvent",
   ],
   tls: ["enabled", "certFile", "keyFile", "rootCAFiles", "serverName", "insecureSkipVerify"],
   auth: ["token", "user", "pass", "nkeySeed", "credsFile"],
   reconnect: ["enabled", "maxAttempts", "waitMs", "jitterMs"],
-  jetstream: ["domain", "apiPrefix", "timeoutMs"]
+  jetstream: ["domain", "apiPrefix", "timeoutMs"],
 };
 function resolveConfig(input) {
   const reasons = [];
@@ -312,14 +314,15 @@ function resolveConfig(input) {
   const config = input;
   checkKnownKeys(config, [], fail);
   const servers = resolveAddresses(config.addresses, fail);
-  const name = optionalString(config.name, ["name"], fail, { nonEmpty: true }) ?? detectServiceName();
+  const name =
+    optionalString(config.name, ["name"], fail, { nonEmpty: true }) ?? detectServiceName();
   const tls = resolveTls(config.tls, servers, fail);
   const auth = resolveAuth(config.auth, servers, fail);
   const reconnect = resolveReconnect(config.reconnect, fail);
   const jetstream2 = resolveJetStream(config.jetstream, fail);
   const timeoutMs = duration(config.timeoutMs, ["timeoutMs"], fail, { positive: true });
   const pingIntervalMs = duration(config.pingIntervalMs, ["pingIntervalMs"], fail, {
-    positive: true
+    positive: true,
   });
   const plugins = resolvePlugins(config.plugins, fail);
   if (config.onEvent !== void 0 && typeof config.onEvent !== "function") {
@@ -337,7 +340,7 @@ function resolveConfig(input) {
     pingIntervalMs: pingIntervalMs ?? defaults.pingIntervalMs,
     plugins,
     onEvent: config.onEvent,
-    secrets: secretsOf(auth)
+    secrets: secretsOf(auth),
   };
 }
 function resolveAddresses(value, fail) {
@@ -370,13 +373,15 @@ function resolveAddresses(value, fail) {
 function resolveTls(value, servers, fail) {
   const tlsScheme = servers.some((s) => s.scheme === "tls");
   if (value === void 0) {
-    return tlsScheme ? {
-      certFile: void 0,
-      keyFile: void 0,
-      rootCAFiles: [],
-      serverName: void 0,
-      insecureSkipVerify: false
-    } : null;
+    return tlsScheme
+      ? {
+          certFile: void 0,
+          keyFile: void 0,
+          rootCAFiles: [],
+          serverName: void 0,
+          insecureSkipVerify: false,
+        }
+      : null;
   }
   if (!isRecord(value)) {
     fail(["tls"], "tls must be an object");
@@ -404,9 +409,10 @@ function resolveTls(value, servers, fail) {
     }
   }
   const serverName = optionalString(value.serverName, ["tls", "serverName"], fail, {
-    nonEmpty: true
+    nonEmpty: true,
   });
-  const insecureSkipVerify = optionalBoolean(value.insecureSkipVerify, ["tls", "insecureSkipVerify"], fail) ?? false;
+  const insecureSkipVerify =
+    optionalBoolean(value.insecureSkipVerify, ["tls", "insecureSkipVerify"], fail) ?? false;
   if (!enabled && !tlsScheme) return null;
   return { certFile, keyFile, rootCAFiles, serverName, insecureSkipVerify };
 }
@@ -416,7 +422,7 @@ function resolveAuth(value, servers, fail) {
   if (fromUrl?.user !== void 0) {
     methods.push({
       name: "credentials in an address",
-      auth: { kind: "userpass", user: fromUrl.user, pass: fromUrl.pass }
+      auth: { kind: "userpass", user: fromUrl.user, pass: fromUrl.pass },
     });
   }
   if (value !== void 0) {
@@ -426,13 +432,13 @@ function resolveAuth(value, servers, fail) {
       checkKnownKeys(value, ["auth"], fail);
       const token = optionalString(value.token, ["auth", "token"], fail, {
         nonEmpty: true,
-        secret: true
+        secret: true,
       });
       const user = optionalString(value.user, ["auth", "user"], fail, { nonEmpty: true });
       const pass = optionalString(value.pass, ["auth", "pass"], fail, { secret: true });
       const seed = optionalString(value.nkeySeed, ["auth", "nkeySeed"], fail, {
         nonEmpty: true,
-        secret: true
+        secret: true,
       });
       const credsFile = readableFile(value.credsFile, ["auth", "credsFile"], fail);
       if (token !== void 0) methods.push({ name: "token", auth: { kind: "token", token } });
@@ -444,7 +450,7 @@ function resolveAuth(value, servers, fail) {
         if (!/^SU[A-Z2-7]{56}$/.test(seed)) {
           fail(
             ["auth", "nkeySeed"],
-            "nkeySeed must be an NKEY user seed (58 characters starting with SU)"
+            "nkeySeed must be an NKEY user seed (58 characters starting with SU)",
           );
         }
         methods.push({ name: "nkeySeed", auth: { kind: "nkey", seed } });
@@ -472,7 +478,7 @@ function resolveReconnect(value, fail) {
     if (!Number.isInteger(value.maxAttempts) || value.maxAttempts < -1) {
       fail(
         ["reconnect", "maxAttempts"],
-        "maxAttempts must be an integer >= 0, or -1 for unbounded"
+        "maxAttempts must be an integer >= 0, or -1 for unbounded",
       );
     } else maxAttempts = value.maxAttempts;
   }
@@ -482,8 +488,7 @@ function resolveReconnect(value, fail) {
 }
 function resolveJetStream(value, fail) {
   const timeoutDefault = defaults.jetstream.timeoutMs;
-  if (value === void 0)
-    return { domain: void 0, apiPrefix: void 0, timeoutMs: timeoutDefault };
+  if (value === void 0) return { domain: void 0, apiPrefix: void 0, timeoutMs: timeoutDefault };
   if (!isRecord(value)) {
     fail(["jetstream"], "jetstream must be an object");
     return { domain: void 0, apiPrefix: void 0, timeoutMs: timeoutDefault };
@@ -491,7 +496,7 @@ function resolveJetStream(value, fail) {
   checkKnownKeys(value, ["jetstream"], fail);
   const domain = optionalString(value.domain, ["jetstream", "domain"], fail, { nonEmpty: true });
   const apiPrefix2 = optionalString(value.apiPrefix, ["jetstream", "apiPrefix"], fail, {
-    nonEmpty: true
+    nonEmpty: true,
   });
   if (domain !== void 0 && /[\s.*>]/.test(domain)) {
     fail(["jetstream", "domain"], "domain must not contain dots, wildcards or white space");
@@ -502,7 +507,9 @@ function resolveJetStream(value, fail) {
   if (domain !== void 0 && apiPrefix2 !== void 0) {
     fail(["jetstream"], "domain and apiPrefix are exclusive: set one");
   }
-  const timeoutMs = duration(value.timeoutMs, ["jetstream", "timeoutMs"], fail, { positive: true }) ?? timeoutDefault;
+  const timeoutMs =
+    duration(value.timeoutMs, ["jetstream", "timeoutMs"], fail, { positive: true }) ??
+    timeoutDefault;
   return { domain, apiPrefix: apiPrefix2, timeoutMs };
 }
 function resolvePlugins(value, fail) {
@@ -560,7 +567,7 @@ function duration(value, path, fail, opts = {}) {
     fail(path, `${field} must be a finite number of milliseconds`);
     return void 0;
   }
-  if (value < 0 || opts.positive && value === 0) {
+  if (value < 0 || (opts.positive && value === 0)) {
     fail(path, `${field} must be ${opts.positive ? "greater than 0" : "0 or more"}, got ${value}`);
     return void 0;
   }
@@ -600,17 +607,16 @@ function isRecord(value) {
 
 // ../nats-core/src/connect.ts
 import { readFileSync } from "node:fs";
-import {
-  credsAuthenticator,
-  connect as natsConnect,
-  nkeyAuthenticator
-} from "/work/main/node_modules/.pnpm/@nats-io+transport-node@3.4.0/node_modules/@nats-io/transport-node/index.js";
-
 // ../nats-core/src/connection.ts
 import {
   jetstream,
-  jetstreamManager
+  jetstreamManager,
 } from "/work/main/node_modules/.pnpm/@nats-io+jetstream@3.4.0/node_modules/@nats-io/jetstream/lib/mod.js";
+import {
+  credsAuthenticator,
+  connect as natsConnect,
+  nkeyAuthenticator,
+} from "/work/main/node_modules/.pnpm/@nats-io+transport-node@3.4.0/node_modules/@nats-io/transport-node/index.js";
 
 // ../nats-core/src/error-mapping.ts
 var JetStreamCodes = {
@@ -620,7 +626,7 @@ var JetStreamCodes = {
   StreamNotFound: 10059,
   NoMessageFound: 10037,
   StreamWrongLastSequence: 10071,
-  StreamWrongLastSequenceUnknown: 10164
+  StreamWrongLastSequenceUnknown: 10164,
 };
 function toHelixError(err, context3 = {}) {
   if (isHelixError(err)) return err;
@@ -651,28 +657,28 @@ function toHelixError(err, context3 = {}) {
       if (codeOf(e.cause) === JetStreamCodes.JetStreamNotEnabledForAccount) {
         return new JetStreamUnavailableError(prefix(context3, message2), {
           ...opts,
-          retryable: false
+          retryable: false,
         });
       }
       return new JetStreamUnavailableError(
         prefix(context3, `JetStream is not available (${message2}); it may be electing a leader`),
-        opts
+        opts,
       );
     case "ClosedConnectionError":
       return new ConnectionError(prefix(context3, "the connection is closed"), {
         ...opts,
-        code: "CONNECTION_CLOSED"
+        code: "CONNECTION_CLOSED",
       });
     case "DrainingConnectionError":
       return new ConnectionError(prefix(context3, "the connection is draining"), {
         ...opts,
-        code: "CONNECTION_CLOSED"
+        code: "CONNECTION_CLOSED",
       });
     case "AuthorizationError":
     case "UserAuthenticationExpiredError":
       return new ConnectionError(prefix(context3, `the server refused the client: ${message2}`), {
         ...opts,
-        code: "AUTHORIZATION_FAILED"
+        code: "AUTHORIZATION_FAILED",
       });
     case "ConnectionError":
       return new ConnectionError(prefix(context3, message2), opts);
@@ -701,7 +707,7 @@ function toHelixError(err, context3 = {}) {
       message2,
       context3,
       err,
-      typeof e.status === "number" ? e.status : void 0
+      typeof e.status === "number" ? e.status : void 0,
     );
   }
   return new HelixError(prefix(context3, message2), "NATS", opts);
@@ -721,7 +727,10 @@ function fromApiCode(code, message2, context3, cause, status) {
     case JetStreamCodes.JetStreamTemporarilyUnavailable:
       return new JetStreamUnavailableError(prefix(context3, message2), opts);
     case JetStreamCodes.JetStreamNotEnabledForAccount:
-      return new JetStreamUnavailableError(prefix(context3, message2), { ...opts, retryable: false });
+      return new JetStreamUnavailableError(prefix(context3, message2), {
+        ...opts,
+        retryable: false,
+      });
     default:
       return new JetStreamApiError(prefix(context3, message2), code, { ...opts, status });
   }
@@ -754,7 +763,7 @@ function codeOf(value) {
 function noResponders(context3, cause) {
   return new JetStreamUnavailableError(
     prefix(context3, "no responders: JetStream is not enabled, not ready, or electing a leader"),
-    { cause }
+    { cause },
   );
 }
 function isNamed(value, name) {
@@ -782,7 +791,7 @@ function copyScrubbed(err, scrub, depth) {
   const cause = copyScrubbed(source.cause, scrub, depth + 1);
   const copy = new Error(
     scrub(String(source.message ?? "")),
-    cause === void 0 ? void 0 : { cause }
+    cause === void 0 ? void 0 : { cause },
   );
   copy.name = source.name;
   if (typeof source.stack === "string") copy.stack = scrub(source.stack);
@@ -816,7 +825,7 @@ function toConnectionEvent(status, scrub) {
       return {
         type: "servers-changed",
         added: (status.added ?? []).map(redactAddress),
-        deleted: (status.deleted ?? []).map(redactAddress)
+        deleted: (status.deleted ?? []).map(redactAddress),
       };
     case "staleConnection":
       return { type: "stale-connection" };
@@ -908,8 +917,8 @@ var HelixConnection = class {
     this.#scrub = secretScrubber(config.secrets);
     this.jetstreamOptions = Object.freeze({
       timeout: config.jetstream.timeoutMs,
-      ...config.jetstream.domain ? { domain: config.jetstream.domain } : {},
-      ...config.jetstream.apiPrefix ? { apiPrefix: config.jetstream.apiPrefix } : {}
+      ...(config.jetstream.domain ? { domain: config.jetstream.domain } : {}),
+      ...(config.jetstream.apiPrefix ? { apiPrefix: config.jetstream.apiPrefix } : {}),
     });
     this.jetstream = jetstream(nc, { ...this.jetstreamOptions });
     this.client = new ConnectionClientInfo(config.name, nc);
@@ -933,7 +942,9 @@ var HelixConnection = class {
     return this.#manager;
   }
   use(plugin) {
-    const problem = pluginProblem(plugin) ?? (this.#plugins.has(plugin.name) ? `plugin "${plugin.name}" is already installed` : void 0);
+    const problem =
+      pluginProblem(plugin) ??
+      (this.#plugins.has(plugin.name) ? `plugin "${plugin.name}" is already installed` : void 0);
     if (problem) {
       throw new ConfigError([{ message: problem, path: ["plugins"] }], { subject: "plugin" });
     }
@@ -953,7 +964,7 @@ var HelixConnection = class {
         connection,
         jetstream: false,
         server,
-        reason: `the connection is ${connection}`
+        reason: `the connection is ${connection}`,
       };
     }
     const subject = jetStreamInfoSubject(this.#config.jetstream);
@@ -990,7 +1001,7 @@ var HelixConnection = class {
       if (outcome === "expired") {
         await this.close();
         throw new TimeoutError(
-          `drain: in-flight work did not finish within ${timeoutMs} ms; the connection was closed`
+          `drain: in-flight work did not finish within ${timeoutMs} ms; the connection was closed`,
         );
       }
     } finally {
@@ -1015,7 +1026,7 @@ var HelixConnection = class {
       if (name === "ClosedConnectionError" || name === "DrainingConnectionError") return "drained";
       throw new ConnectionError(
         "drain: the server could not be reached to drain subscriptions; the connection was closed",
-        { cause: scrubError(err, this.#scrub), code: "CONNECTION_CLOSED" }
+        { cause: scrubError(err, this.#scrub), code: "CONNECTION_CLOSED" },
       );
     }
     return "drained";
@@ -1048,12 +1059,12 @@ var HelixConnection = class {
     if (onEvent) {
       try {
         onEvent(event);
-      } catch {
-      }
+      } catch {}
     }
     if (this.middleware.size > 0) {
-      this.middleware.run({ kind: "connection.event", client: this.client, event }, noop).catch(() => {
-      });
+      this.middleware
+        .run({ kind: "connection.event", client: this.client, event }, noop)
+        .catch(() => {});
     }
   }
 };
@@ -1088,13 +1099,14 @@ var MiddlewareStack = class {
     if (before !== void 0 && after !== void 0)
       problems.push("give either before or after, not both");
     const anchor = before ?? after;
-    const index = anchor === void 0 ? this.#entries.length : this.#entries.findIndex((e) => e.name === anchor);
+    const index =
+      anchor === void 0 ? this.#entries.length : this.#entries.findIndex((e) => e.name === anchor);
     if (anchor !== void 0 && index < 0)
       problems.push(`no middleware named "${anchor}" to place it next to`);
     if (problems.length > 0) {
       throw new ConfigError(
         problems.map((message2) => ({ message: message2, path: ["middleware", String(name)] })),
-        { subject: "middleware" }
+        { subject: "middleware" },
       );
     }
     const at = after !== void 0 ? index + 1 : index;
@@ -1124,7 +1136,7 @@ var MiddlewareStack = class {
       const next = () => {
         if (called) {
           return Promise.reject(
-            new MiddlewareError(`middleware "${entry.name}" called next() more than once`)
+            new MiddlewareError(`middleware "${entry.name}" called next() more than once`),
           );
         }
         called = true;
@@ -1156,16 +1168,15 @@ async function connect(config = {}) {
     nc = await natsConnect(options);
     return new HelixConnection(nc, resolved, stack);
   } catch (err) {
-    if (nc && !nc.isClosed()) await nc.close().catch(() => {
-    });
+    if (nc && !nc.isClosed()) await nc.close().catch(() => {});
     if (isHelixError(err)) throw err;
     throw connectionFailure(err, target, scrub);
   }
 }
 function toClientOptions(config) {
   const options = {
-    servers: config.servers.map(
-      (s) => s.host.includes(":") ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`
+    servers: config.servers.map((s) =>
+      s.host.includes(":") ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`,
     ),
     name: config.name,
     timeout: config.timeoutMs,
@@ -1173,7 +1184,7 @@ function toClientOptions(config) {
     reconnect: config.reconnect.enabled,
     maxReconnectAttempts: config.reconnect.maxAttempts,
     reconnectTimeWait: config.reconnect.waitMs,
-    waitOnFirstConnect: false
+    waitOnFirstConnect: false,
   };
   if (config.reconnect.jitterMs !== void 0) {
     options.reconnectJitter = config.reconnect.jitterMs;
@@ -1189,9 +1200,7 @@ function toClientOptions(config) {
       if (auth.pass !== void 0) options.pass = auth.pass;
       break;
     case "nkey":
-      options.authenticator = nkeyAuthenticator(
-        new TextEncoder().encode(auth.seed)
-      );
+      options.authenticator = nkeyAuthenticator(new TextEncoder().encode(auth.seed));
       break;
     case "creds":
       options.authenticator = credsAuthenticator(readFileSync(auth.file));
@@ -1199,7 +1208,7 @@ function toClientOptions(config) {
   }
   if (config.tls) {
     const tls = {
-      rejectUnauthorized: !config.tls.insecureSkipVerify
+      rejectUnauthorized: !config.tls.insecureSkipVerify,
     };
     if (config.tls.certFile) tls.certFile = config.tls.certFile;
     if (config.tls.keyFile) tls.keyFile = config.tls.keyFile;
@@ -1220,13 +1229,14 @@ function connectionFailure(err, target, scrub) {
   const clean = err instanceof Error ? scrubError(err, scrub) : err;
   const mapped = toHelixError(clean);
   const reason = scrub(describeReason(clean));
-  const code = mapped.code === "AUTHORIZATION_FAILED" ? "AUTHORIZATION_FAILED" : "CONNECTION_FAILED";
+  const code =
+    mapped.code === "AUTHORIZATION_FAILED" ? "AUTHORIZATION_FAILED" : "CONNECTION_FAILED";
   return new ConnectionError(`Could not connect to ${target}: ${reason}`, { cause: clean, code });
 }
 function describeReason(err) {
   if (typeof err !== "object" || err === null) return String(err);
   const e = err;
-  const own = e.message && e.message !== "" ? e.message : e.code ?? e.name ?? "unknown error";
+  const own = e.message && e.message !== "" ? e.message : (e.code ?? e.name ?? "unknown error");
   const cause = e.cause;
   if (cause && typeof cause === "object" && cause.message && !own.includes(cause.message)) {
     return `${own} (${cause.message})`;
@@ -1237,8 +1247,9 @@ function describeReason(err) {
 // ../nats-core/src/headers.ts
 import {
   canonicalMIMEHeaderKey,
-  headers as createHeaders
+  headers as createHeaders,
 } from "/work/main/node_modules/.pnpm/@nats-io+transport-node@3.4.0/node_modules/@nats-io/transport-node/index.js";
+
 function getHeader(h, name) {
   if (h === void 0) return void 0;
   const key = findKey(h, name);
@@ -1284,7 +1295,11 @@ function findKey(h, name) {
   return void 0;
 }
 function isMsgHdrs(value) {
-  return typeof value.keys === "function" && typeof value.values === "function" && typeof value[Symbol.iterator] === "function";
+  return (
+    typeof value.keys === "function" &&
+    typeof value.values === "function" &&
+    typeof value[Symbol.iterator] === "function"
+  );
 }
 
 // ../nats-core/src/names.ts
@@ -1302,7 +1317,7 @@ function assertSubject(subject, use = "publish", field = "subject") {
       throw invalid(
         field,
         subject,
-        `${field} "${subject}" has an empty token (a leading, trailing or double dot)`
+        `${field} "${subject}" has an empty token (a leading, trailing or double dot)`,
       );
     }
     const wildcard = token === "*" || token === ">";
@@ -1330,14 +1345,14 @@ function assertResourceName(name, what) {
     throw invalid(
       what,
       name,
-      `${what} name is ${name.length} characters long; the limit is ${MAX_NAME_LENGTH}`
+      `${what} name is ${name.length} characters long; the limit is ${MAX_NAME_LENGTH}`,
     );
   }
   if (/[\s.*>/\\]/.test(name) || hasControlCharacter(name)) {
     throw invalid(
       what,
       name,
-      `${what} name "${name}" must not contain white space, ".", "*", ">", "/" or "\\"`
+      `${what} name "${name}" must not contain white space, ".", "*", ">", "/" or "\\"`,
     );
   }
 }
@@ -1366,18 +1381,16 @@ function encodePayload(value, field) {
     throw new ValidationError(
       field,
       `${field} must not be ${what}; pass a Uint8Array, a string or a JSON value`,
-      { value: what }
+      { value: what },
     );
   }
   let text;
   try {
     text = JSON.stringify(value);
   } catch (err) {
-    throw new ValidationError(
-      field,
-      `${field} cannot be encoded as JSON: ${err.message}`,
-      { cause: err }
-    );
+    throw new ValidationError(field, `${field} cannot be encoded as JSON: ${err.message}`, {
+      cause: err,
+    });
   }
   if (text === void 0) throw new ValidationError(field, `${field} cannot be encoded as JSON`);
   return { bytes: encoder.encode(text), json: true };
@@ -1392,22 +1405,24 @@ function toPullError(err, ctx) {
     what: "consumer",
     resource: ctx.consumer,
     stream: ctx.stream,
-    operation: ctx.operation
+    operation: ctx.operation,
   });
 }
 function closedUnderError(conn, ctx) {
   if (!conn.nats.isClosed()) return void 0;
   return new ConnectionError(
     `${ctx.operation}: the connection closed under consumer "${ctx.consumer}" of stream "${ctx.stream}"`,
-    { code: "CONNECTION_CLOSED" }
+    { code: "CONNECTION_CLOSED" },
   );
 }
 function terminalStatusError(status, ctx, ordered) {
   switch (status.type) {
     case "consumer_deleted":
-      return ordered ? void 0 : new NotFoundError("consumer", ctx.consumer, {
-        cause: new Error(`${status.code} ${status.description}`)
-      });
+      return ordered
+        ? void 0
+        : new NotFoundError("consumer", ctx.consumer, {
+            cause: new Error(`${status.code} ${status.description}`),
+          });
     case "consumer_not_found":
       return ordered ? void 0 : new NotFoundError("consumer", ctx.consumer);
     case "stream_not_found":
@@ -1418,7 +1433,7 @@ function terminalStatusError(status, ctx, ordered) {
 }
 function heartbeatError(count, ctx) {
   return new TimeoutError(
-    `${ctx.operation}: ${count} heartbeats from the server were missed on consumer "${ctx.consumer}" of stream "${ctx.stream}"`
+    `${ctx.operation}: ${count} heartbeats from the server were missed on consumer "${ctx.consumer}" of stream "${ctx.stream}"`,
   );
 }
 async function refineGone(conn, err, ctx) {
@@ -1444,7 +1459,7 @@ async function explainTimeout(conn, err, ctx, ordered) {
       what: ordered ? "stream" : "consumer",
       resource: ordered ? ctx.stream : ctx.consumer,
       stream: ctx.stream,
-      operation: ctx.operation
+      operation: ctx.operation,
     });
     return gone.code === "NOT_FOUND" ? gone : err;
   }
@@ -1456,7 +1471,8 @@ function defaultNakDelay(deliveryCount) {
   return Math.min(1e3 * 2 ** exponent, 3e4);
 }
 function nakDelayFor(delay, deliveryCount) {
-  const ms = typeof delay === "function" ? delay(deliveryCount) : delay ?? defaultNakDelay(deliveryCount);
+  const ms =
+    typeof delay === "function" ? delay(deliveryCount) : (delay ?? defaultNakDelay(deliveryCount));
   return Number.isFinite(ms) && ms > 0 ? Math.floor(ms) : 0;
 }
 function assertNakDelay(delay, field = "nakDelayMs") {
@@ -1466,8 +1482,8 @@ function assertNakDelay(delay, field = "nakDelayMs") {
       field,
       `${field} must be a non-negative number of milliseconds or a function`,
       {
-        value: delay
-      }
+        value: delay,
+      },
     );
   }
 }
@@ -1501,7 +1517,7 @@ var ACK_POLICIES = /* @__PURE__ */ new Set(["none", "all", "explicit"]);
 function assertInteger(n, field, min = 1, max = Number.MAX_SAFE_INTEGER) {
   if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
     throw new ValidationError(field, `${field} must be an integer from ${min} to ${max}`, {
-      value: n
+      value: n,
     });
   }
 }
@@ -1516,8 +1532,8 @@ function assertFilters(filters, field, serverVersion) {
       field,
       `${field} must be a subject or a non-empty array of subjects`,
       {
-        value: filters
-      }
+        value: filters,
+      },
     );
   }
   for (const subject of list) assertSubject(subject, "filter");
@@ -1525,7 +1541,7 @@ function assertFilters(filters, field, serverVersion) {
     throw new ValidationError(
       field,
       `more than one filter subject needs nats-server ${MULTI_FILTER_MIN_VERSION} or newer; the server is ${serverVersion ?? "of unknown version"}. Use one filter subject (or a wildcard) instead`,
-      { value: filters }
+      { value: filters },
     );
   }
 }
@@ -1538,13 +1554,13 @@ function assertConsumerConfig(config, serverVersion) {
   if (c.name !== void 0) assertConsumerName(c.name);
   if (c.durable_name !== void 0 && c.name !== void 0 && c.durable_name !== c.name) {
     throw new ValidationError("name", "name and durable_name must be the same when both are set", {
-      value: c.name
+      value: c.name,
     });
   }
   if (c.deliver_subject !== void 0) {
     throw new ValidationError(
       "deliver_subject",
-      "push consumers are not supported: helix consumers are pull consumers (drop deliver_subject)"
+      "push consumers are not supported: helix consumers are pull consumers (drop deliver_subject)",
     );
   }
   if (c.filter_subject !== void 0 && c.filter_subjects !== void 0) {
@@ -1554,7 +1570,7 @@ function assertConsumerConfig(config, serverVersion) {
   assertFilters(c.filter_subjects, "filter_subjects", serverVersion);
   if (c.ack_policy !== void 0 && !ACK_POLICIES.has(c.ack_policy)) {
     throw new ValidationError("ack_policy", 'ack_policy must be "explicit", "all" or "none"', {
-      value: c.ack_policy
+      value: c.ack_policy,
     });
   }
   if (c.max_deliver !== void 0 && c.max_deliver !== -1)
@@ -1562,7 +1578,7 @@ function assertConsumerConfig(config, serverVersion) {
   if (c.backoff !== void 0) {
     if (!Array.isArray(c.backoff) || c.backoff.length === 0) {
       throw new ValidationError("backoff", "backoff must be a non-empty array of nanoseconds", {
-        value: c.backoff
+        value: c.backoff,
       });
     }
     for (const d of c.backoff) assertInteger(d, "backoff", 1);
@@ -1571,8 +1587,8 @@ function assertConsumerConfig(config, serverVersion) {
         "backoff",
         "max_deliver must be greater than the number of backoff steps",
         {
-          value: c.backoff
-        }
+          value: c.backoff,
+        },
       );
     }
   }
@@ -1591,7 +1607,7 @@ function normalizeConsumerConfig(config) {
 function assertOrderedConfig(config, serverVersion) {
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new ValidationError("config", "the ordered consumer config must be an object", {
-      value: config
+      value: config,
     });
   }
   const c = config;
@@ -1666,7 +1682,7 @@ function toDeliveryInfo(raw) {
     deliveryCount: i.deliveryCount,
     pending: i.pending,
     timestampMs,
-    timestamp: new Date(timestampMs)
+    timestamp: new Date(timestampMs),
   };
 }
 
@@ -1715,8 +1731,8 @@ var HelixMsg = class {
     if (timeoutMs !== void 0 && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
       return Promise.reject(
         new ValidationError("timeoutMs", "ackAck timeoutMs must be a positive number", {
-          value: timeoutMs
-        })
+          value: timeoutMs,
+        }),
       );
     }
     return this.#settle("ack", {}, async () => {
@@ -1727,28 +1743,24 @@ var HelixMsg = class {
     if (delayMs !== void 0 && !(Number.isFinite(delayMs) && delayMs >= 0)) {
       return Promise.reject(
         new ValidationError("delayMs", "nak delayMs must be a non-negative number", {
-          value: delayMs
-        })
+          value: delayMs,
+        }),
       );
     }
     const delay = delayMs === void 0 ? void 0 : Math.floor(delayMs);
-    return this.#settle(
-      "nak",
-      delay === void 0 ? {} : { delayMs: delay },
-      () => this.raw.nak(delay)
+    return this.#settle("nak", delay === void 0 ? {} : { delayMs: delay }, () =>
+      this.raw.nak(delay),
     );
   }
   term(reason) {
     if (reason !== void 0 && typeof reason !== "string") {
       return Promise.reject(
-        new ValidationError("reason", "term reason must be a string", { value: reason })
+        new ValidationError("reason", "term reason must be a string", { value: reason }),
       );
     }
     const sendReason = versionAtLeast(this.#conn.nats.info?.version, TERM_REASON_MIN_VERSION);
-    return this.#settle(
-      "term",
-      reason === void 0 ? {} : { reason },
-      () => this.raw.term(sendReason ? reason : void 0)
+    return this.#settle("term", reason === void 0 ? {} : { reason }, () =>
+      this.raw.term(sendReason ? reason : void 0),
     );
   }
   working() {
@@ -1766,7 +1778,7 @@ var HelixMsg = class {
       client: this.#conn.client,
       action,
       message: this.delivered,
-      ...extra
+      ...extra,
     };
     return this.#conn.run(op, async () => {
       try {
@@ -1840,7 +1852,7 @@ async function statusProblem(status, handle, ctx, maxMissedHeartbeats) {
   }
   if (status.type === "no_responders") {
     const error = new JetStreamUnavailableError(
-      `${ctx.operation}: no responders for consumer "${ctx.consumer}": JetStream is unavailable`
+      `${ctx.operation}: no responders for consumer "${ctx.consumer}": JetStream is unavailable`,
     );
     return { error, ends: false };
   }
@@ -1856,14 +1868,14 @@ function reportStatusProblem(conn, ctx, status, problem) {
     consumer: ctx.consumer,
     status: status.type,
     error: problem.error,
-    ends: problem.ends
+    ends: problem.ends,
   };
-  return conn.run(op, () => Promise.reject(problem.error)).then(
-    () => {
-    },
-    () => {
-    }
-  );
+  return conn
+    .run(op, () => Promise.reject(problem.error))
+    .then(
+      () => {},
+      () => {},
+    );
 }
 function followStatus(messages, handle, ctx, options, onProblem, ignored = () => false) {
   const limit = options.maxMissedHeartbeats ?? DEFAULT_MAX_MISSED_HEARTBEATS;
@@ -1871,16 +1883,14 @@ function followStatus(messages, handle, ctx, options, onProblem, ignored = () =>
     for await (const status of messages.status()) {
       try {
         options.onStatus?.(status);
-      } catch {
-      }
+      } catch {}
       if (ignored()) continue;
       const problem = await statusProblem(status, handle, ctx, limit);
       if (problem === void 0) continue;
       await reportStatusProblem(handle.conn, ctx, status, problem);
       onProblem(problem);
     }
-  })().catch(() => {
-  });
+  })().catch(() => {});
 }
 
 // ../nats-consumer/src/consume.ts
@@ -1917,8 +1927,7 @@ var ConsumeRun = class {
     this.closed = this.#loop.then(() => {
       if (this.#failure) throw this.#failure;
     });
-    this.closed.catch(() => {
-    });
+    this.closed.catch(() => {});
     const signal = options.signal;
     if (signal?.aborted) this.stop();
     else signal?.addEventListener("abort", this.#onAbort, { once: true });
@@ -1948,7 +1957,7 @@ var ConsumeRun = class {
         else this.#report(problem.error);
       });
       const iterator = messages[Symbol.asyncIterator]();
-      for (; ; ) {
+      for (;;) {
         const held = this.#stopping ? false : await this.#slots.acquire();
         const next = await iterator.next();
         if (next.done) {
@@ -1992,7 +2001,7 @@ var ConsumeRun = class {
         stream: this.#handle.stream,
         consumer: this.#handle.name,
         message: msg.delivered,
-        signal: this.#abort.signal
+        signal: this.#abort.signal,
       };
       let failed = false;
       try {
@@ -2042,8 +2051,7 @@ var ConsumeRun = class {
   #report(err, msg) {
     try {
       this.#options.onError?.(err, msg ? { msg } : {});
-    } catch {
-    }
+    } catch {}
   }
 };
 async function boundedFlush(nc, timeoutMs) {
@@ -2052,8 +2060,7 @@ async function boundedFlush(nc, timeoutMs) {
     timer = setTimeout(resolve, timeoutMs ?? 5e3);
   });
   try {
-    await Promise.race([nc.flush().catch(() => {
-    }), expired]);
+    await Promise.race([nc.flush().catch(() => {}), expired]);
   } finally {
     clearTimeout(timer);
   }
@@ -2068,7 +2075,7 @@ async function runConsumerOperation(conn, fields, signal, terminal) {
     stream: fields.stream,
     consumer: fields.consumer,
     ordered: fields.ordered ?? false,
-    ...signal ? { signal } : {}
+    ...(signal ? { signal } : {}),
   };
   return conn.run(op, async () => {
     try {
@@ -2078,19 +2085,19 @@ async function runConsumerOperation(conn, fields, signal, terminal) {
       throw toHelixError(err, {
         what: fields.consumer === void 0 ? "stream" : "consumer",
         resource: fields.consumer ?? fields.stream,
-        operation: fields.kind
+        operation: fields.kind,
       });
     }
   });
 }
 
 // ../nats-consumer/src/fetch-no-wait.ts
-import { createInbox } from "/work/main/node_modules/.pnpm/@nats-io+transport-node@3.4.0/node_modules/@nats-io/transport-node/index.js";
-
 // ../nats-consumer/src/pulled-message.ts
 import {
-  nanos
+  createInbox,
+  nanos,
 } from "/work/main/node_modules/.pnpm/@nats-io+transport-node@3.4.0/node_modules/@nats-io/transport-node/index.js";
+
 var encoder2 = new TextEncoder();
 var ACK = encoder2.encode("+ACK");
 var NAK = encoder2.encode("-NAK");
@@ -2144,7 +2151,7 @@ var PulledJsMsg = class {
   }
   nak(millis) {
     this.#respond(
-      millis ? encoder2.encode(`-NAK ${JSON.stringify({ delay: nanos(millis) })}`) : NAK
+      millis ? encoder2.encode(`-NAK ${JSON.stringify({ delay: nanos(millis) })}`) : NAK,
     );
   }
   working() {
@@ -2156,12 +2163,12 @@ var PulledJsMsg = class {
   next(subj, opts = { batch: 1 }) {
     const args = {
       batch: opts.batch || 1,
-      no_wait: opts.no_wait || false
+      no_wait: opts.no_wait || false,
     };
     if (opts.expires && opts.expires > 0) args.expires = nanos(opts.expires);
     this.#msg.respond(
       encoder2.encode(`+NXT ${JSON.stringify(args)}`),
-      subj ? { reply: subj } : void 0
+      subj ? { reply: subj } : void 0,
     );
   }
   async ackAck(opts) {
@@ -2194,7 +2201,7 @@ function parseAckSubject(reply) {
   const t = ackTokens(reply);
   const deliveryCount = Number.parseInt(t[6] ?? "", 10);
   return {
-    domain: t[2] === "_" ? "" : t[2] ?? "",
+    domain: t[2] === "_" ? "" : (t[2] ?? ""),
     account_hash: t[3] ?? "",
     stream: t[4] ?? "",
     consumer: t[5] ?? "",
@@ -2203,7 +2210,7 @@ function parseAckSubject(reply) {
     streamSequence: Number.parseInt(t[7] ?? "", 10),
     deliverySequence: Number.parseInt(t[8] ?? "", 10),
     timestampNanos: Number.parseInt(t[9] ?? "", 10),
-    pending: Number.parseInt(t[10] ?? "", 10)
+    pending: Number.parseInt(t[10] ?? "", 10),
   };
 }
 
@@ -2242,11 +2249,11 @@ function pullNoWait(conn, stream, consumer, batch, signal) {
         }
         const failure = statusError(status, m, stream, consumer);
         finish2(failure);
-      }
+      },
     });
     const timer = setTimeout(
       () => finish2(new TimeoutError("fetchNoWait: timed out waiting for the server")),
-      timeoutMs
+      timeoutMs,
     );
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -2254,7 +2261,7 @@ function pullNoWait(conn, stream, consumer, batch, signal) {
       nc.publish(
         `${apiPrefix(conn.jetstreamOptions)}.CONSUMER.MSG.NEXT.${stream}.${consumer}`,
         JSON.stringify({ batch, no_wait: true }),
-        { reply: inbox }
+        { reply: inbox },
       );
     } catch (err) {
       finish2(err);
@@ -2274,11 +2281,11 @@ function statusError(code, m, stream, consumer) {
       return void 0;
     case 503:
       return new JetStreamUnavailableError(
-        `fetchNoWait: no responders for consumer "${consumer}" on stream "${stream}": it may have been deleted, or JetStream is unavailable`
+        `fetchNoWait: no responders for consumer "${consumer}" on stream "${stream}": it may have been deleted, or JetStream is unavailable`,
       );
     default:
       return new JetStreamApiError(`fetchNoWait: ${code} ${description}`.trim(), 0, {
-        status: code
+        status: code,
       });
   }
 }
@@ -2294,7 +2301,7 @@ async function runReceive(handle, mode, batch, signal, pull) {
     stream: handle.stream,
     consumer: handle.name,
     batch,
-    ...signal ? { signal } : {}
+    ...(signal ? { signal } : {}),
   };
   return handle.conn.run(op, async () => {
     let raws;
@@ -2332,16 +2339,12 @@ function fetchBatch(handle, mode, batch, options) {
     return Promise.reject(err);
   }
   const expires = options.expiresMs ?? 3e4;
-  return runReceive(
-    handle,
-    mode,
-    batch,
-    options.signal,
-    () => collect(
+  return runReceive(handle, mode, batch, options.signal, () =>
+    collect(
       handle,
       mode === "fetch" ? { max_messages: batch, expires } : { max_bytes: batch, expires },
-      options.signal
-    )
+      options.signal,
+    ),
   );
 }
 function fetchNoWait(handle, batch, options) {
@@ -2379,10 +2382,9 @@ var MessagesIterator = class {
     this.#handle = handle;
     this.#options = options;
     this.closed = new Promise((resolve, reject) => {
-      this.#settleClosed = (err) => err ? reject(err) : resolve();
+      this.#settleClosed = (err) => (err ? reject(err) : resolve());
     });
-    this.closed.catch(() => {
-    });
+    this.closed.catch(() => {});
   }
   get #context() {
     return { stream: this.#handle.stream, consumer: this.#handle.name, operation: "next" };
@@ -2396,7 +2398,7 @@ var MessagesIterator = class {
       mode: "next",
       stream: this.#handle.stream,
       consumer: this.#handle.name,
-      batch: 1
+      batch: 1,
     };
     return this.#handle.conn.run(op, async () => {
       const msg = await this.#read();
@@ -2411,21 +2413,23 @@ var MessagesIterator = class {
       this.#settleClosed(this.#failure);
       return;
     }
-    void this.#started.then(async ({ messages, iterator }) => {
-      messages.stop();
-      for (; ; ) {
-        const r = await iterator.next();
-        if (r.done) break;
-      }
-    }).catch(() => {
-    }).finally(() => {
-      this.#unregisterDrain?.();
-      this.#settleClosed(this.#failure);
-    });
+    void this.#started
+      .then(async ({ messages, iterator }) => {
+        messages.stop();
+        for (;;) {
+          const r = await iterator.next();
+          if (r.done) break;
+        }
+      })
+      .catch(() => {})
+      .finally(() => {
+        this.#unregisterDrain?.();
+        this.#settleClosed(this.#failure);
+      });
   }
   async *[Symbol.asyncIterator]() {
     try {
-      for (; ; ) {
+      for (;;) {
         const msg = await this.next();
         if (msg === null) return;
         yield msg;
@@ -2451,7 +2455,9 @@ var MessagesIterator = class {
       if (this.#failure) throw this.#failure;
       const err = await started.messages.closed();
       if (!this.#stopped) {
-        const failure = err ? toPullError(err, this.#context) : closedUnderError(this.#handle.conn, this.#context);
+        const failure = err
+          ? toPullError(err, this.#context)
+          : closedUnderError(this.#handle.conn, this.#context);
         if (failure) throw this.#end(failure);
       }
       this.stop();
@@ -2464,24 +2470,25 @@ var MessagesIterator = class {
     if (!this.#started) {
       this.#unregisterDrain = this.#handle.conn.onDrain(() => {
         this.stop();
-        return this.closed.catch(() => {
+        return this.closed.catch(() => {});
+      });
+      this.#started = this.#handle.raw
+        .consume(toClientConsumeOptions(this.#options))
+        .then((messages) => {
+          followStatus(
+            messages,
+            this.#handle,
+            this.#context,
+            this.#options,
+            (problem) => {
+              if (!problem.ends || this.#stopped) return;
+              this.#end(problem.error);
+              messages.stop();
+            },
+            () => this.#stopped,
+          );
+          return { messages, iterator: messages[Symbol.asyncIterator]() };
         });
-      });
-      this.#started = this.#handle.raw.consume(toClientConsumeOptions(this.#options)).then((messages) => {
-        followStatus(
-          messages,
-          this.#handle,
-          this.#context,
-          this.#options,
-          (problem) => {
-            if (!problem.ends || this.#stopped) return;
-            this.#end(problem.error);
-            messages.stop();
-          },
-          () => this.#stopped
-        );
-        return { messages, iterator: messages[Symbol.asyncIterator]() };
-      });
     }
     return this.#started;
   }
@@ -2518,7 +2525,7 @@ var ConsumerHandle = class {
       this.conn,
       { kind: "consumer.get", stream: this.stream, consumer: this.name, ordered: this.ordered },
       options.signal,
-      () => this.raw.info(false)
+      () => this.raw.info(false),
     );
   }
   fetch(batch, options = {}) {
@@ -2560,7 +2567,7 @@ var HelixConsumerManager = class {
       async () => {
         const raw = await this.#conn.jetstream.consumers.get(stream, name);
         return new ConsumerHandle(this.#conn, raw, await raw.info(true), false);
-      }
+      },
     );
   }
   async createOrUpdate(stream, config, options = {}) {
@@ -2576,7 +2583,7 @@ var HelixConsumerManager = class {
         const info = await createOrUpdate(jsm, stream, name, wire);
         op.consumer = info.name;
         return this.#handle(info);
-      }
+      },
     );
   }
   async ordered(stream, config = {}, options = {}) {
@@ -2592,7 +2599,7 @@ var HelixConsumerManager = class {
         const info = await raw.info(true);
         op.consumer = info.name;
         return new ConsumerHandle(this.#conn, raw, info, true);
-      }
+      },
     );
   }
   async delete(stream, name, options = {}) {
@@ -2602,7 +2609,7 @@ var HelixConsumerManager = class {
       this.#conn,
       { kind: "consumer.delete", stream, consumer: name },
       options.signal,
-      (jsm) => jsm.consumers.delete(stream, name)
+      (jsm) => jsm.consumers.delete(stream, name),
     );
   }
   async list(stream, options = {}) {
@@ -2618,7 +2625,7 @@ var HelixConsumerManager = class {
           out.push(this.#handle(info));
         }
         return out;
-      }
+      },
     );
   }
   forStream(stream) {
@@ -2629,7 +2636,7 @@ var HelixConsumerManager = class {
       createOrUpdate: (config, options) => this.createOrUpdate(stream, config, options),
       ordered: (config, options) => this.ordered(stream, config, options),
       delete: (name, options) => this.delete(stream, name, options),
-      list: (options) => this.list(stream, options)
+      list: (options) => this.list(stream, options),
     };
   }
   /** A handle from consumer info, without another round trip to the server. */
@@ -2638,7 +2645,7 @@ var HelixConsumerManager = class {
     if (typeof consumers.getConsumerFromInfo !== "function") {
       throw new ValidationError(
         "client",
-        "this @nats-io/jetstream version lacks getConsumerFromInfo"
+        "this @nats-io/jetstream version lacks getConsumerFromInfo",
       );
     }
     return new ConsumerHandle(this.#conn, consumers.getConsumerFromInfo(info), info, false);
@@ -2674,7 +2681,7 @@ function assertPayloadSize(bytes, maxPayload, headers) {
     throw new ValidationError(
       "data",
       `payload is ${bytes.length} bytes; the server's max_payload is ${maxPayload} bytes`,
-      { value: bytes.length }
+      { value: bytes.length },
     );
   }
   const headerBytes = headers === void 0 ? 0 : encodedHeadersLength(headers);
@@ -2682,7 +2689,7 @@ function assertPayloadSize(bytes, maxPayload, headers) {
     throw new ValidationError(
       "data",
       `payload is ${bytes.length} bytes plus ${headerBytes} bytes of headers; the server's max_payload is ${maxPayload} bytes`,
-      { value: bytes.length + headerBytes }
+      { value: bytes.length + headerBytes },
     );
   }
 }
@@ -2718,7 +2725,7 @@ function resolvePublisherOptions(options = {}) {
   const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
   assertPositiveInteger(maxPending, "maxPending");
   if (options.timeoutMs !== void 0) assertPositiveInteger(options.timeoutMs, "timeoutMs");
-  const retry = options.retry === false ? { attempts: 1 } : options.retry ?? {};
+  const retry = options.retry === false ? { attempts: 1 } : (options.retry ?? {});
   const attempts = retry.attempts ?? DEFAULT_RETRY.attempts;
   const initialDelayMs = retry.initialDelayMs ?? DEFAULT_RETRY.initialDelayMs;
   const maxDelayMs = retry.maxDelayMs ?? Math.max(DEFAULT_RETRY.maxDelayMs, initialDelayMs);
@@ -2729,7 +2736,7 @@ function resolvePublisherOptions(options = {}) {
     throw new ValidationError(
       "retry.maxDelayMs",
       `retry.maxDelayMs (${maxDelayMs}) must not be below retry.initialDelayMs (${initialDelayMs})`,
-      { value: maxDelayMs }
+      { value: maxDelayMs },
     );
   }
   const onRetry = "onRetry" in retry ? retry.onRetry : void 0;
@@ -2739,14 +2746,14 @@ function resolvePublisherOptions(options = {}) {
   return {
     maxPending,
     retry: { attempts, initialDelayMs, maxDelayMs, onRetry },
-    timeoutMs: options.timeoutMs
+    timeoutMs: options.timeoutMs,
   };
 }
 function assertPublishArguments(subject, options) {
   assertSubject(subject, "publish");
   if (options.msgID !== void 0 && (typeof options.msgID !== "string" || options.msgID === "")) {
     throw new ValidationError("msgID", "msgID must be a non-empty string", {
-      value: options.msgID
+      value: options.msgID,
     });
   }
   if (options.timeoutMs !== void 0) assertPositiveInteger(options.timeoutMs, "timeoutMs");
@@ -2757,16 +2764,19 @@ function assertPublishArguments(subject, options) {
     assertNonNegativeInteger(expect.lastSequence, "expect.lastSequence");
   if (expect.lastSubjectSequence !== void 0)
     assertNonNegativeInteger(expect.lastSubjectSequence, "expect.lastSubjectSequence");
-  if (expect.lastMsgID !== void 0 && (typeof expect.lastMsgID !== "string" || expect.lastMsgID === "")) {
+  if (
+    expect.lastMsgID !== void 0 &&
+    (typeof expect.lastMsgID !== "string" || expect.lastMsgID === "")
+  ) {
     throw new ValidationError("expect.lastMsgID", "expect.lastMsgID must be a non-empty string", {
-      value: expect.lastMsgID
+      value: expect.lastMsgID,
     });
   }
 }
 function assertPositiveInteger(value, field) {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
     throw new ValidationError(field, `${field} must be a positive integer, got ${String(value)}`, {
-      value
+      value,
     });
   }
 }
@@ -2775,7 +2785,7 @@ function assertNonNegativeInteger(value, field) {
     throw new ValidationError(
       field,
       `${field} must be a non-negative integer, got ${String(value)}`,
-      { value }
+      { value },
     );
   }
 }
@@ -2786,7 +2796,10 @@ function prepareMessage(subject, data, options, settings) {
   const { bytes, json } = encodeData(data);
   const headers = copyCallerHeaders(options.headers);
   if (json) setHeaderIfAbsent(headers, "Content-Type", "application/json");
-  const msgID = options.msgID ?? getHeader(headers, PubHeaders.MsgIdHdr) ?? (settings.generateMsgID ? nuid.next() : void 0);
+  const msgID =
+    options.msgID ??
+    getHeader(headers, PubHeaders.MsgIdHdr) ??
+    (settings.generateMsgID ? nuid.next() : void 0);
   if (msgID !== void 0) setHeader(headers, PubHeaders.MsgIdHdr, msgID);
   const expect = options.expect;
   if (expect?.stream !== void 0) setHeader(headers, PubHeaders.ExpectedStreamHdr, expect.stream);
@@ -2796,7 +2809,7 @@ function prepareMessage(subject, data, options, settings) {
     setHeader(
       headers,
       PubHeaders.ExpectedLastSubjectSequenceHdr,
-      String(expect.lastSubjectSequence)
+      String(expect.lastSubjectSequence),
     );
   }
   if (expect?.lastMsgID !== void 0)
@@ -2807,7 +2820,7 @@ function prepareMessage(subject, data, options, settings) {
 function copyCallerHeaders(init) {
   if (init !== void 0 && (typeof init !== "object" || init === null)) {
     throw new ValidationError("headers", "headers must be a MsgHdrs or a record of strings", {
-      value: init
+      value: init,
     });
   }
   let headers;
@@ -2826,7 +2839,7 @@ function copyCallerHeaders(init) {
 function retryDelay(retry, settings, random = Math.random) {
   const exponential = settings.initialDelayMs * 2 ** Math.max(0, retry - 1);
   const capped = Math.min(settings.maxDelayMs, exponential);
-  return Math.round(capped / 2 + capped / 2 * random());
+  return Math.round(capped / 2 + (capped / 2) * random());
 }
 
 // ../nats-stream/src/publish-send.ts
@@ -2839,7 +2852,7 @@ async function sendWithRetries(op, ctx) {
     try {
       const sending = conn.jetstream.publish(op.subject, op.payload, {
         headers: op.headers,
-        timeout: ctx.timeoutMs
+        timeout: ctx.timeoutMs,
       });
       if (attempt === 1) ctx.onSent?.();
       const raw = await abortable(sending, signal, "publish");
@@ -2847,7 +2860,7 @@ async function sendWithRetries(op, ctx) {
         stream: raw.stream,
         seq: raw.seq,
         duplicate: raw.duplicate === true,
-        ...raw.domain ? { domain: raw.domain } : {}
+        ...(raw.domain ? { domain: raw.domain } : {}),
       };
       op.ack = ack;
       return ack;
@@ -2855,14 +2868,13 @@ async function sendWithRetries(op, ctx) {
       error = toHelixError(err, { operation: "publish", what: "stream" });
     }
     if (!isRetryable(error)) throw error;
-    if (error.code === "JETSTREAM_UNAVAILABLE" && await ctx.streamExists(op.subject) === false) {
+    if (error.code === "JETSTREAM_UNAVAILABLE" && (await ctx.streamExists(op.subject)) === false) {
       throw new NotFoundError("stream", op.subject, { cause: error });
     }
     if (attempt >= retry.attempts) throw error;
     try {
       retry.onRetry?.(error, attempt);
-    } catch {
-    }
+    } catch {}
     await sleep(retryDelay(attempt, retry), signal, "publish");
   }
 }
@@ -2910,7 +2922,7 @@ var PublishWindow = class {
   acquire(signal) {
     if (signal?.aborted) {
       return Promise.reject(
-        new CancelledError("publishAsync: cancelled while waiting for the window")
+        new CancelledError("publishAsync: cancelled while waiting for the window"),
       );
     }
     if (this.#inUse < this.size && this.#queued() === 0) {
@@ -2924,8 +2936,8 @@ var PublishWindow = class {
           waiter.cancelled = true;
           reject(
             new CancelledError("publishAsync: cancelled while waiting for the window", {
-              cause: signal.reason
-            })
+              cause: signal.reason,
+            }),
           );
         };
         signal.addEventListener("abort", onAbort, { once: true });
@@ -3033,19 +3045,21 @@ var HelixPublisher = class {
       sent = true;
       wake();
     };
-    const ack = this.#conn.run(op, () => sendWithRetries(op, this.#context(options, onSent))).then(
-      (value) => {
-        this.#settle(void 0, sent);
-        wake();
-        return value;
-      },
-      (err) => {
-        const error = toHelixError(err, { operation: "publishAsync" });
-        this.#settle(error, sent);
-        wake();
-        throw error;
-      }
-    );
+    const ack = this.#conn
+      .run(op, () => sendWithRetries(op, this.#context(options, onSent)))
+      .then(
+        (value) => {
+          this.#settle(void 0, sent);
+          wake();
+          return value;
+        },
+        (err) => {
+          const error = toHelixError(err, { operation: "publishAsync" });
+          this.#settle(error, sent);
+          wake();
+          throw error;
+        },
+      );
     ack.catch(noop2);
     await ready;
     if (!sent) await ack;
@@ -3062,7 +3076,7 @@ var HelixPublisher = class {
   #prepare(subject, data, options) {
     return prepareMessage(subject, data, options ?? {}, {
       maxPayload: this.#conn.nats.info?.max_payload,
-      generateMsgID: this.#settings.retry.attempts > 1
+      generateMsgID: this.#settings.retry.attempts > 1,
     });
   }
   #operation(message2, options, async) {
@@ -3075,7 +3089,7 @@ var HelixPublisher = class {
       payload: message2.payload,
       msgID: message2.msgID,
       async,
-      attempt: 1
+      attempt: 1,
     };
   }
   #context(options, onSent) {
@@ -3085,7 +3099,7 @@ var HelixPublisher = class {
       timeoutMs: options.timeoutMs ?? this.#settings.timeoutMs,
       signal: options.signal,
       streamExists: this.#streamExists,
-      onSent
+      onSent,
     };
   }
   #settle(error, sent) {
@@ -3118,8 +3132,7 @@ var HelixPublisher = class {
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 };
-function noop2() {
-}
+function noop2() {}
 
 // ../nats-testing/src/binary.ts
 import { accessSync as accessSync2, constants as constants2, statSync as statSync2 } from "node:fs";
@@ -3133,9 +3146,11 @@ var NatsTestingError = class extends Error {
   /** The last lines the server logged (stdout and stderr), when known. */
   logTail;
   constructor(message2, code, options = {}) {
-    const full = options.logTail ? `${message2}
+    const full = options.logTail
+      ? `${message2}
 --- nats-server log (tail) ---
-${options.logTail}` : message2;
+${options.logTail}`
+      : message2;
     super(full, options.cause === void 0 ? void 0 : { cause: options.cause });
     this.name = "NatsTestingError";
     this.code = code;
@@ -3145,13 +3160,9 @@ ${options.logTail}` : message2;
 };
 
 // ../nats-testing/src/binary.ts
-var FALLBACK_BINARY_DIRS = [
-  "/usr/sbin",
-  "/usr/local/bin",
-  "/usr/local/sbin",
-  "/opt/homebrew/bin"
-];
-var INSTALL_HINT = "Install nats-server (Debian/Ubuntu: `apt-get install -y nats-server`; elsewhere download it from https://github.com/nats-io/nats-server/releases), put it on PATH or point NATS_SERVER_BIN at it, or start Docker so @testcontainers/nats can run one.";
+var FALLBACK_BINARY_DIRS = ["/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/opt/homebrew/bin"];
+var INSTALL_HINT =
+  "Install nats-server (Debian/Ubuntu: `apt-get install -y nats-server`; elsewhere download it from https://github.com/nats-io/nats-server/releases), put it on PATH or point NATS_SERVER_BIN at it, or start Docker so @testcontainers/nats can run one.";
 function isExecutableFile(path) {
   try {
     if (!statSync2(path).isFile()) return false;
@@ -3167,7 +3178,7 @@ function findNatsServerBinary(env = process.env, fallbackDirs = FALLBACK_BINARY_
     if (isExecutableFile(explicit)) return explicit;
     throw new NatsTestingError(
       `NATS_SERVER_BIN is set to "${explicit}", which is not an executable file. ${INSTALL_HINT}`,
-      "SERVER_NOT_FOUND"
+      "SERVER_NOT_FOUND",
     );
   }
   const names = process.platform === "win32" ? ["nats-server.exe"] : ["nats-server"];
@@ -3183,6 +3194,7 @@ function findNatsServerBinary(env = process.env, fallbackDirs = FALLBACK_BINARY_
 
 // ../nats-testing/src/backend.ts
 import { execFile } from "node:child_process";
+
 function dockerAvailable(timeoutMs = 5e3) {
   return new Promise((resolve) => {
     execFile("docker", ["info"], { timeout: timeoutMs }, (error) => resolve(error === null));
@@ -3195,7 +3207,7 @@ async function resolveBackend(probes = {}) {
   if (await (probes.dockerAvailable ?? dockerAvailable)()) return { kind: "container" };
   throw new NatsTestingError(
     `No nats-server binary found (NATS_SERVER_BIN unset, none on PATH) and Docker is not running. ${INSTALL_HINT}`,
-    "SERVER_NOT_FOUND"
+    "SERVER_NOT_FOUND",
   );
 }
 
@@ -3203,10 +3215,11 @@ async function resolveBackend(probes = {}) {
 import { request } from "node:http";
 import { connect as connectTcp } from "node:net";
 import { setTimeout as sleep2 } from "node:timers/promises";
+
 async function pollUntil(what, probe, options) {
   const deadline = Date.now() + options.timeoutMs;
   let lastError;
-  for (; ; ) {
+  for (;;) {
     const aborted = options.abort?.();
     if (aborted) throw aborted;
     try {
@@ -3282,6 +3295,7 @@ async function checkHealthz(monitorUrl) {
 // ../nats-testing/src/ports.ts
 import { readdir, readFile } from "node:fs/promises";
 import { join as join2 } from "node:path";
+
 function portOf(url) {
   if (typeof url !== "string") return void 0;
   try {
@@ -3302,7 +3316,10 @@ function parsePortsFile(text) {
   const { nats, monitoring } = parsed;
   const client2 = Array.isArray(nats) ? portOf(nats[0]) : void 0;
   if (client2 === void 0) return void 0;
-  return { client: client2, monitoring: Array.isArray(monitoring) ? portOf(monitoring[0]) : void 0 };
+  return {
+    client: client2,
+    monitoring: Array.isArray(monitoring) ? portOf(monitoring[0]) : void 0,
+  };
 }
 function isPortsFileOf(fileName, pid) {
   return fileName.endsWith(`_${pid}.ports`);
@@ -3343,7 +3360,7 @@ function buildServerArgs(spec) {
     "--ports_file_dir",
     spec.portsFileDir,
     "--server_name",
-    spec.serverName
+    spec.serverName,
   ];
   if (spec.jetstream) args.push("-js", "--store_dir", spec.storeDir);
   if (spec.user !== void 0 && spec.pass !== void 0) {
@@ -3362,7 +3379,7 @@ function buildServerArgs(spec) {
       args.push("--routes", routePorts.map((p) => `nats://${spec.host}:${p}`).join(","));
     }
   }
-  args.push(...spec.extraArgs ?? []);
+  args.push(...(spec.extraArgs ?? []));
   return args;
 }
 
@@ -3373,8 +3390,7 @@ function killAll(registry) {
   for (const resource of registry) {
     try {
       resource.killSync();
-    } catch {
-    }
+    } catch {}
   }
   registry.clear();
 }
@@ -3402,6 +3418,7 @@ function track(resource) {
 
 // ../nats-testing/src/server-process.ts
 import { spawn } from "node:child_process";
+
 function describeExit(info) {
   return info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
 }
@@ -3425,7 +3442,7 @@ function createLogBuffer(keep) {
     text() {
       const gap = omitted > 0 ? [`\u2026 ${omitted} lines omitted \u2026`] : [];
       return [...head, ...gap, ...tail].join("\n");
-    }
+    },
   };
 }
 function collectLines(stream, onLine) {
@@ -3444,17 +3461,15 @@ function collectLines(stream, onLine) {
 }
 function waitForSpawn(child, bin) {
   return new Promise((resolve, reject) => {
-    child.once(
-      "error",
-      (error) => reject(
+    child.once("error", (error) =>
+      reject(
         new NatsTestingError(`could not spawn ${bin}: ${error.message}`, "START_FAILED", {
-          cause: error
-        })
-      )
+          cause: error,
+        }),
+      ),
     );
     child.once("spawn", () => {
-      if (child.pid === void 0)
-        reject(new NatsTestingError(`${bin} has no pid`, "START_FAILED"));
+      if (child.pid === void 0) reject(new NatsTestingError(`${bin} has no pid`, "START_FAILED"));
       else resolve(child.pid);
     });
   });
@@ -3463,7 +3478,8 @@ async function spawnServerProcess(bin, args, options) {
   const log = createLogBuffer(options.keepLines ?? 40);
   const onLine = (line) => {
     log.push(line);
-    if (options.debug) process.stderr.write(`[${options.label}] ${line}
+    if (options.debug)
+      process.stderr.write(`[${options.label}] ${line}
 `);
   };
   const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -3502,7 +3518,7 @@ async function spawnServerProcess(bin, args, options) {
       } finally {
         clearTimeout(timer);
       }
-    }
+    },
   };
 }
 
@@ -3511,6 +3527,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join3 } from "node:path";
+
 function makeTempDir(prefix2 = "helix-nats-") {
   return mkdtempSync(join3(tmpdir(), prefix2));
 }
@@ -3520,8 +3537,7 @@ async function removeDir(dir) {
 function removeDirSync(dir) {
   try {
     rmSync(dir, { recursive: true, force: true });
-  } catch {
-  }
+  } catch {}
 }
 
 // ../nats-testing/src/process-server.ts
@@ -3604,14 +3620,14 @@ var ProcessServer = class _ProcessServer {
       monitorPort,
       portsFileDir: this.#spec.tempRoot,
       serverName: this.#spec.name,
-      storeDir: this.storeDir
+      storeDir: this.storeDir,
     });
   }
   async #launch(port, monitorPort) {
     const spec = this.#spec;
     const proc = await spawnServerProcess(spec.bin, this.#argsFor(port, monitorPort), {
       label: `nats-server ${spec.name}`,
-      debug: spec.debug
+      debug: spec.debug,
     });
     this.#process = proc;
     this.#paused = false;
@@ -3623,7 +3639,7 @@ var ProcessServer = class _ProcessServer {
       return new NatsTestingError(
         `nats-server ${spec.name} exited (${describeExit(exit)}) before it was ready`,
         "START_FAILED",
-        { logTail: proc.logTail() }
+        { logTail: proc.logTail() },
       );
     };
     try {
@@ -3632,21 +3648,21 @@ var ProcessServer = class _ProcessServer {
         () => readPortsFile(spec.tempRoot, proc.pid),
         {
           timeoutMs: remaining(),
-          abort
-        }
+          abort,
+        },
       );
       this.#port = ports.client;
       this.#monitorPort = ports.monitoring ?? -1;
       const info = await pollUntil("the INFO line", () => readInfoLine(HOST, ports.client), {
         timeoutMs: remaining(),
-        abort
+        abort,
       });
       this.#version = info.version;
       await spec.ready({
         server: this,
         monitorUrl: this.monitorUrl,
         timeoutMs: remaining(),
-        abort
+        abort,
       });
     } catch (error) {
       proc.signal("SIGKILL");
@@ -3655,7 +3671,7 @@ var ProcessServer = class _ProcessServer {
       throw new NatsTestingError(
         `nats-server ${spec.name} was not ready within ${spec.startTimeoutMs} ms: ${error instanceof Error ? error.message : String(error)}`,
         "START_TIMEOUT",
-        { cause: error, logTail: proc.logTail() }
+        { cause: error, logTail: proc.logTail() },
       );
     }
   }
@@ -3666,12 +3682,12 @@ var ProcessServer = class _ProcessServer {
     proc.signal("SIGTERM");
     if (this.#paused) proc.signal("SIGCONT");
     this.#paused = false;
-    if (await proc.waitForExit(STOP_GRACE_MS) !== void 0) return;
+    if ((await proc.waitForExit(STOP_GRACE_MS)) !== void 0) return;
     proc.signal("SIGKILL");
-    if (await proc.waitForExit(KILL_WAIT_MS) === void 0) {
+    if ((await proc.waitForExit(KILL_WAIT_MS)) === void 0) {
       throw new NatsTestingError(
         `nats-server ${this.name} (pid ${proc.pid}) did not exit after SIGKILL`,
-        "PROCESS_FAILED"
+        "PROCESS_FAILED",
       );
     }
   }
@@ -3702,10 +3718,10 @@ var ProcessServer = class _ProcessServer {
     proc.signal(signal);
     if (this.#paused && signal !== "SIGKILL") proc.signal("SIGCONT");
     this.#paused = false;
-    if (await proc.waitForExit(KILL_WAIT_MS) === void 0) {
+    if ((await proc.waitForExit(KILL_WAIT_MS)) === void 0) {
       throw new NatsTestingError(
         `nats-server ${this.name} did not exit within ${KILL_WAIT_MS} ms of ${signal}; kill() is for signals that end the process`,
-        "PROCESS_FAILED"
+        "PROCESS_FAILED",
       );
     }
   }
@@ -3735,24 +3751,28 @@ var ProcessServer = class _ProcessServer {
 
 // ../nats-testing/src/random-name.ts
 import { randomBytes } from "node:crypto";
+
 function randomName(prefix2 = "helix") {
   return `${prefix2}-${randomBytes(4).toString("hex")}`;
 }
 
 // ../nats-testing/src/containers.ts
 import { basename as basename2 } from "node:path";
+
 var DEFAULT_CONTAINER_IMAGE = "nats:2.10-alpine";
 var CLIENT_PORT = 4222;
 var MONITOR_PORT = 8222;
 var CERT_DIR = "/etc/nats-testing";
 async function loadTestcontainers() {
   try {
-    return await import("/work/main/node_modules/.pnpm/@testcontainers+nats@12.1.0_bare-buffer@3.7.3/node_modules/@testcontainers/nats/build/index.js");
+    return await import(
+      "/work/main/node_modules/.pnpm/@testcontainers+nats@12.1.0_bare-buffer@3.7.3/node_modules/@testcontainers/nats/build/index.js"
+    );
   } catch (error) {
     throw new NatsTestingError(
       `Docker is running but @testcontainers/nats is not installed (add it as a dev dependency to use the container fallback). ${INSTALL_HINT}`,
       "SERVER_NOT_FOUND",
-      { cause: error }
+      { cause: error },
     );
   }
 }
@@ -3770,15 +3790,15 @@ function containerCommand(options, name) {
     if (options.tls.caFile)
       command.push("--tlscacert", `${CERT_DIR}/${basename2(options.tls.caFile)}`);
   }
-  command.push(...options.args ?? []);
+  command.push(...(options.args ?? []));
   return command;
 }
 function unsupported(operation) {
   return Promise.reject(
     new NatsTestingError(
       `${operation}() is not supported in container mode (no nats-server binary was found); install nats-server or set NATS_SERVER_BIN to use it`,
-      "NOT_SUPPORTED"
-    )
+      "NOT_SUPPORTED",
+    ),
   );
 }
 async function startContainerServer(options) {
@@ -3797,12 +3817,14 @@ async function startContainerServer(options) {
   if (options.tls) {
     const files = [options.tls.certFile, options.tls.keyFile, options.tls.caFile];
     container.withCopyFilesToContainer(
-      files.filter((file) => file !== void 0).map((source) => ({ source, target: `${CERT_DIR}/${basename2(source)}` }))
+      files
+        .filter((file) => file !== void 0)
+        .map((source) => ({ source, target: `${CERT_DIR}/${basename2(source)}` })),
     );
   }
   if (options.debug) {
-    container.withLogConsumer(
-      (stream) => stream.on("data", (line) => process.stderr.write(`[nats ${name}] ${String(line)}`))
+    container.withLogConsumer((stream) =>
+      stream.on("data", (line) => process.stderr.write(`[nats ${name}] ${String(line)}`)),
     );
   }
   const started = await container.start();
@@ -3825,7 +3847,10 @@ async function startContainerServer(options) {
       host,
       port,
       url: `nats://${host}:${port}`,
-      urlWithCredentials: user !== void 0 && pass !== void 0 ? `nats://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@${host}:${port}` : void 0,
+      urlWithCredentials:
+        user !== void 0 && pass !== void 0
+          ? `nats://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@${host}:${port}`
+          : void 0,
       monitorUrl,
       storeDir: void 0,
       pid: void 0,
@@ -3836,7 +3861,7 @@ async function startContainerServer(options) {
       kill: () => unsupported("kill"),
       pause: () => unsupported("pause"),
       resume: () => unsupported("resume"),
-      [Symbol.asyncDispose]: stop
+      [Symbol.asyncDispose]: stop,
     };
   } catch (error) {
     await stop().catch(() => void 0);
@@ -3863,11 +3888,11 @@ async function startServer(options = {}) {
       pass: options.pass,
       token: options.token,
       tls: options.tls,
-      extraArgs: options.args
+      extraArgs: options.args,
     },
     ready: async ({ monitorUrl, timeoutMs, abort }) => {
       await pollUntil("/healthz", () => checkHealthz(monitorUrl), { timeoutMs, abort });
-    }
+    },
   });
 }
 
@@ -3876,18 +3901,18 @@ import {
   CompositePropagator,
   ExportResultCode,
   W3CBaggagePropagator,
-  W3CTraceContextPropagator
+  W3CTraceContextPropagator,
 } from "/work/main/node_modules/.pnpm/@opentelemetry+core@2.12.1_@opentelemetry+api@1.9.1/node_modules/@opentelemetry/core/build/src/index.js";
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
   MeterProvider,
-  PeriodicExportingMetricReader
+  PeriodicExportingMetricReader,
 } from "/work/main/node_modules/.pnpm/@opentelemetry+sdk-metrics@2.12.1_@opentelemetry+api@1.9.1/node_modules/@opentelemetry/sdk-metrics/build/src/index.js";
 import {
   AlwaysOnSampler,
   BasicTracerProvider,
-  BatchSpanProcessor
+  BatchSpanProcessor,
 } from "/work/main/node_modules/.pnpm/@opentelemetry+sdk-trace-base@2.12.1_@opentelemetry+api@1.9.1/node_modules/@opentelemetry/sdk-trace-base/build/src/index-shim.js";
 
 // src/destination.ts
@@ -3901,17 +3926,21 @@ function guardDestination(namer) {
     try {
       const name = namer(subject);
       if (typeof name === "string" && name !== "") return name;
-    } catch {
-    }
+    } catch {}
     return defaultDestination(subject);
   };
 }
 
 // src/plugin.ts
-import { context as context2, trace as trace3 } from "/work/main/node_modules/.pnpm/@opentelemetry+api@1.9.1/node_modules/@opentelemetry/api/build/src/index.js";
-
 // src/idle.ts
-import { ProxyTracerProvider, propagation, trace } from "/work/main/node_modules/.pnpm/@opentelemetry+api@1.9.1/node_modules/@opentelemetry/api/build/src/index.js";
+import {
+  context as context2,
+  ProxyTracerProvider,
+  propagation,
+  trace,
+  trace as trace3,
+} from "/work/main/node_modules/.pnpm/@opentelemetry+api@1.9.1/node_modules/@opentelemetry/api/build/src/index.js";
+
 function createIdleCheck(options, instruments) {
   if (options.tracerProvider !== void 0 || options.propagator !== void 0 || instruments.enabled) {
     return () => false;
@@ -3919,12 +3948,19 @@ function createIdleCheck(options, instruments) {
   const noopTracers = new ProxyTracerProvider().getDelegate();
   return () => {
     const provider = trace.getTracerProvider();
-    return provider instanceof ProxyTracerProvider && provider.getDelegate() === noopTracers && propagation.fields().length === 0;
+    return (
+      provider instanceof ProxyTracerProvider &&
+      provider.getDelegate() === noopTracers &&
+      propagation.fields().length === 0
+    );
   };
 }
 
 // src/metrics.ts
-import { createNoopMeter, metrics } from "/work/main/node_modules/.pnpm/@opentelemetry+api@1.9.1/node_modules/@opentelemetry/api/build/src/index.js";
+import {
+  createNoopMeter,
+  metrics,
+} from "/work/main/node_modules/.pnpm/@opentelemetry+api@1.9.1/node_modules/@opentelemetry/api/build/src/index.js";
 
 // src/semconv.ts
 var MESSAGING_SYSTEM = "messaging.system";
@@ -3960,22 +3996,7 @@ var METRIC_PROCESS_DURATION = "messaging.process.duration";
 var METRIC_SENT_MESSAGES = "messaging.client.sent.messages";
 var METRIC_CONSUMED_MESSAGES = "messaging.client.consumed.messages";
 var METRIC_RECONNECTS = "messaging.nats.client.reconnects";
-var DURATION_BUCKETS = [
-  5e-3,
-  0.01,
-  0.025,
-  0.05,
-  0.075,
-  0.1,
-  0.25,
-  0.5,
-  0.75,
-  1,
-  2.5,
-  5,
-  7.5,
-  10
-];
+var DURATION_BUCKETS = [5e-3, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 var OTHER_ERROR = "_OTHER";
 
 // src/metrics.ts
@@ -3985,27 +4006,28 @@ function createInstruments(provider, scope) {
   return {
     enabled: !isNoopMeter(meter),
     operationDuration: meter.createHistogram(METRIC_OPERATION_DURATION, {
-      description: "Duration of a messaging operation started by the client (publish, receive, settle, management, KV).",
+      description:
+        "Duration of a messaging operation started by the client (publish, receive, settle, management, KV).",
       unit: "s",
-      advice
+      advice,
     }),
     processDuration: meter.createHistogram(METRIC_PROCESS_DURATION, {
       description: "Duration of processing one message by a consume handler.",
       unit: "s",
-      advice
+      advice,
     }),
     sentMessages: meter.createCounter(METRIC_SENT_MESSAGES, {
       description: "Messages the client attempted to publish.",
-      unit: "{message}"
+      unit: "{message}",
     }),
     consumedMessages: meter.createCounter(METRIC_CONSUMED_MESSAGES, {
       description: "Messages delivered to the client (fetched, or handed to a consume handler).",
-      unit: "{message}"
+      unit: "{message}",
     }),
     reconnects: meter.createCounter(METRIC_RECONNECTS, {
       description: "Times the connection reconnected to a server.",
-      unit: "{reconnect}"
-    })
+      unit: "{reconnect}",
+    }),
   };
 }
 function isNoopMeter(meter) {
@@ -4020,13 +4042,13 @@ var KNOWN = /* @__PURE__ */ new Set([
   "processParent",
   "destination",
   "recordBodySize",
-  "settleSpans"
+  "settleSpans",
 ]);
 function resolveOtelOptions(options) {
   if (options === void 0) options = {};
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new ConfigError([{ message: "otel options must be an object", path: ["otel"] }], {
-      subject: "otel plugin"
+      subject: "otel plugin",
     });
   }
   const o = options;
@@ -4038,9 +4060,7 @@ function resolveOtelOptions(options) {
   const hasMethods = (key, methods) => {
     const value = o[key];
     if (value === void 0) return;
-    const missing = methods.filter(
-      (m) => typeof value?.[m] !== "function"
-    );
+    const missing = methods.filter((m) => typeof value?.[m] !== "function");
     if (typeof value !== "object" || value === null || missing.length > 0) {
       problem(key, `${key} must be an object with ${methods.join(" and ")} methods`);
     }
@@ -4055,8 +4075,7 @@ function resolveOtelOptions(options) {
     problem("destination", "destination must be a function from subject to name");
   }
   for (const key of ["recordBodySize", "settleSpans"]) {
-    if (o[key] !== void 0 && typeof o[key] !== "boolean")
-      problem(key, `${key} must be a boolean`);
+    if (o[key] !== void 0 && typeof o[key] !== "boolean") problem(key, `${key} must be a boolean`);
   }
   if (reasons.length > 0) throw new ConfigError(reasons, { subject: "otel plugin" });
   return {
@@ -4066,29 +4085,30 @@ function resolveOtelOptions(options) {
     processParent: o.processParent ?? "parent",
     destination: o.destination,
     recordBodySize: o.recordBodySize ?? false,
-    settleSpans: o.settleSpans ?? true
+    settleSpans: o.settleSpans ?? true,
   };
 }
 
 // src/propagation.ts
 import {
   propagation as propagation2,
-  ROOT_CONTEXT
+  ROOT_CONTEXT,
 } from "/work/main/node_modules/.pnpm/@opentelemetry+api@1.9.1/node_modules/@opentelemetry/api/build/src/index.js";
+
 var getter = {
   get: (headers, key) => getHeader(headers, key),
-  keys: (headers) => Array.from(headers.keys())
+  keys: (headers) => Array.from(headers.keys()),
 };
 var setIfAbsent = {
   set: (headers, key, value) => {
     setHeaderIfAbsent(headers, key, value);
-  }
+  },
 };
 var setIfAbsentKeepingCallerTrace = {
   set: (headers, key, value) => {
     if (key.toLowerCase() === "tracestate") return;
     setHeaderIfAbsent(headers, key, value);
-  }
+  },
 };
 function resolvePropagator(configured) {
   return configured ?? propagation2;
@@ -4097,8 +4117,7 @@ function injectContext(propagator, ctx, headers) {
   try {
     const setter = hasHeader(headers, "traceparent") ? setIfAbsentKeepingCallerTrace : setIfAbsent;
     propagator.inject(ctx, headers, setter);
-  } catch {
-  }
+  } catch {}
 }
 function extractContext(propagator, headers) {
   if (headers === void 0) return ROOT_CONTEXT;
@@ -4110,14 +4129,14 @@ function extractContext(propagator, headers) {
 }
 
 // src/tracing-middleware.ts
+// src/outcome.ts
 import {
   context,
   isSpanContextValid,
-  trace as trace2
+  SpanStatusCode,
+  trace as trace2,
 } from "/work/main/node_modules/.pnpm/@opentelemetry+api@1.9.1/node_modules/@opentelemetry/api/build/src/index.js";
 
-// src/outcome.ts
-import { SpanStatusCode } from "/work/main/node_modules/.pnpm/@opentelemetry+api@1.9.1/node_modules/@opentelemetry/api/build/src/index.js";
 function errorType(err) {
   if (isHelixError(err)) return err.code;
   if (err instanceof Error && err.name !== "" && err.name !== "Error") return err.name;
@@ -4141,6 +4160,7 @@ function recordOutcome(span, outcome) {
 
 // src/span-shape.ts
 import { SpanKind } from "/work/main/node_modules/.pnpm/@opentelemetry+api@1.9.1/node_modules/@opentelemetry/api/build/src/index.js";
+
 function nameOperation(op, destination) {
   switch (op.kind) {
     case "publish":
@@ -4166,7 +4186,7 @@ function spanName(naming2) {
 function commonAttributes(naming2, client2, consumer) {
   const attrs = {
     [MESSAGING_SYSTEM]: SYSTEM_NATS,
-    [OPERATION_NAME]: naming2.name
+    [OPERATION_NAME]: naming2.name,
   };
   if (naming2.type !== void 0) attrs[OPERATION_TYPE] = naming2.type;
   if (naming2.destination !== "") attrs[DESTINATION_NAME] = naming2.destination;
@@ -4338,9 +4358,9 @@ async function traceCall(t, op, next) {
     addStartAttributes(attributes, op, t.options.recordBodySize);
     const links = op.kind === "settle" ? settleLinks(t, op, active) : void 0;
     span = t.tracer.startSpan(spanName(naming2), { kind: naming2.kind, attributes, links }, active);
-    if (op.kind === "publish") injectContext(t.propagator, trace2.setSpan(active, span), op.headers);
-  } catch {
-  }
+    if (op.kind === "publish")
+      injectContext(t.propagator, trace2.setSpan(active, span), op.headers);
+  } catch {}
   let result;
   try {
     result = await next();
@@ -4384,10 +4404,9 @@ function endReceive(t, op, parent, started, err, failed) {
     span = t.tracer.startSpan(
       spanName(naming2),
       { kind: naming2.kind, attributes, links, startTime: started },
-      parent
+      parent,
     );
-  } catch {
-  }
+  } catch {}
   finish(t, op, naming2, span, started, err, failed);
 }
 async function traceProcess(t, op, next) {
@@ -4408,8 +4427,7 @@ async function traceProcess(t, op, next) {
     addStartAttributes(attributes, op, t.options.recordBodySize);
     span = t.tracer.startSpan(spanName(naming2), { kind: naming2.kind, attributes, links }, parent);
     active = trace2.setSpan(parent, span);
-  } catch {
-  }
+  } catch {}
   let result;
   try {
     result = active === void 0 ? await next() : await context.with(active, next);
@@ -4433,7 +4451,7 @@ async function measureOnly(t, op, next) {
       void 0,
       started,
       err,
-      true
+      true,
     );
     throw err;
   }
@@ -4444,7 +4462,7 @@ async function measureOnly(t, op, next) {
     void 0,
     started,
     void 0,
-    false
+    false,
   );
   return result;
 }
@@ -4465,7 +4483,9 @@ function finish(t, op, naming2, span, started, err, failed) {
 }
 function linkTo(ctx) {
   const spanContext = trace2.getSpanContext(ctx);
-  return spanContext !== void 0 && isSpanContextValid(spanContext) ? [{ context: spanContext }] : void 0;
+  return spanContext !== void 0 && isSpanContextValid(spanContext)
+    ? [{ context: spanContext }]
+    : void 0;
 }
 function guard(fn) {
   try {
@@ -4486,7 +4506,7 @@ function otel(options) {
     name: OTEL_PLUGIN_NAME,
     install(stack) {
       const tracer = (resolved.tracerProvider ?? trace3.getTracerProvider()).getTracer(
-        INSTRUMENTATION_SCOPE
+        INSTRUMENTATION_SCOPE,
       );
       const instruments = createInstruments(resolved.meterProvider, INSTRUMENTATION_SCOPE);
       const middleware = createTracingMiddleware({
@@ -4495,12 +4515,12 @@ function otel(options) {
         propagator,
         destination,
         options: resolved,
-        idle: createIdleCheck(resolved, instruments)
+        idle: createIdleCheck(resolved, instruments),
       });
       stack.add(middleware, { name: OTEL_PLUGIN_NAME });
     },
     messageContext: (message2) => extractContext(propagator, message2.headers),
-    withMessage: (message2, fn) => context2.with(extractContext(propagator, message2.headers), fn)
+    withMessage: (message2, fn) => context2.with(extractContext(propagator, message2.headers), fn),
   };
 }
 
@@ -4514,24 +4534,24 @@ var VARIANTS = ["without plugin", "with plugin", "with plugin and SDK"];
 function sdkOptions() {
   const nullExporter = {
     export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }),
-    shutdown: () => Promise.resolve()
+    shutdown: () => Promise.resolve(),
   };
   return {
     tracerProvider: new BasicTracerProvider({
       sampler: new AlwaysOnSampler(),
-      spanProcessors: [new BatchSpanProcessor(nullExporter, { maxQueueSize: 8192 })]
+      spanProcessors: [new BatchSpanProcessor(nullExporter, { maxQueueSize: 8192 })],
     }),
     meterProvider: new MeterProvider({
       readers: [
         new PeriodicExportingMetricReader({
           exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-          exportIntervalMillis: 6e4
-        })
-      ]
+          exportIntervalMillis: 6e4,
+        }),
+      ],
     }),
     propagator: new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()]
-    })
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
   };
 }
 function pluginsFor(v) {
@@ -4564,8 +4584,8 @@ var message = {
     deliverySequence: 1,
     deliveryCount: 1,
     pending: 0,
-    timestampMs: 0
-  }
+    timestampMs: 0,
+  },
 };
 var operations = {
   publish: () => ({
@@ -4576,10 +4596,10 @@ var operations = {
     payload,
     msgID: "m-1",
     async: false,
-    attempt: 1
+    attempt: 1,
   }),
   process: () => ({ kind: "process", client, stream: "ORDERS", consumer: "billing", message }),
-  ack: () => ({ kind: "settle", client, action: "ack", message })
+  ack: () => ({ kind: "settle", client, action: "ack", message }),
 };
 function stackFor(v) {
   const stack = new MiddlewareStack();
@@ -4608,7 +4628,7 @@ async function consumeRate(conns, stream, v) {
   const consumer = await createConsumerManager(conn).createOrUpdate(stream, {
     durable_name: `c${++consumerSeq}`,
     ack_policy: "explicit",
-    filter_subject: `${stream}.c`
+    filter_subject: `${stream}.c`,
   });
   let seen = 0;
   let done;
@@ -4626,7 +4646,7 @@ async function consumeRate(conns, stream, v) {
 }
 function row(label, results, unit, higherIsBetter) {
   const base = results.get("without plugin");
-  const fmt = (n) => n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(1);
+  const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(1));
   const cells = VARIANTS.map((v) => {
     const value = results.get(v);
     if (v === "without plugin") return `${fmt(value)} ${unit}`;
@@ -4638,7 +4658,7 @@ function row(label, results, unit, higherIsBetter) {
 async function main() {
   const lines = [
     "| case | without plugin | with plugin, no SDK | with plugin and a sampled SDK |",
-    "| ---- | -------------- | ------------------- | ----------------------------- |"
+    "| ---- | -------------- | ------------------- | ----------------------------- |",
   ];
   const added = [];
   for (const kind of Object.keys(operations)) {
@@ -4647,7 +4667,9 @@ async function main() {
     const base = r.get("without plugin");
     const idle = r.get("with plugin") - base;
     const sdk = r.get("with plugin and SDK") - base;
-    added.push(`${kind}: +${idle.toFixed(0)} ns without an SDK, +${(sdk / 1e3).toFixed(2)} \xB5s with one`);
+    added.push(
+      `${kind}: +${idle.toFixed(0)} ns without an SDK, +${(sdk / 1e3).toFixed(2)} \xB5s with one`,
+    );
   }
   const server = await startServer();
   try {
@@ -4657,15 +4679,30 @@ async function main() {
     }
     const jsm = await conns["without plugin"].manager();
     await jsm.streams.add({ name: "BENCH", subjects: ["BENCH.>"] });
-    lines.push(row("publish (sequential, 128 B)", await alternate((v) => publishRate(conns, "BENCH", v)), "msg/s", true));
+    lines.push(
+      row(
+        "publish (sequential, 128 B)",
+        await alternate((v) => publishRate(conns, "BENCH", v)),
+        "msg/s",
+        true,
+      ),
+    );
     const raw = conns["without plugin"].jetstream;
     const total = CONSUMED * ROUNDS * VARIANTS.length;
     for (let sent = 0; sent < total; ) {
       const batch = [];
-      for (let i = 0; i < 1e3 && sent < total; i++, sent++) batch.push(raw.publish("BENCH.c", payload));
+      for (let i = 0; i < 1e3 && sent < total; i++, sent++)
+        batch.push(raw.publish("BENCH.c", payload));
       await Promise.all(batch);
     }
-    lines.push(row("consume (auto-ack, 128 B)", await alternate((v) => consumeRate(conns, "BENCH", v)), "msg/s", true));
+    lines.push(
+      row(
+        "consume (auto-ack, 128 B)",
+        await alternate((v) => consumeRate(conns, "BENCH", v)),
+        "msg/s",
+        true,
+      ),
+    );
     for (const c of Object.values(conns)) await c.close();
   } finally {
     await server.stop();
