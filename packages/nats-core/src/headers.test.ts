@@ -23,6 +23,16 @@ describe("header helpers", () => {
     expect(hasHeader(undefined, "baggage")).toBe(false);
   });
 
+  it("prefer the exact casing when a header is present in several", () => {
+    const h = headers();
+    h.append("traceparent", "lower");
+    h.append("Traceparent", "canonical");
+    expect(getHeader(h, "Traceparent")).toBe("canonical");
+    expect(getHeader(h, "traceparent")).toBe("lower");
+    expect(getHeader(h, "TRACEPARENT")).toBe("lower"); // the first in another casing
+    expect(setHeaderIfAbsent(h, "TraceParent", "x")).toBe(false);
+  });
+
   it("keep an empty value distinct from an absent header", () => {
     const h = headers();
     h.set("X-Empty", "");

@@ -13,9 +13,15 @@ export type HeadersInit = MsgHdrs | Record<string, string | readonly string[]>;
  */
 export function getHeader(h: MsgHdrs | undefined, name: string): string | undefined {
   if (h === undefined) return undefined;
-  const key = findKey(h, name);
-  if (key === undefined) return undefined;
-  return h.values(key)[0];
+  // One pass over the entries (the client's own lookups copy every key into a new array); an
+  // exact match wins over one in another casing.
+  const lower = name.toLowerCase();
+  let other: string[] | undefined;
+  for (const [key, values] of h) {
+    if (key === name) return values[0];
+    if (other === undefined && key.toLowerCase() === lower) other = values;
+  }
+  return other?.[0];
 }
 
 /** Every value of a header, whatever its casing. */
@@ -78,10 +84,13 @@ export function copyHeaders(init?: HeadersInit): MsgHdrs {
 }
 
 function findKey(h: MsgHdrs, name: string): string | undefined {
-  if (h.has(name)) return name;
   const lower = name.toLowerCase();
-  for (const key of h.keys()) if (key.toLowerCase() === lower) return key;
-  return undefined;
+  let other: string | undefined;
+  for (const [key] of h) {
+    if (key === name) return key;
+    if (other === undefined && key.toLowerCase() === lower) other = key;
+  }
+  return other;
 }
 
 function isMsgHdrs(value: HeadersInit): value is MsgHdrs {
