@@ -29,6 +29,9 @@ export function startConsume(
  * its iterator) only go out as fast as handlers free up: with concurrency 1, messages are
  * handled one after the other, in order.
  */
+/** Marks "the handler did not throw": a handler may throw `undefined` itself. */
+const NO_ERROR: unique symbol = Symbol("no error");
+
 class ConsumeRun implements ConsumeContext {
   readonly closed: Promise<void>;
   readonly #handle: ConsumerHandle;
@@ -147,28 +150,31 @@ class ConsumeRun implements ConsumeContext {
         signal: this.#abort.signal,
       };
       let failed = false;
+      let handlerError: unknown = NO_ERROR;
       try {
-        await this.#handle.conn.run(op, () => this.#handleAndSettle(msg));
+        await this.#handle.conn.run(op, async () => {
+          try {
+            await this.#handler(msg, this.#handlerContext);
+          } catch (err) {
+            // Reported before the nak, so onError hears of the failure before of the retry.
+            handlerError = err;
+            this.#report(err instanceof Error ? err : new Error(String(err)), msg);
+            await this.#settleAutomatically(msg, true);
+            throw err;
+          }
+          await this.#settleAutomatically(msg, false);
+        });
       } catch (err) {
         failed = true;
-        this.#report(err instanceof Error ? err : new Error(String(err)), msg);
+        // A middleware's own failure; the handler's was reported above.
+        if (err !== handlerError)
+          this.#report(err instanceof Error ? err : new Error(String(err)), msg);
       }
       // Settled already, unless a middleware failed before the handler ran.
       await this.#settleAutomatically(msg, failed);
     } finally {
       this.#slots.release();
     }
-  }
-
-  /** The handler, then the automatic ack (or nak when it throws; the error is rethrown). */
-  async #handleAndSettle(msg: HelixMsg): Promise<void> {
-    try {
-      await this.#handler(msg, this.#handlerContext);
-    } catch (err) {
-      await this.#settleAutomatically(msg, true);
-      throw err;
-    }
-    await this.#settleAutomatically(msg, false);
   }
 
   /** Acks (or naks after a failure) unless settling is off or the message is settled already. */
