@@ -1,50 +1,31 @@
 import { createConsumerManager } from "@helix/nats-consumer";
-import type { Connection } from "@helix/nats-core";
 import { NotFoundError } from "@helix/nats-core";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { createStream, deleteStreams, until } from "./helpers.js";
 import {
-  createSdk,
-  createStream,
-  deleteStreams,
-  type Sdk,
-  until,
-  useAsyncContext,
-} from "./helpers.js";
-import {
-  connectWith,
   expectChildOf,
   expectFailedWith,
   expectUnset,
   insideSpan,
   onlySpan,
   serverAttrs,
+  sharedTraced,
   waitForSpan,
 } from "./management-helpers.js";
 
 const CLIENT = "otel-consumer-spans";
 
-let sdk: Sdk;
-let conn: Connection;
+const shared = sharedTraced(CLIENT);
 const streams: string[] = [];
 
-beforeAll(async () => {
-  useAsyncContext();
-  sdk = createSdk();
-  conn = await connectWith(sdk, { name: CLIENT });
-});
-beforeEach(() => sdk.reset());
 afterEach(async () => {
-  await deleteStreams(conn, streams.splice(0));
-});
-afterAll(async () => {
-  await conn?.close();
-  await sdk?.shutdown();
+  await deleteStreams(shared.conn, streams.splice(0));
 });
 
 async function newStream(): Promise<string> {
-  const name = await createStream(conn);
+  const name = await createStream(shared.conn);
   streams.push(name);
   return name;
 }
@@ -77,8 +58,8 @@ function expectClientSpan(span: ReadableSpan, attrs: Record<string, unknown>): v
 describe("consumer management spans", () => {
   it("createOrUpdate, get, list and delete of a durable consumer, children of the active span", async () => {
     const stream = await newStream();
-    const manager = createConsumerManager(conn);
-    const { outer } = await insideSpan(sdk, async () => {
+    const manager = createConsumerManager(shared.conn);
+    const { outer } = await insideSpan(shared.sdk, async () => {
       await manager.createOrUpdate(stream, { durable_name: "billing" });
       // An update of the same consumer is a consumer.create call too.
       await manager.createOrUpdate(stream, { durable_name: "billing", description: "v2" });
@@ -87,59 +68,59 @@ describe("consumer management spans", () => {
       await manager.delete(stream, "billing");
     });
 
-    const creates = sdk.named(`consumer.create ${stream}`);
+    const creates = shared.sdk.named(`consumer.create ${stream}`);
     expect(creates).toHaveLength(2);
     for (const span of creates) {
       expectClientSpan(span, consumerAttrs("consumer.create", stream, "billing", false));
     }
     expectClientSpan(
-      onlySpan(sdk, `consumer.get ${stream}`),
+      onlySpan(shared.sdk, `consumer.get ${stream}`),
       consumerAttrs("consumer.get", stream, "billing", false),
     );
     expectClientSpan(
-      onlySpan(sdk, `consumer.list ${stream}`),
+      onlySpan(shared.sdk, `consumer.list ${stream}`),
       consumerAttrs("consumer.list", stream, undefined, false),
     );
     expectClientSpan(
-      onlySpan(sdk, `consumer.delete ${stream}`),
+      onlySpan(shared.sdk, `consumer.delete ${stream}`),
       consumerAttrs("consumer.delete", stream, "billing", false),
     );
-    const inner = sdk.spans().filter((s) => s.name !== "outer");
+    const inner = shared.sdk.spans().filter((s) => s.name !== "outer");
     expect(inner).toHaveLength(5);
     for (const span of inner) expectChildOf(span, outer);
   });
 
   it("an ephemeral consumer's name is filled in after the call with the server's name", async () => {
     const stream = await newStream();
-    const c = await createConsumerManager(conn).createOrUpdate(stream, {});
+    const c = await createConsumerManager(shared.conn).createOrUpdate(stream, {});
     expect(c.name).not.toBe("");
     expectClientSpan(
-      onlySpan(sdk, `consumer.create ${stream}`),
+      onlySpan(shared.sdk, `consumer.create ${stream}`),
       consumerAttrs("consumer.create", stream, c.name, false),
     );
   });
 
   it("ordered: messaging.nats.consumer.ordered is true and the group name is the server-given name", async () => {
     const stream = await newStream();
-    const c = await createConsumerManager(conn).ordered(stream, {
+    const c = await createConsumerManager(shared.conn).ordered(stream, {
       filter_subjects: [`${stream}.a`],
     });
     expect(c.ordered).toBe(true);
     expect(c.name).not.toBe("");
     expectClientSpan(
-      onlySpan(sdk, `consumer.ordered ${stream}`),
+      onlySpan(shared.sdk, `consumer.ordered ${stream}`),
       consumerAttrs("consumer.ordered", stream, c.name, true),
     );
   });
 
   it("get of a missing consumer: status ERROR, error.type NOT_FOUND, exception event", async () => {
     const stream = await newStream();
-    const err = await createConsumerManager(conn)
+    const err = await createConsumerManager(shared.conn)
       .get(stream, "ghost")
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect(err).toMatchObject({ what: "consumer", resource: "ghost" });
-    const span = onlySpan(sdk, `consumer.get ${stream}`);
+    const span = onlySpan(shared.sdk, `consumer.get ${stream}`);
     expect(span.kind).toBe(SpanKind.CLIENT);
     expectFailedWith(span, err, "NOT_FOUND");
     expect(span.attributes).toEqual({
@@ -150,23 +131,25 @@ describe("consumer management spans", () => {
 
   it("delete of a missing consumer fails with NOT_FOUND", async () => {
     const stream = await newStream();
-    const err = await createConsumerManager(conn)
+    const err = await createConsumerManager(shared.conn)
       .delete(stream, "ghost")
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
-    expectFailedWith(onlySpan(sdk, `consumer.delete ${stream}`), err, "NOT_FOUND");
+    expectFailedWith(onlySpan(shared.sdk, `consumer.delete ${stream}`), err, "NOT_FOUND");
   });
 });
 
 describe("consumer.status", () => {
   it("a consumer deleted under a running consume: a consumer.status span with status ERROR", async () => {
     const stream = await newStream();
-    const c = await createConsumerManager(conn).createOrUpdate(stream, { durable_name: "doomed" });
-    await conn.jetstream.publish(`${stream}.a`, "1");
+    const c = await createConsumerManager(shared.conn).createOrUpdate(stream, {
+      durable_name: "doomed",
+    });
+    await shared.conn.jetstream.publish(`${stream}.a`, "1");
     let handled = 0;
     const errors: Error[] = [];
     // consume() is started inside an active span: the status loop runs in that context.
-    const { outer, result: ctx } = await insideSpan(sdk, async () =>
+    const { outer, result: ctx } = await insideSpan(shared.sdk, async () =>
       c.consume(
         () => {
           handled++;
@@ -176,12 +159,12 @@ describe("consumer.status", () => {
     );
     await until(() => handled === 1);
     // Deleted with the raw client: no consumer.delete span.
-    await (await conn.manager()).consumers.delete(stream, "doomed");
+    await (await shared.conn.manager()).consumers.delete(stream, "doomed");
     const err = await ctx.closed.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect(err).toMatchObject({ what: "consumer", resource: "doomed" });
 
-    const span = await waitForSpan(sdk, `consumer.status ${stream}`);
+    const span = await waitForSpan(shared.sdk, `consumer.status ${stream}`);
     expect(span.kind).toBe(SpanKind.CLIENT);
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expectFailedWith(span, err, "NOT_FOUND");
@@ -200,7 +183,7 @@ describe("consumer.status", () => {
       ...serverAttrs(),
     });
     expectChildOf(span, outer);
-    expect(sdk.named(`consumer.delete ${stream}`)).toEqual([]);
+    expect(shared.sdk.named(`consumer.delete ${stream}`)).toEqual([]);
     // A notification, not a call: no metric point of any instrument.
     for (const metric of [
       "messaging.client.operation.duration",
@@ -208,13 +191,13 @@ describe("consumer.status", () => {
       "messaging.client.sent.messages",
       "messaging.client.consumed.messages",
     ]) {
-      const points = (await sdk.metric(metric))?.dataPoints ?? [];
+      const points = (await shared.sdk.metric(metric))?.dataPoints ?? [];
       expect(
         points.filter((p) => p.attributes["messaging.operation.name"] === "consumer.status"),
       ).toEqual([]);
     }
     // ...while the calls around it were measured.
-    const duration = await sdk.metric("messaging.client.operation.duration");
+    const duration = await shared.sdk.metric("messaging.client.operation.duration");
     expect(
       duration?.dataPoints.some(
         (p) => p.attributes["messaging.operation.name"] === "consumer.create",

@@ -1,48 +1,35 @@
-import type { Connection } from "@helix/nats-core";
 import { KeyExistsError, NotFoundError, WrongRevisionError } from "@helix/nats-core";
 import { createKeyValueManager, type KeyValue } from "@helix/nats-kv";
 import { SpanKind } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createSdk, type Sdk, useAsyncContext } from "./helpers.js";
+import { afterEach, describe, expect, it } from "vitest";
 import {
-  connectWith,
   expectChildOf,
   expectFailedWith,
   expectUnset,
   insideSpan,
   onlySpan,
   serverAttrs,
+  sharedTraced,
   uniqueName,
 } from "./management-helpers.js";
 
 const CLIENT = "otel-kv-spans";
 
-let sdk: Sdk;
-let conn: Connection;
+const shared = sharedTraced(CLIENT);
 const buckets: string[] = [];
 
-beforeAll(async () => {
-  useAsyncContext();
-  sdk = createSdk();
-  conn = await connectWith(sdk, { name: CLIENT });
-});
-beforeEach(() => sdk.reset());
 afterEach(async () => {
-  const jsm = await conn.manager();
+  const jsm = await shared.conn.manager();
   for (const bucket of buckets.splice(0)) await jsm.streams.delete(`KV_${bucket}`).catch(() => {});
-});
-afterAll(async () => {
-  await conn?.close();
-  await sdk?.shutdown();
 });
 
 /** A fresh bucket, opened through the traced manager; the spans of its creation are cleared. */
 async function newBucket(): Promise<KeyValue> {
   const bucket = uniqueName("otkv");
   buckets.push(bucket);
-  const kv = await createKeyValueManager(conn).create({ bucket, history: 10 });
-  sdk.reset();
+  const kv = await createKeyValueManager(shared.conn).create({ bucket, history: 10 });
+  shared.sdk.reset();
   return kv;
 }
 
@@ -76,7 +63,7 @@ describe("key-value spans", () => {
   it("put, get, getRevision, create, update, delete, purge: bucket, key and revision", async () => {
     const kv = await newBucket();
     const b = kv.bucket;
-    const { outer } = await insideSpan(sdk, async () => {
+    const { outer } = await insideSpan(shared.sdk, async () => {
       const r1 = await kv.put("color", "red");
       const entry = await kv.get("color");
       expect(entry?.revision).toBe(r1);
@@ -89,32 +76,35 @@ describe("key-value spans", () => {
     });
     // Revisions are the bucket's stream sequences: 1 for the first write, and so on.
     expectClientSpan(
-      onlySpan(sdk, `kv.put ${b}`),
+      onlySpan(shared.sdk, `kv.put ${b}`),
       kvAttrs("kv.put", b, { key: "color", revision: 1 }),
     );
     expectClientSpan(
-      onlySpan(sdk, `kv.get ${b}`),
+      onlySpan(shared.sdk, `kv.get ${b}`),
       kvAttrs("kv.get", b, { key: "color", revision: 1 }),
     );
     expectClientSpan(
-      onlySpan(sdk, `kv.getRevision ${b}`),
+      onlySpan(shared.sdk, `kv.getRevision ${b}`),
       kvAttrs("kv.getRevision", b, { key: "color", revision: 1 }),
     );
     expectClientSpan(
-      onlySpan(sdk, `kv.create ${b}`),
+      onlySpan(shared.sdk, `kv.create ${b}`),
       kvAttrs("kv.create", b, { key: "size", revision: 2 }),
     );
     // update: the revision written (3), not the one expected (1).
     expectClientSpan(
-      onlySpan(sdk, `kv.update ${b}`),
+      onlySpan(shared.sdk, `kv.update ${b}`),
       kvAttrs("kv.update", b, { key: "color", revision: 3 }),
     );
-    expectClientSpan(onlySpan(sdk, `kv.delete ${b}`), kvAttrs("kv.delete", b, { key: "size" }));
     expectClientSpan(
-      onlySpan(sdk, `kv.purge ${b}`),
+      onlySpan(shared.sdk, `kv.delete ${b}`),
+      kvAttrs("kv.delete", b, { key: "size" }),
+    );
+    expectClientSpan(
+      onlySpan(shared.sdk, `kv.purge ${b}`),
       kvAttrs("kv.purge", b, { key: "color", revision: 3 }),
     );
-    const inner = sdk.spans().filter((s) => s.name !== "outer");
+    const inner = shared.sdk.spans().filter((s) => s.name !== "outer");
     expect(inner).toHaveLength(7);
     for (const span of inner) expectChildOf(span, outer);
   });
@@ -123,12 +113,12 @@ describe("key-value spans", () => {
     const kv = await newBucket();
     await kv.put("a", "1");
     await kv.put("b", "2");
-    sdk.reset();
+    shared.sdk.reset();
     const revision = await kv.put("a", "3");
     expect(revision).toBe(3);
-    expect(onlySpan(sdk, `kv.put ${kv.bucket}`).attributes["messaging.nats.kv.revision"]).toBe(
-      revision,
-    );
+    expect(
+      onlySpan(shared.sdk, `kv.put ${kv.bucket}`).attributes["messaging.nats.kv.revision"],
+    ).toBe(revision);
   });
 
   it("keys, history, status and watch", async () => {
@@ -136,7 +126,7 @@ describe("key-value spans", () => {
     const b = kv.bucket;
     await kv.put("k.1", "a");
     await kv.put("k.1", "b");
-    sdk.reset();
+    shared.sdk.reset();
     expect(await kv.keys()).toEqual(["k.1"]);
     expect(await kv.keys("k.*")).toEqual(["k.1"]);
     expect((await kv.history("k.1")).map((e) => e.revision)).toEqual([1, 2]);
@@ -146,50 +136,56 @@ describe("key-value spans", () => {
     const all = await kv.watchAll();
     all.stop();
 
-    const keys = sdk.named(`kv.keys ${b}`);
+    const keys = shared.sdk.named(`kv.keys ${b}`);
     expect(keys).toHaveLength(2);
     expectClientSpan(keys[0] as ReadableSpan, kvAttrs("kv.keys", b, { key: ">" }));
     expectClientSpan(keys[1] as ReadableSpan, kvAttrs("kv.keys", b, { key: "k.*" }));
-    expectClientSpan(onlySpan(sdk, `kv.history ${b}`), kvAttrs("kv.history", b, { key: "k.1" }));
-    expectClientSpan(onlySpan(sdk, `kv.status ${b}`), kvAttrs("kv.status", b));
-    expectClientSpan(onlySpan(sdk, `kv.watch ${b}`), kvAttrs("kv.watch", b, { key: "k.>" }));
-    expectClientSpan(onlySpan(sdk, `kv.watchAll ${b}`), kvAttrs("kv.watchAll", b, { key: ">" }));
+    expectClientSpan(
+      onlySpan(shared.sdk, `kv.history ${b}`),
+      kvAttrs("kv.history", b, { key: "k.1" }),
+    );
+    expectClientSpan(onlySpan(shared.sdk, `kv.status ${b}`), kvAttrs("kv.status", b));
+    expectClientSpan(onlySpan(shared.sdk, `kv.watch ${b}`), kvAttrs("kv.watch", b, { key: "k.>" }));
+    expectClientSpan(
+      onlySpan(shared.sdk, `kv.watchAll ${b}`),
+      kvAttrs("kv.watchAll", b, { key: ">" }),
+    );
   });
 
   it("purgeDeletes: one span for the bucket, no key", async () => {
     const kv = await newBucket();
     await kv.put("x", "1");
     await kv.delete("x");
-    sdk.reset();
+    shared.sdk.reset();
     expect(await kv.purgeDeletes({ olderThanMs: 0 })).toEqual({ purged: 2 });
     expectClientSpan(
-      onlySpan(sdk, `kv.purgeDeletes ${kv.bucket}`),
+      onlySpan(shared.sdk, `kv.purgeDeletes ${kv.bucket}`),
       kvAttrs("kv.purgeDeletes", kv.bucket),
     );
-    expect(sdk.spans().map((s) => s.name)).toEqual([`kv.purgeDeletes ${kv.bucket}`]);
+    expect(shared.sdk.spans().map((s) => s.name)).toEqual([`kv.purgeDeletes ${kv.bucket}`]);
   });
 
   it("bucket management: create, get, list, delete", async () => {
-    const manager = createKeyValueManager(conn);
+    const manager = createKeyValueManager(shared.conn);
     const b = uniqueName("otkv");
     buckets.push(b);
-    const { outer } = await insideSpan(sdk, async () => {
+    const { outer } = await insideSpan(shared.sdk, async () => {
       await manager.create({ bucket: b });
       await manager.get(b);
       expect((await manager.list()).map((s) => s.bucket)).toContain(b);
       await manager.delete(b);
     });
-    expectClientSpan(onlySpan(sdk, `kv.bucket.create ${b}`), kvAttrs("kv.bucket.create", b));
-    expectClientSpan(onlySpan(sdk, `kv.bucket.get ${b}`), kvAttrs("kv.bucket.get", b));
-    expectClientSpan(onlySpan(sdk, `kv.bucket.delete ${b}`), kvAttrs("kv.bucket.delete", b));
+    expectClientSpan(onlySpan(shared.sdk, `kv.bucket.create ${b}`), kvAttrs("kv.bucket.create", b));
+    expectClientSpan(onlySpan(shared.sdk, `kv.bucket.get ${b}`), kvAttrs("kv.bucket.get", b));
+    expectClientSpan(onlySpan(shared.sdk, `kv.bucket.delete ${b}`), kvAttrs("kv.bucket.delete", b));
     // list has no bucket: the name alone, no destination or bucket attribute.
-    expectClientSpan(onlySpan(sdk, "kv.bucket.list"), {
+    expectClientSpan(onlySpan(shared.sdk, "kv.bucket.list"), {
       "messaging.system": "nats",
       "messaging.operation.name": "kv.bucket.list",
       "messaging.client.id": CLIENT,
       ...serverAttrs(),
     });
-    const inner = sdk.spans().filter((s) => s.name !== "outer");
+    const inner = shared.sdk.spans().filter((s) => s.name !== "outer");
     expect(inner).toHaveLength(4);
     for (const span of inner) expectChildOf(span, outer);
   });
@@ -200,7 +196,7 @@ describe("key-value outcomes", () => {
     const kv = await newBucket();
     expect(await kv.get("nope")).toBeNull();
     expectClientSpan(
-      onlySpan(sdk, `kv.get ${kv.bucket}`),
+      onlySpan(shared.sdk, `kv.get ${kv.bucket}`),
       kvAttrs("kv.get", kv.bucket, { key: "nope" }),
     );
   });
@@ -209,10 +205,10 @@ describe("key-value outcomes", () => {
     const kv = await newBucket();
     await kv.put("gone", "x");
     await kv.delete("gone");
-    sdk.reset();
+    shared.sdk.reset();
     expect(await kv.get("gone")).toBeNull();
     expectClientSpan(
-      onlySpan(sdk, `kv.get ${kv.bucket}`),
+      onlySpan(shared.sdk, `kv.get ${kv.bucket}`),
       kvAttrs("kv.get", kv.bucket, { key: "gone" }),
     );
   });
@@ -220,10 +216,10 @@ describe("key-value outcomes", () => {
   it("create of an existing key throws KeyExistsError, but its span is UNSET with kv.outcome=key_exists", async () => {
     const kv = await newBucket();
     await kv.put("taken", "x");
-    sdk.reset();
+    shared.sdk.reset();
     const err = await kv.create("taken", "y").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KeyExistsError);
-    const span = onlySpan(sdk, `kv.create ${kv.bucket}`);
+    const span = onlySpan(shared.sdk, `kv.create ${kv.bucket}`);
     expectClientSpan(
       span,
       kvAttrs("kv.create", kv.bucket, { key: "taken", "messaging.nats.kv.outcome": "key_exists" }),
@@ -235,10 +231,10 @@ describe("key-value outcomes", () => {
     const kv = await newBucket();
     const r1 = await kv.put("n", "1");
     await kv.put("n", "2");
-    sdk.reset();
+    shared.sdk.reset();
     const err = await kv.update("n", "3", r1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WrongRevisionError);
-    const span = onlySpan(sdk, `kv.update ${kv.bucket}`);
+    const span = onlySpan(shared.sdk, `kv.update ${kv.bucket}`);
     expect(span.kind).toBe(SpanKind.CLIENT);
     expectFailedWith(span, err, "WRONG_REVISION");
     // The revision asked for stays: nothing was written.
@@ -250,11 +246,11 @@ describe("key-value outcomes", () => {
 
   it("bucket.get of a missing bucket: status ERROR, error.type NOT_FOUND", async () => {
     const b = uniqueName("otkvmissing");
-    const err = await createKeyValueManager(conn)
+    const err = await createKeyValueManager(shared.conn)
       .get(b)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
-    const span = onlySpan(sdk, `kv.bucket.get ${b}`);
+    const span = onlySpan(shared.sdk, `kv.bucket.get ${b}`);
     expectFailedWith(span, err, "NOT_FOUND");
     expect(span.attributes).toEqual({
       ...kvAttrs("kv.bucket.get", b),

@@ -3,9 +3,9 @@ import { type Config, type Connection, connect } from "@helix/nats-core";
 import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
 import type { DataPoint, Histogram, MetricData } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { expect, inject } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, inject } from "vitest";
 import { type OtelOptions, otel } from "../src/index.js";
-import { type Sdk, sdkOptions, until } from "./helpers.js";
+import { createSdk, type Sdk, sdkOptions, until, useAsyncContext } from "./helpers.js";
 
 /** A unique name (stream, bucket, consumer) per test. */
 export function uniqueName(prefix: string): string {
@@ -122,4 +122,41 @@ export function pointsExactly<T>(
 
 function sortKeys(attrs: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(attrs).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The SDK and traced connection a file's tests share. */
+export interface SharedTraced {
+  readonly sdk: Sdk;
+  readonly conn: Connection;
+}
+
+/**
+ * Registers the hooks of a file whose tests share one SDK and one traced connection named
+ * `client`: made before the first test (with the async context on), spans cleared before each
+ * test, both closed after the last. Read `sdk` and `conn` inside tests, not at load time.
+ */
+export function sharedTraced(client: string): SharedTraced {
+  let sdk: Sdk | undefined;
+  let conn: Connection | undefined;
+  beforeAll(async () => {
+    useAsyncContext();
+    sdk = createSdk();
+    conn = await connectWith(sdk, { name: client });
+  });
+  beforeEach(() => sdk?.reset());
+  afterAll(async () => {
+    await conn?.close();
+    await sdk?.shutdown();
+  });
+  return {
+    get sdk() {
+      if (sdk === undefined) throw new Error("the shared SDK exists once beforeAll has run");
+      return sdk;
+    },
+    get conn() {
+      if (conn === undefined)
+        throw new Error("the shared connection exists once beforeAll has run");
+      return conn;
+    },
+  };
 }

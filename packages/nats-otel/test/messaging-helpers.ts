@@ -2,9 +2,16 @@ import { randomBytes } from "node:crypto";
 import { type Consumer, type ConsumerConfig, createConsumerManager } from "@helix/nats-consumer";
 import { type Connection, connect, type DeliveredMessage } from "@helix/nats-core";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { inject } from "vitest";
+import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import { type OtelOptions, type OtelPlugin, otel } from "../src/index.js";
-import { createSdk, createStream, deleteStreams, type Sdk, sdkOptions } from "./helpers.js";
+import {
+  createSdk,
+  createStream,
+  deleteStreams,
+  type Sdk,
+  sdkOptions,
+  useAsyncContext,
+} from "./helpers.js";
 
 /** NATS message headers, as the client holds them. */
 export type MsgHdrs = NonNullable<DeliveredMessage["headers"]>;
@@ -44,6 +51,26 @@ export async function traced(extra: OtelOptions = {}, name = "otel-messaging"): 
         await sdk.shutdown();
       }
     },
+  };
+}
+
+/**
+ * Registers the hooks of a file whose tests each make their own traced connection, and returns
+ * the function that makes one: the async context is on, and every connection and SDK made is
+ * closed after its test.
+ */
+export function tracedPerTest(client: string): (extra?: OtelOptions) => Promise<Traced> {
+  const open: Traced[] = [];
+  const closeAll = async () => {
+    for (const t of open.splice(0)) await t.close();
+  };
+  beforeAll(() => useAsyncContext());
+  afterEach(closeAll);
+  afterAll(closeAll);
+  return async (extra = {}) => {
+    const t = await traced(extra, client);
+    open.push(t);
+    return t;
   };
 }
 

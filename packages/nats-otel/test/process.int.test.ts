@@ -10,25 +10,12 @@ import {
   trace,
 } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { parentOf, pointsWith, until, useAsyncContext } from "./helpers.js";
-import { durable, ids, one, server, type Traced, traced } from "./messaging-helpers.js";
+import { describe, expect, it } from "vitest";
+import { parentOf, pointsWith, until } from "./helpers.js";
+import { durable, ids, one, server, type Traced, tracedPerTest } from "./messaging-helpers.js";
 
 const CLIENT = "otel-process";
-const open: Traced[] = [];
-
-async function setup(extra: Parameters<typeof traced>[0] = {}): Promise<Traced> {
-  const t = await traced(extra, CLIENT);
-  open.push(t);
-  return t;
-}
-
-beforeAll(() => {
-  useAsyncContext();
-});
-afterEach(async () => {
-  for (const t of open.splice(0)) await t.close();
-});
+const setup = tracedPerTest(CLIENT);
 
 /** What a handler saw of its context. */
 interface Seen {

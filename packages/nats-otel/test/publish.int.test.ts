@@ -11,8 +11,8 @@ import {
   TraceFlags,
   trace,
 } from "@opentelemetry/api";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { parentOf, pointsWith, useAsyncContext } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { parentOf, pointsWith } from "./helpers.js";
 import {
   headerKeys,
   hex,
@@ -21,28 +21,11 @@ import {
   parseTraceparent,
   server,
   storedHeaders,
-  type Traced,
-  traced,
+  tracedPerTest,
 } from "./messaging-helpers.js";
 
 const CLIENT = "otel-publish";
-const open: Traced[] = [];
-
-async function setup(extra: Parameters<typeof traced>[0] = {}): Promise<Traced> {
-  const t = await traced(extra, CLIENT);
-  open.push(t);
-  return t;
-}
-
-beforeAll(() => {
-  useAsyncContext();
-});
-afterEach(async () => {
-  for (const t of open.splice(0)) await t.close();
-});
-afterAll(async () => {
-  for (const t of open.splice(0)) await t.close();
-});
+const setup = tracedPerTest(CLIENT);
 
 describe("send spans", () => {
   it("publish: a PRODUCER span `send {subject}` with every README attribute, and its context in `Traceparent`", async () => {

@@ -1,25 +1,12 @@
 import { createPublisher } from "@helix/nats-stream";
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { parentOf, pointsWith, sleep, useAsyncContext } from "./helpers.js";
-import { durable, ids, one, server, type Traced, traced } from "./messaging-helpers.js";
+import { describe, expect, it } from "vitest";
+import { parentOf, pointsWith, sleep } from "./helpers.js";
+import { durable, ids, one, server, type Traced, tracedPerTest } from "./messaging-helpers.js";
 
 const CLIENT = "otel-receive";
-const open: Traced[] = [];
-
-async function setup(): Promise<Traced> {
-  const t = await traced({}, CLIENT);
-  open.push(t);
-  return t;
-}
-
-beforeAll(() => {
-  useAsyncContext();
-});
-afterEach(async () => {
-  for (const t of open.splice(0)) await t.close();
-});
+const setup = tracedPerTest(CLIENT);
 
 /** Publishes `count` traced messages (each its own trace); returns their send spans in order. */
 async function publishTraced(t: Traced, subject: string, count: number): Promise<ReadableSpan[]> {

@@ -1,25 +1,12 @@
 import { createPublisher } from "@helix/nats-stream";
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { parentOf, pointsWith, until, useAsyncContext } from "./helpers.js";
-import { durable, ids, one, server, type Traced, traced } from "./messaging-helpers.js";
+import { describe, expect, it } from "vitest";
+import { parentOf, pointsWith, until } from "./helpers.js";
+import { durable, ids, one, server, type Traced, tracedPerTest } from "./messaging-helpers.js";
 
 const CLIENT = "otel-settle";
-const open: Traced[] = [];
-
-async function setup(extra: Parameters<typeof traced>[0] = {}): Promise<Traced> {
-  const t = await traced(extra, CLIENT);
-  open.push(t);
-  return t;
-}
-
-beforeAll(() => {
-  useAsyncContext();
-});
-afterEach(async () => {
-  for (const t of open.splice(0)) await t.close();
-});
+const setup = tracedPerTest(CLIENT);
 
 /** Publishes traced messages with ids `<prefix>-1…n`; returns their send spans in order. */
 async function publishTraced(

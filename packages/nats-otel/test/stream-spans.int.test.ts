@@ -1,12 +1,10 @@
-import type { Connection } from "@helix/nats-core";
 import { NotFoundError } from "@helix/nats-core";
 import { createStreamManager } from "@helix/nats-stream";
 import { SpanKind } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createSdk, deleteStreams, type Sdk, useAsyncContext } from "./helpers.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { deleteStreams } from "./helpers.js";
 import {
-  connectWith,
   expectChildOf,
   expectFailedWith,
   expectRoot,
@@ -14,27 +12,17 @@ import {
   insideSpan,
   onlySpan,
   serverAttrs,
+  sharedTraced,
   uniqueName,
 } from "./management-helpers.js";
 
 const CLIENT = "otel-stream-spans";
 
-let sdk: Sdk;
-let conn: Connection;
+const shared = sharedTraced(CLIENT);
 const streams: string[] = [];
 
-beforeAll(async () => {
-  useAsyncContext();
-  sdk = createSdk();
-  conn = await connectWith(sdk, { name: CLIENT });
-});
-beforeEach(() => sdk.reset());
 afterEach(async () => {
-  await deleteStreams(conn, streams.splice(0));
-});
-afterAll(async () => {
-  await conn?.close();
-  await sdk?.shutdown();
+  await deleteStreams(shared.conn, streams.splice(0));
 });
 
 /** The attributes every stream.* span of `stream` carries. */
@@ -60,15 +48,15 @@ function expectClientSpan(span: ReadableSpan, attrs: Record<string, unknown>): v
 
 /** Publishes with the raw client (no span). */
 async function rawPublish(subject: string, data: string): Promise<number> {
-  return (await conn.jetstream.publish(subject, data)).seq;
+  return (await shared.conn.jetstream.publish(subject, data)).seq;
 }
 
 describe("stream management spans", () => {
   it("create, update, get, list and delete: CLIENT spans named by the stream, children of the active span", async () => {
     const name = uniqueName("OTS");
     streams.push(name);
-    const manager = createStreamManager(conn);
-    const { outer } = await insideSpan(sdk, async () => {
+    const manager = createStreamManager(shared.conn);
+    const { outer } = await insideSpan(shared.sdk, async () => {
       await manager.create({ name, subjects: [`${name}.>`] });
       await manager.update({ name, max_msgs: 100 });
       await manager.get(name);
@@ -77,17 +65,17 @@ describe("stream management spans", () => {
       await manager.delete(name);
     });
 
-    const create = onlySpan(sdk, `stream.create ${name}`);
+    const create = onlySpan(shared.sdk, `stream.create ${name}`);
     expectClientSpan(create, streamAttrs("stream.create", name));
-    const update = onlySpan(sdk, `stream.update ${name}`);
+    const update = onlySpan(shared.sdk, `stream.update ${name}`);
     expectClientSpan(update, streamAttrs("stream.update", name));
-    const get = onlySpan(sdk, `stream.get ${name}`);
+    const get = onlySpan(shared.sdk, `stream.get ${name}`);
     expectClientSpan(get, streamAttrs("stream.get", name));
-    const del = onlySpan(sdk, `stream.delete ${name}`);
+    const del = onlySpan(shared.sdk, `stream.delete ${name}`);
     expectClientSpan(del, streamAttrs("stream.delete", name));
 
     // stream.list has no destination: name alone, no destination or stream attribute.
-    const list = onlySpan(sdk, "stream.list");
+    const list = onlySpan(shared.sdk, "stream.list");
     expectClientSpan(list, {
       "messaging.system": "nats",
       "messaging.operation.name": "stream.list",
@@ -97,24 +85,24 @@ describe("stream management spans", () => {
 
     for (const span of [create, update, get, list, del]) expectChildOf(span, outer);
     // The five calls and the outer span: nothing else was traced.
-    expect(sdk.spans()).toHaveLength(6);
+    expect(shared.sdk.spans()).toHaveLength(6);
   });
 
   it("a call outside any span is a root span", async () => {
     const name = uniqueName("OTS");
     streams.push(name);
-    await createStreamManager(conn).create({ name, subjects: [`${name}.>`] });
-    expectRoot(onlySpan(sdk, `stream.create ${name}`));
+    await createStreamManager(shared.conn).create({ name, subjects: [`${name}.>`] });
+    expectRoot(onlySpan(shared.sdk, `stream.create ${name}`));
   });
 
   it("list filtered by subject carries messaging.nats.subject", async () => {
     const name = uniqueName("OTS");
     streams.push(name);
-    const manager = createStreamManager(conn);
+    const manager = createStreamManager(shared.conn);
     await manager.create({ name, subjects: [`${name}.>`] });
     const found = await manager.list({ subject: `${name}.a` });
     expect(found.map((s) => s.name)).toEqual([name]);
-    expectClientSpan(onlySpan(sdk, "stream.list"), {
+    expectClientSpan(onlySpan(shared.sdk, "stream.list"), {
       "messaging.system": "nats",
       "messaging.operation.name": "stream.list",
       "messaging.nats.subject": `${name}.a`,
@@ -126,12 +114,12 @@ describe("stream management spans", () => {
   it("stream handle calls: info, purge, getMsg, getLastMsgForSubject, deleteMsg, secureDeleteMsg", async () => {
     const name = uniqueName("OTS");
     streams.push(name);
-    const stream = await createStreamManager(conn).create({ name, subjects: [`${name}.>`] });
+    const stream = await createStreamManager(shared.conn).create({ name, subjects: [`${name}.>`] });
     for (const subject of ["a", "b", "a", "c", "c"])
       await rawPublish(`${name}.${subject}`, subject);
-    sdk.reset();
+    shared.sdk.reset();
 
-    const { outer } = await insideSpan(sdk, async () => {
+    const { outer } = await insideSpan(shared.sdk, async () => {
       expect((await stream.info()).state.messages).toBe(5);
       expect((await stream.getMsg(2))?.subject).toBe(`${name}.b`);
       expect((await stream.getLastMsgForSubject(`${name}.a`))?.seq).toBe(3);
@@ -141,31 +129,31 @@ describe("stream management spans", () => {
       expect(await stream.purge()).toBe(1);
     });
 
-    expectClientSpan(onlySpan(sdk, `stream.info ${name}`), streamAttrs("stream.info", name));
+    expectClientSpan(onlySpan(shared.sdk, `stream.info ${name}`), streamAttrs("stream.info", name));
     expectClientSpan(
-      onlySpan(sdk, `stream.getMsg ${name}`),
+      onlySpan(shared.sdk, `stream.getMsg ${name}`),
       streamAttrs("stream.getMsg", name, { "messaging.nats.message.stream_sequence": 2 }),
     );
     expectClientSpan(
-      onlySpan(sdk, `stream.getLastMsgForSubject ${name}`),
+      onlySpan(shared.sdk, `stream.getLastMsgForSubject ${name}`),
       streamAttrs("stream.getLastMsgForSubject", name, { "messaging.nats.subject": `${name}.a` }),
     );
     expectClientSpan(
-      onlySpan(sdk, `stream.deleteMsg ${name}`),
+      onlySpan(shared.sdk, `stream.deleteMsg ${name}`),
       streamAttrs("stream.deleteMsg", name, { "messaging.nats.message.stream_sequence": 1 }),
     );
     expectClientSpan(
-      onlySpan(sdk, `stream.secureDeleteMsg ${name}`),
+      onlySpan(shared.sdk, `stream.secureDeleteMsg ${name}`),
       streamAttrs("stream.secureDeleteMsg", name, { "messaging.nats.message.stream_sequence": 2 }),
     );
-    const purges = sdk.named(`stream.purge ${name}`);
+    const purges = shared.sdk.named(`stream.purge ${name}`);
     expect(purges).toHaveLength(2);
     expectClientSpan(
       purges[0] as ReadableSpan,
       streamAttrs("stream.purge", name, { "messaging.nats.subject": `${name}.c` }),
     );
     expectClientSpan(purges[1] as ReadableSpan, streamAttrs("stream.purge", name));
-    const inner = sdk.spans().filter((s) => s.name !== "outer");
+    const inner = shared.sdk.spans().filter((s) => s.name !== "outer");
     expect(inner).toHaveLength(7);
     for (const span of inner) expectChildOf(span, outer);
   });
@@ -173,13 +161,13 @@ describe("stream management spans", () => {
   it("getMsg with a subject filter carries both the sequence and the subject", async () => {
     const name = uniqueName("OTS");
     streams.push(name);
-    const stream = await createStreamManager(conn).create({ name, subjects: [`${name}.>`] });
+    const stream = await createStreamManager(shared.conn).create({ name, subjects: [`${name}.>`] });
     await rawPublish(`${name}.a`, "1");
     await rawPublish(`${name}.b`, "2");
-    sdk.reset();
+    shared.sdk.reset();
     expect((await stream.getMsg(1, { subject: `${name}.b` }))?.seq).toBe(2);
     expectClientSpan(
-      onlySpan(sdk, `stream.getMsg ${name}`),
+      onlySpan(shared.sdk, `stream.getMsg ${name}`),
       streamAttrs("stream.getMsg", name, {
         "messaging.nats.message.stream_sequence": 1,
         "messaging.nats.subject": `${name}.b`,
@@ -191,11 +179,11 @@ describe("stream management spans", () => {
 describe("stream outcomes and failures", () => {
   it("stream.get of a missing stream: status ERROR, error.type NOT_FOUND, exception event", async () => {
     const name = uniqueName("OTSMISSING");
-    const err = await createStreamManager(conn)
+    const err = await createStreamManager(shared.conn)
       .get(name)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
-    const span = onlySpan(sdk, `stream.get ${name}`);
+    const span = onlySpan(shared.sdk, `stream.get ${name}`);
     expect(span.kind).toBe(SpanKind.CLIENT);
     expectFailedWith(span, err, "NOT_FOUND");
     expect(span.attributes).toEqual({
@@ -207,13 +195,13 @@ describe("stream outcomes and failures", () => {
   it("stream.delete of a missing stream fails the span with NOT_FOUND, inside the active span", async () => {
     const name = uniqueName("OTSMISSING");
     let err: unknown;
-    const { outer } = await insideSpan(sdk, async () => {
-      err = await createStreamManager(conn)
+    const { outer } = await insideSpan(shared.sdk, async () => {
+      err = await createStreamManager(shared.conn)
         .delete(name)
         .catch((e: unknown) => e);
     });
     expect(err).toBeInstanceOf(NotFoundError);
-    const span = onlySpan(sdk, `stream.delete ${name}`);
+    const span = onlySpan(shared.sdk, `stream.delete ${name}`);
     expectFailedWith(span, err, "NOT_FOUND");
     expectChildOf(span, outer);
   });
@@ -221,19 +209,19 @@ describe("stream outcomes and failures", () => {
   it("getLastMsgForSubject and getMsg answering null leave the status UNSET", async () => {
     const name = uniqueName("OTS");
     streams.push(name);
-    const stream = await createStreamManager(conn).create({ name, subjects: [`${name}.>`] });
+    const stream = await createStreamManager(shared.conn).create({ name, subjects: [`${name}.>`] });
     await rawPublish(`${name}.a`, "1");
-    sdk.reset();
+    shared.sdk.reset();
     expect(await stream.getLastMsgForSubject(`${name}.empty`)).toBeNull();
     expect(await stream.getMsg(99)).toBeNull();
     expectClientSpan(
-      onlySpan(sdk, `stream.getLastMsgForSubject ${name}`),
+      onlySpan(shared.sdk, `stream.getLastMsgForSubject ${name}`),
       streamAttrs("stream.getLastMsgForSubject", name, {
         "messaging.nats.subject": `${name}.empty`,
       }),
     );
     expectClientSpan(
-      onlySpan(sdk, `stream.getMsg ${name}`),
+      onlySpan(shared.sdk, `stream.getMsg ${name}`),
       streamAttrs("stream.getMsg", name, { "messaging.nats.message.stream_sequence": 99 }),
     );
   });
@@ -241,12 +229,12 @@ describe("stream outcomes and failures", () => {
   it("deleteMsg of a missing sequence: the span's error is the NotFoundError the caller gets", async () => {
     const name = uniqueName("OTS");
     streams.push(name);
-    const stream = await createStreamManager(conn).create({ name, subjects: [`${name}.>`] });
+    const stream = await createStreamManager(shared.conn).create({ name, subjects: [`${name}.>`] });
     await rawPublish(`${name}.a`, "1");
-    sdk.reset();
+    shared.sdk.reset();
     const err = await stream.deleteMsg(7).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
-    const span = onlySpan(sdk, `stream.deleteMsg ${name}`);
+    const span = onlySpan(shared.sdk, `stream.deleteMsg ${name}`);
     expectFailedWith(span, err, "NOT_FOUND");
   });
 });
