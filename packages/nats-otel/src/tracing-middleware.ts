@@ -54,8 +54,27 @@ export function createTracingMiddleware(t: Telemetry): Middleware {
   };
 }
 
+/**
+ * Awaits `run()` (called inside the `try`, so a synchronous throw counts too), tells `done`
+ * how it went, and passes the result or error on unchanged.
+ */
+async function observe<T>(
+  run: () => Promise<T>,
+  done: (err: unknown, failed: boolean) => void,
+): Promise<T> {
+  let result: T;
+  try {
+    result = await run();
+  } catch (err) {
+    done(err, true);
+    throw err;
+  }
+  done(undefined, false);
+  return result;
+}
+
 /** Publish, settle, management and KV calls: a span from call to result. */
-async function traceCall<T>(t: Telemetry, op: TracedOperation, next: () => Promise<T>): Promise<T> {
+function traceCall<T>(t: Telemetry, op: TracedOperation, next: () => Promise<T>): Promise<T> {
   const started = performance.now();
   let span: Span | undefined;
   let naming: OperationNaming | undefined;
@@ -70,15 +89,7 @@ async function traceCall<T>(t: Telemetry, op: TracedOperation, next: () => Promi
   } catch {
     // A failing tracer leaves this operation untraced; the operation itself goes on.
   }
-  let result: T;
-  try {
-    result = await next();
-  } catch (err) {
-    finish(t, op, naming, span, started, err, true);
-    throw err;
-  }
-  finish(t, op, naming, span, started, undefined, false);
-  return result;
+  return observe(next, (err, failed) => finish(t, op, naming, span, started, err, failed));
 }
 
 /**
@@ -94,53 +105,32 @@ function settleLinks(t: Telemetry, op: SettleOperation, active: Context): Link[]
  * A fetch or `next()`: the span is made when the messages are in, so that it can link to each
  * one's creation context, and is back-dated to when the pull started.
  */
-async function traceReceive<T>(
-  t: Telemetry,
-  op: ReceiveOperation,
-  next: () => Promise<T>,
-): Promise<T> {
+function traceReceive<T>(t: Telemetry, op: ReceiveOperation, next: () => Promise<T>): Promise<T> {
   const started = performance.now();
   const parent = context.active();
-  let result: T;
-  try {
-    result = await next();
-  } catch (err) {
-    endReceive(t, op, parent, started, err, true);
-    throw err;
-  }
-  endReceive(t, op, parent, started, undefined, false);
-  return result;
-}
-
-function endReceive(
-  t: Telemetry,
-  op: ReceiveOperation,
-  parent: Context,
-  started: number,
-  err: unknown,
-  failed: boolean,
-): void {
-  let naming: OperationNaming | undefined;
-  let span: Span | undefined;
-  try {
-    naming = nameOperation(op, t.destination);
-    const attributes = commonAttributes(naming, op.client, op.consumer);
-    addStartAttributes(attributes, op, false);
-    attributes[BATCH_COUNT] = receivedCount(op);
-    const links: Link[] = [];
-    for (const message of op.messages ?? []) {
-      const link = linkTo(extractContext(t.propagator, message.headers));
-      if (link !== undefined) links.push(link[0] as Link);
+  return observe(next, (err, failed) => {
+    let naming: OperationNaming | undefined;
+    let span: Span | undefined;
+    try {
+      naming = nameOperation(op, t.destination);
+      const attributes = commonAttributes(naming, op.client, op.consumer);
+      addStartAttributes(attributes, op, false);
+      attributes[BATCH_COUNT] = receivedCount(op);
+      const links: Link[] = [];
+      for (const message of op.messages ?? []) {
+        const link = linkTo(extractContext(t.propagator, message.headers));
+        if (link !== undefined) links.push(link[0] as Link);
+      }
+      span = t.tracer.startSpan(
+        spanName(naming),
+        { kind: naming.kind, attributes, links, startTime: started },
+        parent,
+      );
+    } catch {
+      // Untraced, as above.
     }
-    span = t.tracer.startSpan(
-      spanName(naming),
-      { kind: naming.kind, attributes, links, startTime: started },
-      parent,
-    );
-  } catch {
-    // Untraced, as above.
-  }
-  finish(t, op, naming, span, started, err, failed);
+    finish(t, op, naming, span, started, err, failed);
+  });
 }
 
 /**
@@ -148,11 +138,7 @@ function endReceive(
  * linked to it with `processParent: "link"`), and the handler runs with that span active, so what
  * it publishes continues the trace. Baggage from the producer is in the handler's context either way.
  */
-async function traceProcess<T>(
-  t: Telemetry,
-  op: ProcessOperation,
-  next: () => Promise<T>,
-): Promise<T> {
+function traceProcess<T>(t: Telemetry, op: ProcessOperation, next: () => Promise<T>): Promise<T> {
   const started = performance.now();
   let span: Span | undefined;
   let naming: OperationNaming | undefined;
@@ -173,49 +159,15 @@ async function traceProcess<T>(
   } catch {
     // Untraced: the handler runs in the caller's context.
   }
-  let result: T;
-  try {
-    result = active === undefined ? await next() : await context.with(active, next);
-  } catch (err) {
-    finish(t, op, naming, span, started, err, true);
-    throw err;
-  }
-  finish(t, op, naming, span, started, undefined, false);
-  return result;
+  const run = active === undefined ? next : () => context.with(active, next);
+  return observe(run, (err, failed) => finish(t, op, naming, span, started, err, failed));
 }
 
 /** Settle with `settleSpans: false`: metrics only. */
-async function measureOnly<T>(
-  t: Telemetry,
-  op: SettleOperation,
-  next: () => Promise<T>,
-): Promise<T> {
+function measureOnly<T>(t: Telemetry, op: SettleOperation, next: () => Promise<T>): Promise<T> {
   const started = performance.now();
-  let result: T;
-  try {
-    result = await next();
-  } catch (err) {
-    finish(
-      t,
-      op,
-      guard(() => nameOperation(op, t.destination)),
-      undefined,
-      started,
-      err,
-      true,
-    );
-    throw err;
-  }
-  finish(
-    t,
-    op,
-    guard(() => nameOperation(op, t.destination)),
-    undefined,
-    started,
-    undefined,
-    false,
-  );
-  return result;
+  const naming = guard(() => nameOperation(op, t.destination));
+  return observe(next, (err, failed) => finish(t, op, naming, undefined, started, err, failed));
 }
 
 /** Ends the span (status, end attributes) and records the metrics of a finished operation. */
