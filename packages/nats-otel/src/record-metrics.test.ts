@@ -1,11 +1,59 @@
+import type { ClientInfo, ConnectionEvent } from "@helix/nats-core";
+import {
+  AggregationTemporality,
+  type DataPoint,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from "@opentelemetry/sdk-metrics";
 import { describe, expect, test } from "vitest";
-import { splitHostPort } from "./record-metrics.js";
+import { messagingMetrics } from "./metrics.js";
+import { recordConnectionEvent } from "./record-metrics.js";
+import { METRIC_RECONNECTS } from "./semconv.js";
 
-describe("splitHostPort", () => {
-  test("splits host and port of the addresses core reports", () => {
-    expect(splitHostPort("127.0.0.1:4222")).toEqual({ host: "127.0.0.1", port: 4222 });
-    expect(splitHostPort("[::1]:4222")).toEqual({ host: "::1", port: 4222 });
-    expect(splitHostPort("nats.local")).toEqual({ host: "nats.local", port: undefined });
-    expect(splitHostPort("")).toEqual({ host: "", port: undefined });
+const client: ClientInfo = { name: "orders-api", serverAddress: undefined, serverPort: undefined };
+
+describe("recordConnectionEvent", () => {
+  test("counts reconnects by client and server, IPv6 included; other events are not counted", async () => {
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    const metrics = messagingMetrics(new MeterProvider({ readers: [reader] }), "t");
+    if (metrics === undefined) throw new Error("expected instruments");
+    const events: ConnectionEvent[] = [
+      { type: "reconnect", server: "127.0.0.1:4222" },
+      { type: "reconnect", server: "[::1]:4223" },
+      { type: "reconnect", server: "127.0.0.1:4222" },
+      { type: "disconnect", server: "127.0.0.1:4222" },
+      { type: "reconnecting" },
+    ];
+    for (const event of events)
+      recordConnectionEvent(metrics, { kind: "connection.event", client, event });
+    await reader.forceFlush();
+    const points = (exporter
+      .getMetrics()
+      .at(-1)
+      ?.scopeMetrics.flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === METRIC_RECONNECTS)?.dataPoints ??
+      []) as DataPoint<number>[];
+    expect(points.map((p) => [p.attributes, p.value])).toEqual([
+      [
+        {
+          "messaging.system": "nats",
+          "messaging.client.id": "orders-api",
+          "server.address": "127.0.0.1",
+          "server.port": 4222,
+        },
+        2,
+      ],
+      [
+        {
+          "messaging.system": "nats",
+          "messaging.client.id": "orders-api",
+          "server.address": "::1",
+          "server.port": 4223,
+        },
+        1,
+      ],
+    ]);
   });
 });

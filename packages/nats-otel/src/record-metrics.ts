@@ -1,4 +1,4 @@
-import type { ConnectionEventOperation } from "@helix/nats-core";
+import { type ConnectionEventOperation, parseAddress } from "@helix/nats-core";
 import type { Attributes } from "@opentelemetry/api";
 import type { MessagingMetrics } from "./metrics.js";
 import {
@@ -58,20 +58,14 @@ export function recordConnectionEvent(m: MessagingMetrics, op: ConnectionEventOp
     key,
     () => {
       const attrs: Attributes = { [MESSAGING_SYSTEM]: SYSTEM_NATS, [CLIENT_ID]: op.client.name };
-      const server = splitHostPort(event.server);
-      if (server.host !== "") attrs[SERVER_ADDRESS] = server.host;
-      if (server.port !== undefined) attrs[SERVER_PORT] = server.port;
+      // `host:port`, credentials already removed by core.
+      const server = parseAddress(event.server);
+      if ("host" in server) {
+        attrs[SERVER_ADDRESS] = server.host;
+        attrs[SERVER_PORT] = server.port;
+      }
       return attrs;
     },
     1,
   );
-}
-
-/** `127.0.0.1:4222` / `[::1]:4222` → host and port (core has already removed credentials). */
-export function splitHostPort(server: string): { host: string; port: number | undefined } {
-  const colon = server.lastIndexOf(":");
-  const portText = colon >= 0 ? server.slice(colon + 1) : "";
-  const port = /^\d+$/.test(portText) ? Number(portText) : undefined;
-  const host = (port === undefined ? server : server.slice(0, colon)).replace(/^\[(.*)\]$/, "$1");
-  return { host, port };
 }
