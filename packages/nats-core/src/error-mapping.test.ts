@@ -153,3 +153,18 @@ describe("toHelixError (shapes of the client's errors; real ones are tested agai
     );
   });
 });
+
+describe("a denied request", () => {
+  it("is a PermissionError when the client's RequestError carries the permission violation", () => {
+    const denied = new Error('Permissions Violation for Publish to "orders.x"');
+    denied.name = "PermissionViolationError";
+    const request = Object.assign(new Error(denied.message, { cause: denied }), {
+      name: "RequestError",
+      isNoResponders: () => false,
+    });
+    const mapped = toHelixError(request, { operation: "publish" });
+    expect(mapped.code).toBe("PERMISSION_DENIED");
+    expect(mapped.message).toBe('publish: Permissions Violation for Publish to "orders.x"');
+    expect(mapped.cause).toBe(request);
+  });
+});

@@ -5,6 +5,8 @@ import {
   isHelixError,
   JetStreamApiError,
   JetStreamUnavailableError,
+  LimitExceededError,
+  type LimitName,
   NotFoundError,
   type NotFoundKind,
   PermissionError,
@@ -22,7 +24,16 @@ export const JetStreamCodes = {
   NoMessageFound: 10037,
   StreamWrongLastSequence: 10071,
   StreamWrongLastSequenceUnknown: 10164,
+  MessageExceedsMaximum: 10054,
+  StreamStoreFailed: 10077,
 } as const;
+
+/** What the server says (code 10077) when a discard-new stream is full, by limit. */
+const STORE_LIMITS: readonly [string, LimitName][] = [
+  ["maximum messages per subject exceeded", "max_msgs_per_subject"],
+  ["maximum messages exceeded", "max_msgs"],
+  ["maximum bytes exceeded", "max_bytes"],
+];
 
 /** What the failed operation was about, so a not-found error can say which resource was missing. */
 export interface ErrorContext {
@@ -78,6 +89,10 @@ export function toHelixError(err: unknown, context: ErrorContext = {}): HelixErr
         return new TimeoutError(prefix(context, "timed out waiting for the server"), opts);
       }
       if (isNamed(e.cause, "NoRespondersError")) return noResponders(context, err);
+      // A request to a subject the server's permissions deny (a JetStream publish is one).
+      if (isNamed(e.cause, "PermissionViolationError")) {
+        return new PermissionError(prefix(context, message), opts);
+      }
       break;
     case "JetStreamNotEnabled":
       // The client uses this name for two failures: no responders (JetStream not ready or
@@ -164,6 +179,18 @@ function fromApiCode(
       return new JetStreamUnavailableError(prefix(context, message), opts);
     case JetStreamCodes.JetStreamNotEnabledForAccount:
       return new JetStreamUnavailableError(prefix(context, message), { ...opts, retryable: false });
+    case JetStreamCodes.MessageExceedsMaximum:
+      return new LimitExceededError(prefix(context, message), "max_msg_size", {
+        ...opts,
+        apiCode: code,
+      });
+    case JetStreamCodes.StreamStoreFailed: {
+      const text = message.toLowerCase();
+      const limit = STORE_LIMITS.find(([phrase]) => text.includes(phrase))?.[1];
+      if (limit)
+        return new LimitExceededError(prefix(context, message), limit, { ...opts, apiCode: code });
+      return new JetStreamApiError(prefix(context, message), code, { ...opts, status });
+    }
     default:
       return new JetStreamApiError(prefix(context, message), code, { ...opts, status });
   }

@@ -23,6 +23,7 @@ export type HelixErrorCode =
   | "VALIDATION"
   | "JETSTREAM_UNAVAILABLE"
   | "JETSTREAM_API"
+  | "LIMIT_EXCEEDED"
   | "MIDDLEWARE"
   | "NATS";
 
@@ -208,6 +209,37 @@ export class JetStreamApiError extends HelixError {
     super(message, "JETSTREAM_API", options);
     this.apiCode = apiCode;
     this.status = options.status;
+  }
+}
+
+/** Which limit a `LimitExceededError` hit: a stream's (a bucket's) or the server's. */
+export type LimitName =
+  | "max_msgs"
+  | "max_bytes"
+  | "max_msgs_per_subject"
+  | "max_msg_size"
+  | "max_value_size";
+
+/**
+ * A write was refused by a limit: a stream full under the discard-new policy (`max_msgs`,
+ * `max_bytes`, `max_msgs_per_subject`), a message over the stream's `max_msg_size` or a bucket's
+ * `max_value_size`. `max` is the limit's value when known; the message then states it.
+ */
+export class LimitExceededError extends HelixError {
+  readonly limit: LimitName;
+  readonly max: number | undefined;
+  /** The JetStream API error code, when the server reported the failure. */
+  readonly apiCode: number | undefined;
+
+  constructor(
+    message: string,
+    limit: LimitName,
+    options: HelixErrorOptions & { max?: number; apiCode?: number } = {},
+  ) {
+    super(message, "LIMIT_EXCEEDED", options);
+    this.limit = limit;
+    this.max = options.max;
+    this.apiCode = options.apiCode;
   }
 }
 

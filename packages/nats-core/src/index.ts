@@ -21,6 +21,8 @@ export {
   JetStreamApiError,
   JetStreamUnavailableError,
   KeyExistsError,
+  LimitExceededError,
+  type LimitName,
   MiddlewareError,
   NotFoundError,
   type NotFoundKind,
@@ -42,6 +44,7 @@ export {
   setHeaderIfAbsent,
 } from "./headers.js";
 export type { ConnectionState, HealthStatus } from "./health.js";
+export { explainLimit, type LimitTarget, type StreamLimits } from "./limits.js";
 export {
   type Middleware,
   type MiddlewarePlacement,

@@ -41,7 +41,7 @@ describe("toKvError", () => {
   it("passes the rest through core's mapping", () => {
     const timeout = Object.assign(new Error("timeout"), { name: "TimeoutError" });
     expect(toKvError(timeout, { operation: "kv.get", bucket: "b" })).toBeInstanceOf(TimeoutError);
-    const other = Object.assign(new Error("max"), { name: "JetStreamApiError", code: 10054 });
+    const other = Object.assign(new Error("other"), { name: "JetStreamApiError", code: 10058 });
     expect(toKvError(other, { operation: "kv.put", bucket: "b" })).toBeInstanceOf(
       JetStreamApiError,
     );

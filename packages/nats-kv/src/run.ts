@@ -3,8 +3,10 @@ import {
   type Connection,
   type KvOperation,
   type KvOperationName,
+  type LimitExceededError,
   throwIfAborted,
 } from "@helix/nats-core";
+import { explainBucketLimit, explainMaxPayload } from "./bucket-limit.js";
 import { toKvError } from "./kv-errors.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -49,7 +51,11 @@ export function runKv<T>(
       throwIfAborted(signal, kind);
       return await abortable(terminal(op), signal, kind);
     } catch (err) {
-      throw toKvError(err, { operation: kind, bucket: fields.bucket, key: fields.key });
+      const error = toKvError(err, { operation: kind, bucket: fields.bucket, key: fields.key });
+      if (error.code === "LIMIT_EXCEEDED") {
+        throw await explainBucketLimit(conn, fields.bucket, kind, error as LimitExceededError);
+      }
+      throw explainMaxPayload(conn, kind, error);
     }
   });
 }

@@ -1,6 +1,7 @@
 import {
   type Connection,
   JetStreamApiError,
+  LimitExceededError,
   NotFoundError,
   ValidationError,
 } from "@helix/nats-core";
@@ -51,7 +52,13 @@ describe("key-value manager", () => {
       description: "settings test",
       cluster: "",
     });
-    await expect(kv.put("big", new Uint8Array(2048))).rejects.toBeInstanceOf(JetStreamApiError);
+    const tooBig = kv.put("big", new Uint8Array(2048));
+    await expect(tooBig).rejects.toBeInstanceOf(LimitExceededError);
+    await expect(tooBig).rejects.toMatchObject({
+      limit: "max_value_size",
+      max: 1024,
+      message: `kv.put: the value exceeds bucket "${bucket}"'s max_value_size of 1024 bytes`,
+    });
     await kvm.delete(bucket);
   });
 

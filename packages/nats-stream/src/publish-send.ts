@@ -3,6 +3,7 @@ import {
   type Connection,
   type HelixError,
   isRetryable,
+  type LimitExceededError,
   NotFoundError,
   type PublishOperation,
   sleep,
@@ -12,6 +13,7 @@ import {
 import { retryDelay } from "./backoff.js";
 import type { PubAck } from "./publish-types.js";
 import type { ResolvedRetry } from "./publish-validation.js";
+import { explainStreamLimit } from "./stream-limit.js";
 
 /** Everything one publish's terminal needs. */
 export interface SendContext {
@@ -58,6 +60,9 @@ export async function sendWithRetries(op: PublishOperation, ctx: SendContext): P
       return ack;
     } catch (err) {
       error = toHelixError(err, { operation: "publish", what: "stream" });
+    }
+    if (error.code === "LIMIT_EXCEEDED") {
+      throw await explainStreamLimit(conn, op.subject, error as LimitExceededError);
     }
     if (!isRetryable(error)) throw error;
     if (error.code === "JETSTREAM_UNAVAILABLE" && (await ctx.streamExists(op.subject)) === false) {

@@ -1,0 +1,52 @@
+import { LimitExceededError, type LimitName } from "./errors.js";
+
+/** The limits of a stream's configuration that can refuse a write (JetStream's field names). */
+export interface StreamLimits {
+  max_msgs?: number;
+  max_bytes?: number;
+  max_msgs_per_subject?: number;
+  max_msg_size?: number;
+}
+
+/** Where a refused write went: a stream, or a key-value bucket (a stream named `KV_<bucket>`). */
+export interface LimitTarget {
+  what: "stream" | "bucket";
+  name: string;
+  /** The operation, prefixed to the message, e.g. `"publish"` or `"kv.put"`. */
+  operation: string;
+}
+
+/**
+ * Restates a `LimitExceededError` from the server (whose text names no number) with the value of
+ * the limit taken from the stream's configuration: "stream "ORDERS" is full: max_msgs of 1000
+ * reached (discard policy new)". A bucket's `max_msg_size` is called `max_value_size`.
+ */
+export function explainLimit(
+  err: LimitExceededError,
+  target: LimitTarget,
+  limits: StreamLimits,
+): LimitExceededError {
+  const limit: LimitName =
+    target.what === "bucket" && err.limit === "max_msg_size" ? "max_value_size" : err.limit;
+  const max = limitValue(err.limit, limits);
+  const where = `${target.what} "${target.name}"`;
+  const shown = max === undefined ? limit : `${limit} of ${max}${unit(err.limit)}`;
+  const text =
+    err.limit === "max_msg_size"
+      ? `the ${target.what === "bucket" ? "value" : "message"} exceeds ${where}'s ${shown}`
+      : `${where} is full: ${shown} reached${err.limit === "max_msgs_per_subject" ? " for this subject" : ""} (discard policy new)`;
+  const options: { cause: unknown; max?: number; apiCode?: number } = { cause: err.cause };
+  if (max !== undefined) options.max = max;
+  if (err.apiCode !== undefined) options.apiCode = err.apiCode;
+  return new LimitExceededError(`${target.operation}: ${text}`, limit, options);
+}
+
+function limitValue(limit: LimitName, limits: StreamLimits): number | undefined {
+  const value =
+    limit === "max_value_size" ? limits.max_msg_size : limits[limit as keyof StreamLimits];
+  return typeof value === "number" && value >= 0 ? value : undefined;
+}
+
+function unit(limit: LimitName): string {
+  return limit === "max_msgs" || limit === "max_msgs_per_subject" ? "" : " bytes";
+}
