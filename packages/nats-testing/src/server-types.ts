@@ -27,6 +27,13 @@ export interface StartServerOptions {
   /** Serve TLS (and, with `verify`, require client certificates). */
   tls?: TlsServerOptions;
   /**
+   * Text of a nats-server configuration file: users with permissions, NKEY users, an
+   * `operator` and `resolver` for JWT (creds) auth, `max_payload`… It is written into the
+   * server's temp dir and loaded with `-c`; the flags this package sets (address, ports, store
+   * dir, `user`/`pass`/`token`, `tls`) take precedence over the file. Process mode only.
+   */
+  config?: string;
+  /**
    * Extra `nats-server` flags, appended last (e.g. `["-DV"]`). Flags only: nats-server ignores
    * everything after the first non-flag argument. Do not pass `-p`, `-m`, `-a` or `--store_dir`.
    */

@@ -1,6 +1,9 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { validateAuth } from "./args.js";
 import { resolveBackend } from "./backend.js";
 import { startContainerServer } from "./containers.js";
+import { NatsTestingError } from "./errors.js";
 import { ProcessServer } from "./process-server.js";
 import { randomName } from "./random-name.js";
 import { checkHealthz, pollUntil } from "./readiness.js";
@@ -21,12 +24,23 @@ export const DEFAULT_START_TIMEOUT_MS = 20_000;
 export async function startServer(options: StartServerOptions = {}): Promise<NatsServer> {
   validateAuth(options);
   const backend = await resolveBackend();
-  if (backend.kind === "container") return startContainerServer(options);
+  if (backend.kind === "container") {
+    if (options.config !== undefined) {
+      throw new NatsTestingError(
+        "startServer: the `config` option needs a nats-server binary (not the container fallback)",
+        "NOT_SUPPORTED",
+      );
+    }
+    return startContainerServer(options);
+  }
 
+  const tempRoot = makeTempDir();
+  const configArgs =
+    options.config === undefined ? [] : ["-c", writeConfig(tempRoot, options.config)];
   return ProcessServer.start({
     bin: backend.bin,
     name: options.name ?? randomName(),
-    tempRoot: makeTempDir(),
+    tempRoot,
     port: options.port ?? -1,
     debug: options.debug ?? false,
     startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
@@ -36,10 +50,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Nat
       pass: options.pass,
       token: options.token,
       tls: options.tls,
-      extraArgs: options.args,
+      extraArgs: [...configArgs, ...(options.args ?? [])],
     },
     ready: async ({ monitorUrl, timeoutMs, abort }) => {
       await pollUntil("/healthz", () => checkHealthz(monitorUrl), { timeoutMs, abort });
     },
   });
+}
+
+/** Writes the configuration file given by `config` into the server's temp dir. */
+function writeConfig(tempRoot: string, text: string): string {
+  const file = join(tempRoot, "server.conf");
+  writeFileSync(file, text.endsWith("\n") ? text : `${text}\n`, { mode: 0o600 });
+  return file;
 }
