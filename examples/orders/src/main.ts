@@ -1,81 +1,210 @@
-// The orders demo (second step): a producer publishes orders with @helix/nats-stream, a worker
-// consumes them with @helix/nats-consumer, and the totals land in a @helix/nats-kv bucket. The
-// tracing and metrics arrive with @helix/nats-otel.
-import { parseArgs } from "node:util";
-import { createConsumerManager } from "@helix/nats-consumer";
-import { connect } from "@helix/nats-core";
+// The orders demo: a producer publishes orders, a worker processes them (a few fail on purpose and
+// are redelivered) and records each order's state in a KV bucket, a watcher follows those states,
+// and the end fetches a summary and proves that nothing was lost. Tracing and metrics go through
+// @helix/nats-otel; a waterfall of one trace and a metrics summary are printed at the end.
+// This file parses the flags and wires the parts together; each part has its own file.
+import { type Connection, connect } from "@helix/nats-core";
 import { createKeyValueManager } from "@helix/nats-kv";
-import { createPublisher, createStreamManager } from "@helix/nats-stream";
+import { otel } from "@helix/nats-otel";
+import { createStreamManager } from "@helix/nats-stream";
 import { startServer } from "@helix/nats-testing";
+import { type DemoArgs, parseDemoArgs, USAGE, UsageError } from "./args.js";
+import { Cleanup } from "./cleanup.js";
+import { renderMetricsSummary } from "./metrics-summary.js";
+import { namesFor } from "./order.js";
+import { produceOrders } from "./producer.js";
+import { createProgress } from "./progress.js";
+import { fetchDoneEvents, readFinalStates, reconcile } from "./summary.js";
+import { setupTelemetry } from "./telemetry.js";
+import { waitForProgress } from "./wait.js";
+import { watchStates } from "./watcher.js";
+import { pickTrace, renderWaterfall } from "./waterfall.js";
+import { startWorker } from "./worker.js";
 
-interface Order {
-  id: number;
-  item: string;
-  quantity: number;
-}
+const SERVICE = "orders-demo";
+/** How long the run may go without a single order being processed before it gives up. */
+const STALL_MS = 20_000;
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((arg) => arg !== "--"), // `npm run demo -- --count 5` works too
-  options: { count: { type: "string", default: "10" } },
-});
-const count = Number(values.count);
-if (!Number.isInteger(count) || count < 1) throw new Error("--count must be a positive integer");
+/** Runs the demo; resolves with the result line (the last line printed) and the exit code. */
+async function runDemo(
+  args: DemoArgs,
+  interrupted: AbortSignal,
+  cleanup: Cleanup,
+): Promise<{ result: string; code: number }> {
+  const log = (line = "") => console.log(line);
+  log(`helix-nats orders demo: ${args.count} orders, ${args.concurrency} handlers in flight`);
 
-const server = process.env.NATS_URL ? undefined : await startServer();
-const url = process.env.NATS_URL ?? server?.url;
-console.log(`nats-server: ${server ? `started at ${url}` : `using NATS_URL ${url}`}`);
-
-try {
-  await using conn = await connect({ addresses: [url as string], name: "orders-demo" });
-  const health = await conn.status();
-  console.log(
-    `connected: ${health.code} (${health.connection}, JetStream ${health.jetstream ? "on" : "off"})`,
-  );
-
-  const name = `ORDERS_${Date.now()}`;
-  const streams = createStreamManager(conn);
-  const stream = await streams.create({ name, subjects: [`${name}.>`] });
-  const totals = await createKeyValueManager(conn).create({ bucket: `${name}_totals` });
-
-  // Producer: asynchronous publishes through a window, each with its own message ID.
-  const publisher = createPublisher(conn, { maxPending: 256 });
-  for (let i = 1; i <= count; i++) {
-    const order: Order = { id: i, item: "coffee", quantity: (i % 3) + 1 };
-    await publisher.publishAsync(`${name}.created`, order, { msgID: `order-${i}` });
+  const existing = process.env.NATS_URL;
+  let url: string;
+  if (existing) {
+    url = existing;
+    log(`nats-server: using NATS_URL`);
+  } else {
+    const server = await startServer();
+    const pid = server.pid;
+    cleanup.add("stop nats-server", async () => {
+      await server.stop();
+      log(`stopped nats-server (pid ${pid}, port ${server.port})`);
+    });
+    url = server.url;
+    log(
+      `nats-server ${server.version} started for this run: pid ${server.pid}, port ${server.port}`,
+    );
   }
-  const published = await publisher.complete();
-  console.log(`published ${published.acked} orders to ${name} (${published.failed} failed)`);
+  interrupted.throwIfAborted();
 
-  // Worker: handlers that return are acked; the last one stops the consume.
-  const consumer = await createConsumerManager(conn).createOrUpdate(name, {
-    durable_name: "billing",
-    ack_policy: "explicit",
+  const telemetry = setupTelemetry(SERVICE, args.otlp);
+  cleanup.add("flush telemetry", () => telemetry.shutdown());
+  if (telemetry.otlp)
+    log(`telemetry: exporting traces and metrics to ${telemetry.otlp} (OTLP/HTTP)`);
+
+  const conn: Connection = await connect({
+    addresses: [url],
+    name: SERVICE,
+    plugins: [
+      otel({
+        tracerProvider: telemetry.tracerProvider,
+        meterProvider: telemetry.meterProvider,
+        propagator: telemetry.propagator,
+      }),
+    ],
   });
-  let read = 0;
-  let quantity = 0;
-  let done: () => void = () => {};
-  const allRead = new Promise<void>((resolve) => {
-    done = resolve;
+  cleanup.add("drain the connection", () => conn.drain());
+
+  const names = namesFor(Date.now().toString(36));
+  const streams = createStreamManager(conn);
+  await streams.create({ name: names.stream, subjects: [`${names.stream}.>`] });
+  cleanup.add("delete the stream", () => streams.delete(names.stream));
+  const buckets = createKeyValueManager(conn);
+  const state = await buckets.create({ bucket: names.bucket });
+  cleanup.add("delete the bucket", () => buckets.delete(names.bucket));
+  log(`stream ${names.stream} (${names.created}, ${names.done}), bucket ${names.bucket}`);
+  interrupted.throwIfAborted();
+
+  // Watcher and worker first, then the producer: the pipeline runs while orders arrive.
+  const progress = createProgress(args.count);
+  let published = 0;
+  let processed = 0;
+  const watcher = await watchStates(state, (line) => progress.log(line));
+  const worker = await startWorker(conn, names, state, args.concurrency, (n) => {
+    processed = n;
+    progress.update(published, processed);
   });
-  const consuming = consumer.consume(
-    async (msg) => {
-      quantity += msg.json<Order>().quantity;
-      read++;
-      if (read === count) done();
+  cleanup.add("stop the worker", () => worker.consuming.drain());
+  worker.consuming.closed.catch(() => {}); // a consume that ends on an error is reported below
+
+  const produced = await produceOrders(
+    conn,
+    names.created,
+    args.count,
+    (n) => {
+      published = n;
+      progress.update(published, processed);
     },
-    { concurrency: 4 },
+    interrupted,
   );
-  await Promise.race([allRead, consuming.closed]);
-  await consuming.drain();
+  const outcome = await waitForProgress({
+    done: () => processed >= produced.acked.size,
+    progress: () => processed,
+    stallMs: STALL_MS,
+    signal: interrupted,
+    ended: worker.consuming.closed,
+  });
+  progress.finish();
+  await worker.consuming.drain();
+  const seen = await watcher.stop();
+  interrupted.throwIfAborted();
 
-  await totals.put("orders", { count: read, items: quantity });
-  const saved = await totals.get("orders");
-  console.log(`totals in kv: ${saved?.string()} (revision ${saved?.revision})`);
+  const rate = Math.round(produced.acked.size / produced.seconds);
+  log(
+    `producer  ${produced.acked.size} published in ${produced.seconds.toFixed(2)} s (${rate} msg/s), ${produced.failed} failed${produced.failed ? `: ${(produced.firstError as Error)?.message}` : ""}`,
+  );
+  log(
+    `worker    ${worker.stats.processed.size} processed, ${worker.stats.failures} failed on purpose, ${worker.stats.redelivered} redelivered, ${worker.stats.errors.length} other errors${outcome === "stalled" ? ` (stalled: nothing processed for ${STALL_MS / 1000} s)` : ""}`,
+  );
+  for (const err of worker.stats.errors.slice(0, 3))
+    log(`          error: ${(err as Error).message}`);
+  log(
+    `watcher   ${seen.changes} KV changes (${seen.byState.processed} processed, ${seen.byState.failed} failed)`,
+  );
 
-  await streams.delete(stream.name);
-  await createKeyValueManager(conn).delete(totals.bucket);
-  console.log(`${count} orders, ${read} read back, ${quantity} items, ${count - read} lost`);
-  if (read !== count) process.exitCode = 1;
-} finally {
-  await server?.stop();
+  const done = await fetchDoneEvents(conn, names);
+  const states = await readFinalStates(state);
+  const result = reconcile(args.count, states, done);
+  const processedInKv = [...states.values()].filter((s) => s.state === "processed").length;
+  log(
+    `summary   fetched ${done.events} done events in ${done.batches} ${done.batches === 1 ? "batch" : "batches"} (${done.ids.size} orders, $${(done.revenue / 100).toFixed(2)}); KV: ${processedInKv} of ${states.size} orders processed`,
+  );
+  if (result.lost.length > 0) {
+    log(
+      `          lost orders: ${result.lost.slice(0, 20).join(", ")}${result.lost.length > 20 ? ", …" : ""}`,
+    );
+  }
+
+  log();
+  const traceId = pickTrace(telemetry.spans());
+  if (traceId) {
+    for (const line of renderWaterfall(telemetry.spans(), traceId)) log(line);
+    if (telemetry.otlp) log(`  (exported: in Jaeger, http://localhost:16686/trace/${traceId})`);
+  } else {
+    log("no complete trace was recorded");
+  }
+  log();
+  log("metrics");
+  for (const line of renderMetricsSummary(await telemetry.collectMetrics(), names)) log(line);
+  log();
+
+  return {
+    result: `${result.orders} orders, ${result.processed} processed, ${worker.stats.redelivered} redelivered, ${result.lost.length} lost`,
+    code: result.lost.length === 0 ? 0 : 1,
+  };
 }
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args: DemoArgs;
+  try {
+    args = parseDemoArgs(argv, process.env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`orders demo: ${err.message}\nRun with --help for the options.`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    if (interrupt.signal.aborted) process.exit(130); // a second Ctrl-C: leave at once
+    console.log("\ninterrupted: cleaning up (Ctrl-C again to quit at once)");
+    interrupt.abort();
+  };
+  process.on("SIGINT", onSigint);
+  const cleanup = new Cleanup();
+  let outcome: { result: string; code: number } | undefined;
+  let failure: unknown;
+  try {
+    outcome = await runDemo(args, interrupt.signal, cleanup);
+  } catch (err) {
+    failure = err;
+  }
+  const cleanupFailures = await cleanup.run();
+  process.off("SIGINT", onSigint);
+  for (const line of cleanupFailures) console.error(`cleanup failed: ${line}`);
+
+  if (interrupt.signal.aborted) {
+    console.log("interrupted: everything was cleaned up");
+    return 130;
+  }
+  if (outcome === undefined) {
+    console.error(
+      `orders demo failed: ${failure instanceof Error ? failure.stack : String(failure)}`,
+    );
+    return 1;
+  }
+  console.log(outcome.result);
+  return outcome.code;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,81 @@
+// The end of the run: the worker's "done" events are fetched back in batches, the final state of
+// every order is read from the KV bucket, and both are compared with the orders published. "lost"
+// is computed here, never assumed.
+import { createConsumerManager } from "@helix/nats-consumer";
+import type { Connection } from "@helix/nats-core";
+import type { KeyValue } from "@helix/nats-kv";
+import type { Names, OrderDone, OrderState } from "./order.js";
+
+const BATCH = 250;
+
+export interface DoneSummary {
+  /** Distinct orders with a "done" event. */
+  ids: Set<number>;
+  events: number;
+  batches: number;
+  /** Sum of the orders' totals, in cents. */
+  revenue: number;
+}
+
+/** Fetches every "done" event with a durable pull consumer, `BATCH` at a time, acking each. */
+export async function fetchDoneEvents(conn: Connection, names: Names): Promise<DoneSummary> {
+  const consumer = await createConsumerManager(conn).createOrUpdate(names.stream, {
+    durable_name: "summary",
+    filter_subject: names.done,
+    ack_policy: "explicit",
+  });
+  const summary: DoneSummary = { ids: new Set(), events: 0, batches: 0, revenue: 0 };
+  for (;;) {
+    const batch = await consumer.fetchNoWait(BATCH);
+    if (batch.length === 0) break;
+    summary.batches++;
+    for (const msg of batch) {
+      const done = msg.json<OrderDone>();
+      summary.events++;
+      if (!summary.ids.has(done.id)) summary.revenue += done.total;
+      summary.ids.add(done.id);
+      await msg.ack();
+    }
+  }
+  return summary;
+}
+
+/** The latest state of every order in the bucket, read with one watch of the initial values. */
+export async function readFinalStates(state: KeyValue): Promise<Map<number, OrderState>> {
+  const states = new Map<number, OrderState>();
+  const watcher = await state.watch("order.*", { ignoreDeletes: true });
+  if (watcher.initialCount === 0) {
+    watcher.stop();
+    return states;
+  }
+  let seen = 0;
+  for await (const entry of watcher) {
+    states.set(Number(entry.key.slice("order.".length)), entry.json<OrderState>());
+    if (++seen >= watcher.initialCount) break;
+  }
+  return states;
+}
+
+export interface Outcome {
+  orders: number;
+  processed: number;
+  lost: number[];
+}
+
+/**
+ * An order is processed when its final KV state is "processed" and its "done" event was fetched;
+ * any requested order that is not is lost, including one whose publish failed.
+ */
+export function reconcile(
+  count: number,
+  states: Map<number, OrderState>,
+  done: DoneSummary,
+): Outcome {
+  const lost: number[] = [];
+  let processed = 0;
+  for (let id = 1; id <= count; id++) {
+    if (states.get(id)?.state === "processed" && done.ids.has(id)) processed++;
+    else lost.push(id);
+  }
+  return { orders: count, processed, lost };
+}
