@@ -54,6 +54,7 @@ export interface PublisherOptions {
 
 /** What `publishAsync` resolves to once the message is on its way. */
 export interface PublishFuture {
+  /** The subject the message was published to. */
   readonly subject: string;
   /** The `Nats-Msg-Id` sent, if any. */
   readonly msgID: string | undefined;
@@ -66,7 +67,9 @@ export interface PublishFuture {
 
 /** What `complete()` reports about the async publishes settled since the previous `complete()`. */
 export interface PublishCompletion {
+  /** How many of them the server acknowledged. */
   readonly acked: number;
+  /** How many of them failed (their `future.ack` rejected). */
   readonly failed: number;
   /** The first failure among them, if any. */
   readonly firstError: HelixError | undefined;

@@ -8,10 +8,16 @@ export interface CallOptions {
 }
 
 /** A stream configuration for `create`: `name` is required, every other field has a server default. */
-export type StreamCreateConfig = Partial<StreamConfig> & { name: string };
+export type StreamCreateConfig = Partial<StreamConfig> & {
+  /** The stream's name: checked before any I/O (`ValidationError`). */
+  name: string;
+};
 
 /** A stream configuration for `update`: `name` and the fields to change, merged onto the current config. */
-export type StreamUpdateInput = Partial<StreamUpdateConfig> & { name: string };
+export type StreamUpdateInput = Partial<StreamUpdateConfig> & {
+  /** The name of the stream to update. */
+  name: string;
+};
 
 /** What `purge` removes: everything, a subject's messages (`filter`), all but the last `keep`, or below `seq`. */
 export interface PurgeOptions extends CallOptions {
@@ -34,8 +40,11 @@ export interface GetMsgOptions extends CallOptions {
 
 /** A message read back from a stream. */
 export interface StoredMessage {
+  /** The subject it was published to. */
   readonly subject: string;
+  /** Its sequence number in the stream. */
   readonly seq: number;
+  /** The payload bytes. */
   readonly data: Uint8Array;
   /** The stored headers, or `undefined` when the message had none. */
   readonly headers: MsgHdrs | undefined;
@@ -45,6 +54,7 @@ export interface StoredMessage {
 
 /** A handle on one stream (Go: `jetstream.Stream`); `name` and `config` are always filled. */
 export interface Stream {
+  /** The stream's name. */
   readonly name: string;
   /** The configuration last returned by the server (refreshed by `info()`). */
   readonly config: Readonly<StreamConfig>;
