@@ -17,11 +17,15 @@ const TERM_REASON_MIN_VERSION = "2.10.0";
 
 /** A JetStream message handed to user code, with traced settling. */
 export interface Msg {
+  /** The subject the message was published to. */
   readonly subject: string;
+  /** The payload bytes. */
   readonly data: Uint8Array;
+  /** The message headers, or `undefined` when it has none. */
   readonly headers: MsgHdrs | undefined;
   /** The stream sequence. */
   readonly seq: number;
+  /** Delivery facts: stream, consumer, sequences, delivery count, pending, timestamp. */
   readonly info: DeliveryInfo;
   /** True once `ack`, `ackAck`, `nak` or `term` was called (`working` does not settle). */
   readonly settled: boolean;

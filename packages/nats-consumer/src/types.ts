@@ -24,6 +24,7 @@ export type ConsumerStatus = ConsumerNotification;
 
 /** Options every call takes. */
 export interface CallOptions {
+  /** Stops waiting for the server (`CancelledError`); the server may still apply the call. */
   signal?: AbortSignal;
 }
 
@@ -115,6 +116,7 @@ export interface MessagesContext extends AsyncIterable<Msg> {
 export interface Consumer {
   /** The consumer's real name (for an ordered consumer, the current one: it changes on reset). */
   readonly name: string;
+  /** The name of the consumer's stream. */
   readonly stream: string;
   /** The configuration the server reported when the handle was made. */
   readonly config: Readonly<ClientConsumerConfig>;
@@ -138,20 +140,35 @@ export interface Consumer {
 
 /** Consumer management for one stream (Go: the consumer methods of `jetstream.Stream`). */
 export interface StreamConsumers {
+  /** The stream every call of this object works on. */
   readonly stream: string;
+  /** The consumer's handle; `NotFoundError` when the stream or consumer does not exist. */
   get(name: string, options?: CallOptions): Promise<Consumer>;
+  /** Creates the consumer, or updates it when a consumer of that name exists. */
   createOrUpdate(config: ConsumerConfig, options?: CallOptions): Promise<Consumer>;
+  /** Creates an ordered consumer (ephemeral, reset by the client on a gap). */
   ordered(config?: OrderedConfig, options?: CallOptions): Promise<Consumer>;
+  /** Deletes the consumer; `NotFoundError` when it does not exist. */
   delete(name: string, options?: CallOptions): Promise<void>;
+  /** Every pull consumer of the stream (push consumers are left out). */
   list(options?: CallOptions): Promise<Consumer[]>;
 }
 
 /** Consumer management (Go: the consumer methods of `jetstream.JetStream`). */
 export interface ConsumerManager {
+  /** The consumer's handle (Go `Consumer`); `NotFoundError` when the stream or consumer does not exist. */
   get(stream: string, name: string, options?: CallOptions): Promise<Consumer>;
+  /**
+   * Creates the consumer, or updates it when a consumer of that name exists (Go
+   * `CreateOrUpdateConsumer`). Without `durable_name`/`name` it creates an ephemeral consumer.
+   */
   createOrUpdate(stream: string, config: ConsumerConfig, options?: CallOptions): Promise<Consumer>;
+  /** Creates an ordered consumer (Go `OrderedConsumer`): ephemeral, reset by the client on a gap. */
   ordered(stream: string, config?: OrderedConfig, options?: CallOptions): Promise<Consumer>;
+  /** Deletes the consumer (Go `DeleteConsumer`); `NotFoundError` when it does not exist. */
   delete(stream: string, name: string, options?: CallOptions): Promise<void>;
+  /** Every pull consumer of the stream (push consumers are left out). */
   list(stream: string, options?: CallOptions): Promise<Consumer[]>;
+  /** The same calls bound to one stream (Go: the consumer methods of `jetstream.Stream`). */
   forStream(stream: string): StreamConsumers;
 }
