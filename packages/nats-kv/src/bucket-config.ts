@@ -6,6 +6,7 @@ import type { KeyValueStatus } from "./status.js";
 export interface KeyValueConfig {
   /** The bucket name: letters, digits, `-` and `_`. */
   bucket: string;
+  /** A free-text description, stored with the bucket's stream. */
   description?: string;
   /** Entries kept per key, 1 to 64. Default 1. */
   history?: number;

@@ -7,7 +7,9 @@ export type KeyValueOperationType = "PUT" | "DEL" | "PURGE";
 
 /** One entry of a bucket: a value of a key at a revision. */
 export interface KeyValueEntry {
+  /** The bucket the entry belongs to. */
   readonly bucket: string;
+  /** The entry's key. */
   readonly key: string;
   /** The raw bytes (empty for delete and purge markers). */
   readonly value: Uint8Array;
@@ -15,6 +17,7 @@ export interface KeyValueEntry {
   readonly revision: number;
   /** When the server stored the entry. */
   readonly created: Date;
+  /** `PUT` for a value, `DEL` for a delete marker, `PURGE` for a purge marker. */
   readonly operation: KeyValueOperationType;
   /**
    * Distance from the latest entry seen by the reader: in a watch or history, how many entries

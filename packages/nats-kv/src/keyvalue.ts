@@ -65,7 +65,10 @@ export interface KeyValue {
   /** Writes a purge marker and removes the key's history. */
   purge(key: string, options?: KeyValueDeleteOptions): Promise<void>;
   /** Removes the delete/purge markers of deleted keys (see `olderThanMs`). Resolves to the number of entries removed. */
-  purgeDeletes(options?: PurgeDeletesOptions): Promise<{ purged: number }>;
+  purgeDeletes(options?: PurgeDeletesOptions): Promise<{
+    /** How many entries were removed. */
+    purged: number;
+  }>;
   /** Watches the keys matching `keys` (wildcards `*` and `>` allowed). */
   watch(keys: string, options?: KeyValueWatchOptions): Promise<KeyValueWatcher>;
   /** Watches every key of the bucket. */

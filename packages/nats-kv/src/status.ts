@@ -14,12 +14,15 @@ export interface KeyValueStatus {
   readonly ttlMs: number;
   /** Bytes stored. */
   readonly bytes: number;
+  /** Where the bucket is stored. */
   readonly backingStore: "file" | "memory";
+  /** How many servers hold a copy of the bucket. */
   readonly replicas: number;
   /** Largest value accepted, in bytes; -1 for no limit. */
   readonly maxValueSize: number;
   /** Largest bucket size, in bytes; -1 for no limit. */
   readonly maxBytes: number;
+  /** The bucket's description; empty when none was set. */
   readonly description: string;
   /** The cluster the bucket lives in; empty outside a cluster. */
   readonly cluster: string;

@@ -24,6 +24,7 @@ export interface WatchOptions {
 
 /** A running watch: an async iterable of entries, initial values first, then live updates. */
 export interface KeyValueWatcher extends AsyncIterable<KeyValueWatchEntry>, AsyncDisposable {
+  /** The bucket watched. */
   readonly bucket: string;
   /** The key filter watched (`>` for `watchAll`). */
   readonly filter: string;
