@@ -23,6 +23,7 @@ export const OTEL_PLUGIN_NAME = "otel";
 
 /** The plugin `otel()` returns: install it on a connection, and use its helpers for messages. */
 export interface OtelPlugin extends Plugin {
+  /** Always `"otel"` (`OTEL_PLUGIN_NAME`). */
   readonly name: typeof OTEL_PLUGIN_NAME;
   /**
    * The context `message` was created in (the producer's span and baggage), read with this

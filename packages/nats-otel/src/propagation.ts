@@ -16,6 +16,7 @@ export type Propagator = Pick<TextMapPropagator, "inject" | "extract">;
 
 /** Anything that carries NATS headers: a consumer's `Msg`, a `DeliveredMessage`. */
 export interface HasHeaders {
+  /** The message's headers, `undefined` when it has none. */
   readonly headers: Headers | undefined;
 }
 
