@@ -2,16 +2,21 @@
 export interface ParsedAddress {
   /** `scheme://host:port`, never with credentials: safe to log and to hand to the client. */
   url: string;
+  /** `tls` turns TLS on; `nats` leaves it to the TLS config. */
   scheme: "nats" | "tls";
+  /** The host name or IP address (IPv6 without brackets). */
   host: string;
+  /** The port; 4222 when the address has none. */
   port: number;
   /** Credentials found in the URL (the NATS JS client ignores them, so core applies them). */
   user?: string;
+  /** The password found in the URL, decoded. */
   pass?: string;
 }
 
 /** A reason why an address cannot be used. Never contains the address's password. */
 export interface AddressProblem {
+  /** What is wrong, in a sentence. */
   problem: string;
 }
 

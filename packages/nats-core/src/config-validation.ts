@@ -9,37 +9,88 @@ import { detectServiceName } from "./service-name.js";
 
 /** How the client authenticates, after URL credentials and `auth` were reconciled. */
 export type ResolvedAuth =
-  | { kind: "none" }
-  | { kind: "token"; token: string }
-  | { kind: "userpass"; user: string; pass: string | undefined }
-  | { kind: "nkey"; seed: string }
-  | { kind: "creds"; file: string };
+  | {
+      /** No authentication. */
+      kind: "none";
+    }
+  | {
+      /** A token. */
+      kind: "token";
+      /** The token. */
+      token: string;
+    }
+  | {
+      /** User and password, from `auth` or from an address URL. */
+      kind: "userpass";
+      /** The user name. */
+      user: string;
+      /** The password, if any. */
+      pass: string | undefined;
+    }
+  | {
+      /** An NKEY user seed. */
+      kind: "nkey";
+      /** The seed (`SU…`). */
+      seed: string;
+    }
+  | {
+      /** A `.creds` file. */
+      kind: "creds";
+      /** Its path. */
+      file: string;
+    };
 
 /** TLS settings once validated; `null` when TLS is off. */
 export interface ResolvedTls {
+  /** Client certificate file (PEM), for mutual TLS. */
   certFile: string | undefined;
+  /** Private key file (PEM) of the client certificate. */
   keyFile: string | undefined;
+  /** CA files (PEM) trusted for the server's certificate; empty for the system's. */
   rootCAFiles: string[];
+  /** The name the server's certificate must carry, when it differs from the host. */
   serverName: string | undefined;
+  /** True when the server's certificate is not verified. */
   insecureSkipVerify: boolean;
 }
 
 /** A validated configuration with every default filled in. */
 export interface ResolvedConfig {
+  /** The addresses, parsed; credentials moved to `auth`. */
   servers: ParsedAddress[];
+  /** The connection name (configured or detected). */
   name: string;
+  /** TLS settings, or `null` when TLS is off. */
   tls: ResolvedTls | null;
+  /** The one authentication method. */
   auth: ResolvedAuth;
+  /** The reconnect policy. */
   reconnect: {
+    /** Whether the client reconnects. */
     enabled: boolean;
+    /** Attempts per server; `-1` for no limit. */
     maxAttempts: number;
+    /** Wait between attempts to the same server, in ms. */
     waitMs: number;
+    /** Random extra wait in ms; `undefined` leaves the client's default. */
     jitterMs: number | undefined;
   };
-  jetstream: { domain: string | undefined; apiPrefix: string | undefined; timeoutMs: number };
+  /** JetStream client options. */
+  jetstream: {
+    /** The JetStream domain, if any. */
+    domain: string | undefined;
+    /** The JetStream API prefix, if any. */
+    apiPrefix: string | undefined;
+    /** Timeout of JetStream API requests and publish acks, in ms. */
+    timeoutMs: number;
+  };
+  /** Timeout of the first connection, in ms. */
   timeoutMs: number;
+  /** Interval of client pings, in ms. */
   pingIntervalMs: number;
+  /** Plugins to install, in order. */
   plugins: Plugin[];
+  /** The event callback, if any. */
   onEvent: ((event: ConnectionEvent) => void) | undefined;
   /** Every secret of the configuration, so that messages can be scrubbed of them. */
   secrets: string[];

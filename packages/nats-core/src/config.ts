@@ -19,8 +19,11 @@ export interface TlsConfig {
 
 /** One way to authenticate. Credentials inside an address URL count as `user`/`pass`. */
 export interface AuthConfig {
+  /** A token (the server's `authorization { token }`). */
   token?: string;
+  /** A user name; goes with `pass`. */
   user?: string;
+  /** The password of `user`. */
   pass?: string;
   /** An NKEY user seed (`SU…`). */
   nkeySeed?: string;
@@ -59,9 +62,13 @@ export interface Config {
   addresses?: string[];
   /** Connection name shown by the server. Default: detected from the platform (see README). */
   name?: string;
+  /** TLS settings; off unless `enabled` or a `tls://` address. */
   tls?: TlsConfig;
+  /** How to authenticate; at most one method (credentials in an address count as one). */
   auth?: AuthConfig;
+  /** Reconnect policy; on and unbounded by default. */
   reconnect?: ReconnectConfig;
+  /** JetStream client options. */
   jetstream?: JetStreamConfig;
   /** Timeout of the first connection. Default 20000 ms. */
   timeoutMs?: number;
@@ -75,9 +82,24 @@ export interface Config {
 
 /** Defaults applied by `connect`. */
 export const defaults = {
+  /** `Config.addresses`: the local server. */
   addresses: ["nats://localhost:4222"],
+  /** `Config.timeoutMs`: 20 s for the first connection. */
   timeoutMs: 20_000,
+  /** `Config.pingIntervalMs`: 2 minutes. */
   pingIntervalMs: 120_000,
-  reconnect: { enabled: true, maxAttempts: -1, waitMs: 2_000 },
-  jetstream: { timeoutMs: 5_000 },
+  /** `Config.reconnect`. */
+  reconnect: {
+    /** Reconnecting is on. */
+    enabled: true,
+    /** Never gives up. */
+    maxAttempts: -1,
+    /** 2 s between attempts to the same server. */
+    waitMs: 2_000,
+  },
+  /** `Config.jetstream`. */
+  jetstream: {
+    /** 5 s for JetStream API requests and publish acks. */
+    timeoutMs: 5_000,
+  },
 } as const;

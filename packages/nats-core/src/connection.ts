@@ -47,7 +47,14 @@ export interface Connection extends AsyncDisposable {
   /** The connection name and current server, shared by every operation. */
   readonly client: ClientInfo;
   /** The server currently connected to, without credentials; `undefined` while disconnected. */
-  readonly server: { address: string; port: number } | undefined;
+  readonly server:
+    | {
+        /** The server's host. */
+        address: string;
+        /** The server's port. */
+        port: number;
+      }
+    | undefined;
   /** Health: 200 when connected and JetStream answers, else 503. Never throws. */
   status(): Promise<HealthStatus>;
   /**

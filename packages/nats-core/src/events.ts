@@ -7,15 +7,58 @@ import { scrubError } from "./secrets.js";
  * been scrubbed of secrets.
  */
 export type ConnectionEvent =
-  | { type: "disconnect"; server: string }
-  | { type: "reconnecting" }
-  | { type: "reconnect"; server: string }
-  | { type: "error"; error: Error }
-  | { type: "lame-duck"; server: string }
-  | { type: "servers-changed"; added: string[]; deleted: string[] }
-  | { type: "stale-connection" }
-  | { type: "slow-consumer"; subject: string; pending: number }
-  | { type: "close" };
+  | {
+      /** The connection to `server` was lost. */
+      type: "disconnect";
+      /** The server it was connected to (`host:port`). */
+      server: string;
+    }
+  | {
+      /** The client is trying to reconnect. */
+      type: "reconnecting";
+    }
+  | {
+      /** The client reconnected to `server`. */
+      type: "reconnect";
+      /** The server it reconnected to (`host:port`). */
+      server: string;
+    }
+  | {
+      /** The client reported an asynchronous error (e.g. a permission violation). */
+      type: "error";
+      /** The error, scrubbed of secrets. */
+      error: Error;
+    }
+  | {
+      /** `server` entered lame-duck mode: it is shutting down and clients should move. */
+      type: "lame-duck";
+      /** The server in lame-duck mode (`host:port`). */
+      server: string;
+    }
+  | {
+      /** The cluster's server list changed. */
+      type: "servers-changed";
+      /** Servers that joined (`host:port`). */
+      added: string[];
+      /** Servers that left (`host:port`). */
+      deleted: string[];
+    }
+  | {
+      /** The server stopped answering pings; the client will reconnect. */
+      type: "stale-connection";
+    }
+  | {
+      /** A subscription fell behind and the client dropped messages for it. */
+      type: "slow-consumer";
+      /** The subscription's subject. */
+      subject: string;
+      /** Messages pending on it. */
+      pending: number;
+    }
+  | {
+      /** The connection closed for good. */
+      type: "close";
+    };
 
 /** The kinds of `ConnectionEvent`. */
 export type ConnectionEventType = ConnectionEvent["type"];

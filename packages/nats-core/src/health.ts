@@ -6,12 +6,19 @@ export type ConnectionState = "connected" | "reconnecting" | "disconnected" | "d
 
 /** The health of a connection: 200 when connected and JetStream answers, else 503. */
 export interface HealthStatus {
+  /** 200 when connected and JetStream answers, else 503 (an HTTP status for health endpoints). */
   code: 200 | 503;
+  /** The connection's state. */
   connection: ConnectionState;
   /** True when the JetStream API answered the probe. */
   jetstream: boolean;
   /** The server connected to, without credentials; `null` while not connected. */
-  server: { address: string; port: number } | null;
+  server: {
+    /** The server's host. */
+    address: string;
+    /** The server's port. */
+    port: number;
+  } | null;
   /** Why the status is 503, in a sentence; absent when healthy. */
   reason?: string;
 }

@@ -1,8 +1,18 @@
-export { type ParsedAddress, parseAddress, redactAddress } from "./address.js";
+export {
+  type AddressProblem,
+  type ParsedAddress,
+  parseAddress,
+  redactAddress,
+} from "./address.js";
 export { abortable, sleep, throwIfAborted } from "./cancellation.js";
 export type { AuthConfig, Config, JetStreamConfig, ReconnectConfig, TlsConfig } from "./config.js";
 export { defaults } from "./config.js";
-export { type ResolvedConfig, resolveConfig } from "./config-validation.js";
+export {
+  type ResolvedAuth,
+  type ResolvedConfig,
+  type ResolvedTls,
+  resolveConfig,
+} from "./config-validation.js";
 export { connect } from "./connect.js";
 export { type Connection, type DrainHook, isConnection } from "./connection.js";
 export { type ErrorContext, JetStreamCodes, toHelixError } from "./error-mapping.js";

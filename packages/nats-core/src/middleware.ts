@@ -20,7 +20,9 @@ export interface MiddlewarePlacement {
 
 /** A feature that installs one or more middlewares into a connection's stack. */
 export interface Plugin {
+  /** The plugin's name, non-empty and unique per connection (a second one is a `ConfigError`). */
   name: string;
+  /** Adds the plugin's middleware to `stack` (called once per connection). */
   install(stack: MiddlewareStack): void;
 }
 

@@ -17,6 +17,7 @@ export interface ClientInfo {
 
 /** Fields every operation has. */
 export interface OperationBase {
+  /** The connection the operation runs on: name and server, never credentials. */
   readonly client: ClientInfo;
   /** The caller's cancellation signal, if any. */
   readonly signal?: AbortSignal | undefined;
@@ -24,15 +25,25 @@ export interface OperationBase {
 
 /** A message as a middleware sees it when it is received, processed or settled. */
 export interface DeliveredMessage {
+  /** The subject the message was published to. */
   readonly subject: string;
+  /** The message headers, or `undefined` when it has none. */
   readonly headers: MsgHdrs | undefined;
+  /** The payload bytes. */
   readonly data: Uint8Array;
+  /** Delivery facts, parsed from the message's reply subject. */
   readonly info: {
+    /** The stream that stored the message. */
     readonly stream: string;
+    /** The consumer that delivered it. */
     readonly consumer: string;
+    /** Its sequence in the stream. */
     readonly streamSequence: number;
+    /** Its sequence among the consumer's deliveries. */
     readonly deliverySequence: number;
+    /** How many times it was delivered, from 1. */
     readonly deliveryCount: number;
+    /** Messages still pending for the consumer after this one. */
     readonly pending: number;
     /** When the message was stored, in milliseconds since the epoch. */
     readonly timestampMs: number;
@@ -41,18 +52,25 @@ export interface DeliveredMessage {
 
 /** The server's acknowledgement of a JetStream publish. */
 export interface PublishAck {
+  /** The stream that stored the message. */
   readonly stream: string;
+  /** Its sequence in the stream. */
   readonly seq: number;
+  /** True when the stream already had a message with this `Nats-Msg-Id` (not stored again). */
   readonly duplicate: boolean;
+  /** The JetStream domain, when the server reported one. */
   readonly domain?: string;
 }
 
 /** Publishing one message to JetStream. Middlewares may change `headers` before the send. */
 export interface PublishOperation extends OperationBase {
+  /** Always `"publish"`. */
   readonly kind: "publish";
+  /** The subject published to. */
   readonly subject: string;
   /** Headers that will be sent; a fresh object the caller does not own, so it may be changed. */
   readonly headers: MsgHdrs;
+  /** The encoded payload. */
   readonly payload: Uint8Array;
   /** The `Nats-Msg-Id` used for de-duplication, if any. */
   readonly msgID: string | undefined;
@@ -80,10 +98,13 @@ export type StreamOperationKind =
 
 /** A stream management or stream message operation. */
 export interface StreamOperation extends OperationBase {
+  /** Which stream call this is. */
   readonly kind: StreamOperationKind;
   /** The stream name; empty for `stream.list`. */
   readonly stream: string;
+  /** The subject of `getLastMsgForSubject`, a `getMsg` subject or a `list`/`purge` filter. */
   readonly subject?: string;
+  /** The sequence of `getMsg`, `deleteMsg`, `secureDeleteMsg`, or of a `purge` below it. */
   readonly seq?: number;
 }
 
@@ -97,10 +118,13 @@ export type ConsumerOperationKind =
 
 /** A consumer management operation. */
 export interface ConsumerOperation extends OperationBase {
+  /** Which consumer call this is. */
   readonly kind: ConsumerOperationKind;
+  /** The consumer's stream. */
   readonly stream: string;
   /** The consumer name, when known before the call (not for ephemeral or ordered creation). */
   consumer: string | undefined;
+  /** True for an ordered consumer. */
   readonly ordered: boolean;
 }
 
@@ -110,11 +134,15 @@ export interface ConsumerOperation extends OperationBase {
  * records it like any failed operation; `ends` says whether it ended the pull.
  */
 export interface ConsumerStatusOperation extends OperationBase {
+  /** Always `"consumer.status"`. */
   readonly kind: "consumer.status";
+  /** The consumer's stream. */
   readonly stream: string;
+  /** The consumer's name. */
   readonly consumer: string;
   /** The client's notification type, e.g. `"heartbeats_missed"` or `"consumer_deleted"`. */
   readonly status: string;
+  /** The problem as a typed error (`TimeoutError`, `NotFoundError`…). */
   readonly error: HelixError;
   /** True when the problem ended the consume or iterator (its `closed` rejects with `error`). */
   readonly ends: boolean;
@@ -125,9 +153,13 @@ export type ReceiveMode = "fetch" | "fetchBytes" | "fetchNoWait" | "next" | "con
 
 /** One pull of messages: a fetch, a `next()` or one batch of `consume`. */
 export interface ReceiveOperation extends OperationBase {
+  /** Always `"receive"`. */
   readonly kind: "receive";
+  /** Which call pulled: `fetch`, `fetchBytes`, `fetchNoWait`, `next` or `consume`. */
   readonly mode: ReceiveMode;
+  /** The consumer's stream. */
   readonly stream: string;
+  /** The consumer's name. */
   readonly consumer: string;
   /** Batch size asked for (messages, or bytes for `fetchBytes`). */
   readonly batch: number;
@@ -137,9 +169,13 @@ export interface ReceiveOperation extends OperationBase {
 
 /** One message handed to user code. Middlewares may run `next` inside any async context. */
 export interface ProcessOperation extends OperationBase {
+  /** Always `"process"`. */
   readonly kind: "process";
+  /** The consumer's stream. */
   readonly stream: string;
+  /** The consumer's name. */
   readonly consumer: string;
+  /** The message handed to the handler. */
   readonly message: DeliveredMessage;
 }
 
@@ -148,8 +184,11 @@ export type SettleAction = "ack" | "nak" | "term" | "working";
 
 /** Settling one message. */
 export interface SettleOperation extends OperationBase {
+  /** Always `"settle"`. */
   readonly kind: "settle";
+  /** `ack`, `nak`, `term` or `working`. */
   readonly action: SettleAction;
+  /** The message being settled. */
   readonly message: DeliveredMessage;
   /** For `nak`: the redelivery delay. */
   readonly delayMs?: number;
@@ -180,8 +219,11 @@ export type KvOperationName =
 
 /** A key-value operation. */
 export interface KvOperation extends OperationBase {
+  /** `kv.` followed by the operation name, e.g. `kv.put`. */
   readonly kind: `kv.${KvOperationName}`;
+  /** The bucket; empty for `kv.bucket.list`. */
   readonly bucket: string;
+  /** The key, for operations on one key. */
   readonly key?: string;
   /** The revision asked for (`getRevision`, `update`) or, after `next()`, the one written. */
   revision?: number;
@@ -189,7 +231,9 @@ export interface KvOperation extends OperationBase {
 
 /** A connection event (disconnect, reconnect, error…) passing through the stack. */
 export interface ConnectionEventOperation extends OperationBase {
+  /** Always `"connection.event"`. */
   readonly kind: "connection.event";
+  /** The event. */
   readonly event: ConnectionEvent;
 }
 
@@ -213,7 +257,10 @@ export type OperationKind = Operation["kind"];
  * `KvOperation`. Unlike `Extract`, it also finds members whose `kind` is a union of names.
  */
 export type OperationOf<K extends OperationKind> = Operation extends infer O
-  ? O extends { kind: infer OK }
+  ? O extends {
+      /** The operation kinds of member `O`. */
+      kind: infer OK;
+    }
     ? K extends OK
       ? O
       : never

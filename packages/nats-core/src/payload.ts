@@ -9,6 +9,7 @@ export type Payload = Uint8Array | string | number | boolean | null | object;
 
 /** A payload ready to send. */
 export interface EncodedPayload {
+  /** The bytes to send. */
   readonly bytes: Uint8Array;
   /** True when the value was encoded as JSON (a publish then says `Content-Type: application/json`). */
   readonly json: boolean;

@@ -1,14 +1,12 @@
 import { basename, extname } from "node:path";
 
-type Env = Record<string, string | undefined>;
-
 /**
  * The connection name when none is configured, as the Go original chooses it: the pod's
  * `HOSTNAME` on Kubernetes, `NOMAD_JOB_NAME` on Nomad, `RENDER_SERVICE_ID` on Render, else the
  * base name of the running script (`orders-api` for `node dist/orders-api.js`).
  */
 export function detectServiceName(
-  env: Env = process.env,
+  env: Record<string, string | undefined> = process.env,
   argv: readonly string[] = process.argv,
 ): string {
   if (env.KUBERNETES_SERVICE_HOST && env.HOSTNAME) return env.HOSTNAME;
