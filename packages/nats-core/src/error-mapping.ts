@@ -17,14 +17,23 @@ import {
 
 /** JetStream API error codes that helix-nats maps to its own classes. */
 export const JetStreamCodes = {
+  /** JetStream is not enabled for the account (`JetStreamUnavailableError`, not retryable). */
   JetStreamNotEnabledForAccount: 10039,
+  /** JetStream is temporarily unavailable (`JetStreamUnavailableError`, retryable). */
   JetStreamTemporarilyUnavailable: 10008,
+  /** The consumer does not exist (`NotFoundError`). */
   ConsumerNotFound: 10014,
+  /** The stream does not exist (`NotFoundError`). */
   StreamNotFound: 10059,
+  /** No message at that sequence or for that subject (`NotFoundError`, `what: "message"`). */
   NoMessageFound: 10037,
+  /** An expected last sequence (or KV revision) is stale (`WrongRevisionError`). */
   StreamWrongLastSequence: 10071,
+  /** The same, on newer servers when the last sequence is unknown (`WrongRevisionError`). */
   StreamWrongLastSequenceUnknown: 10164,
+  /** The message is larger than the stream's `max_msg_size` (`LimitExceededError`). */
   MessageExceedsMaximum: 10054,
+  /** The stream refused to store it; a full discard-new stream is a `LimitExceededError`. */
   StreamStoreFailed: 10077,
 } as const;
 

@@ -41,6 +41,7 @@ export class HelixError extends Error {
   readonly code: HelixErrorCode;
   /** Whether trying the same operation again may succeed (see `isRetryable`). */
   readonly retryable: boolean;
+  /** The underlying error, usually the NATS client's; absent when helix-nats found the problem. */
   declare readonly cause?: unknown;
 
   constructor(message: string, code: HelixErrorCode = "NATS", options: HelixErrorOptions = {}) {
@@ -69,12 +70,15 @@ export class HelixError extends Error {
 
 /** One problem found in a configuration, with the path of the offending field. */
 export interface ConfigReason {
+  /** What is wrong and what to do, never with a secret. */
   message: string;
+  /** The path of the offending field, e.g. `["tls", "certFile"]` or `["addresses", 0]`. */
   path: readonly (string | number)[];
 }
 
 /** The configuration given to `connect` (or another entry point) is invalid. Lists every problem. */
 export class ConfigError extends HelixError {
+  /** Every problem found, each with the path of its field. */
   readonly reasons: readonly ConfigReason[];
 
   constructor(
@@ -134,7 +138,9 @@ export type NotFoundKind = "stream" | "consumer" | "bucket" | "message" | "key";
 
 /** A stream, consumer or bucket does not exist. */
 export class NotFoundError extends HelixError {
+  /** What was missing: `stream`, `consumer`, `bucket`, `message` or `key`. */
   readonly what: NotFoundKind;
+  /** Its name, when known. */
   readonly resource: string | undefined;
 
   constructor(what: NotFoundKind, resource?: string, options: HelixErrorOptions = {}) {
@@ -163,6 +169,7 @@ export class WrongRevisionError extends HelixError {
 
 /** `kv.create` of a key that already exists. */
 export class KeyExistsError extends HelixError {
+  /** The key that exists. */
   readonly key: string;
 
   constructor(key: string, options: HelixErrorOptions = {}) {
@@ -198,7 +205,9 @@ export class JetStreamUnavailableError extends HelixError {
 
 /** Any other error reported by the JetStream API, with its API code. */
 export class JetStreamApiError extends HelixError {
+  /** The JetStream API error code (`err_code`, e.g. 10058). */
   readonly apiCode: number;
+  /** The API's HTTP-like status code (`code`, e.g. 400 or 503), when reported. */
   readonly status: number | undefined;
 
   constructor(
@@ -226,7 +235,9 @@ export type LimitName =
  * `max_value_size`. `max` is the limit's value when known; the message then states it.
  */
 export class LimitExceededError extends HelixError {
+  /** Which limit refused the write. */
   readonly limit: LimitName;
+  /** The limit's value, when known (read from the stream configuration). */
   readonly max: number | undefined;
   /** The JetStream API error code, when the server reported the failure. */
   readonly apiCode: number | undefined;

@@ -2,15 +2,21 @@ import { LimitExceededError, type LimitName } from "./errors.js";
 
 /** The limits of a stream's configuration that can refuse a write (JetStream's field names). */
 export interface StreamLimits {
+  /** Most messages the stream keeps. */
   max_msgs?: number;
+  /** Most bytes the stream keeps. */
   max_bytes?: number;
+  /** Most messages kept per subject (a bucket's history). */
   max_msgs_per_subject?: number;
+  /** Largest message accepted, in bytes (a bucket's `max_value_size`). */
   max_msg_size?: number;
 }
 
 /** Where a refused write went: a stream, or a key-value bucket (a stream named `KV_<bucket>`). */
 export interface LimitTarget {
+  /** Whether the write went to a stream or a key-value bucket. */
   what: "stream" | "bucket";
+  /** The stream's or bucket's name. */
   name: string;
   /** The operation, prefixed to the message, e.g. `"publish"` or `"kv.put"`. */
   operation: string;
