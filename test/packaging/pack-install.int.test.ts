@@ -1,0 +1,182 @@
+// Packs every package, installs the tarballs into a fresh npm project and uses them there the way
+// a new user would: an ES module and a CommonJS script against a real server, and a TypeScript
+// file type-checked against the packed declarations under `nodenext` and `bundler`.
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { findNatsServerBinary } from "../../packages/nats-testing/src/index.js";
+import { createPackedProject, type PackedProject, repoRoot } from "./packed-project.js";
+
+const names = [
+  "nats-consumer",
+  "nats-core",
+  "nats-kv",
+  "nats-otel",
+  "nats-stream",
+  "nats-testing",
+] as const;
+const peersOfCore = ["nats-consumer", "nats-kv", "nats-otel", "nats-stream"];
+
+interface ScriptReport {
+  module: "esm" | "cjs";
+  resolved?: Record<string, string>;
+  loaded?: string[];
+  seq: number;
+  fetched: unknown;
+  consumed: unknown;
+  kv: { revision: number; value: unknown };
+  notFound: string;
+  testing?: { jetstream?: boolean; skipped?: string };
+  spans: string[];
+}
+
+let project: PackedProject;
+
+beforeAll(async () => {
+  project = await createPackedProject();
+  console.log(
+    `[packaging] build ${project.timings.build} ms, pack ${project.timings.pack} ms, ` +
+      `npm install ${project.timings.install} ms`,
+  );
+  if (project.installWarnings.trim()) {
+    console.log(`[packaging] npm install warnings:\n${project.installWarnings.trim()}`);
+  }
+});
+
+afterAll(async () => {
+  await project?.remove();
+});
+
+async function manifest(dir: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as Record<string, unknown>;
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+async function runScript(script: string, tag: string): Promise<ScriptReport> {
+  const started = performance.now();
+  const stdout = await project.exec(process.execPath, [script, inject("natsUrl"), tag]);
+  console.log(`[packaging] node ${script}: ${Math.round(performance.now() - started)} ms`);
+  const lines = stdout.trim().split("\n");
+  return JSON.parse(lines.at(-1) ?? "") as ScriptReport;
+}
+
+function expectWorked(report: ScriptReport, tag: string, value: unknown): void {
+  expect(report.seq).toBe(1);
+  expect(report.fetched).toEqual({ id: 1 });
+  expect(report.consumed).toEqual({ id: 2 });
+  expect(report.kv).toEqual({ revision: 1, value });
+  expect(report.notFound).toBe("stream");
+  // The packed otel plugin traced each kind of operation through the packed core's stack.
+  expect(report.spans).toEqual(
+    expect.arrayContaining([
+      `stream.create PACK_${tag}`,
+      `send pack.${tag}.orders`,
+      `receive PACK_${tag}`,
+      `process pack.${tag}.orders`,
+      `ack pack.${tag}.orders`,
+      `kv.put pack_${tag}`,
+      `kv.get pack_${tag}`,
+    ]),
+  );
+}
+
+async function typecheck(config: string): Promise<string[]> {
+  const started = performance.now();
+  const tsc = join(project.dir, "node_modules", "typescript", "bin", "tsc");
+  const stdout = await project.exec(process.execPath, [tsc, "-p", config, "--listFiles"]);
+  console.log(`[packaging] tsc -p ${config}: ${Math.round(performance.now() - started)} ms`);
+  return stdout
+    .split("\n")
+    .filter((file) => file.includes("/node_modules/@helix/"))
+    .map((file) => file.slice(file.indexOf("/node_modules/@helix/") + 1))
+    .sort();
+}
+
+const uniqueTag = () => `${process.pid}${Date.now().toString(36)}`;
+
+describe("the packed packages in a fresh npm project", () => {
+  it("packs every package, with real versions in place of workspace ranges", async () => {
+    const packages = await readdir(join(repoRoot, "packages"));
+    expect(project.tarballs.map((t) => t.name).sort()).toEqual(
+      packages.map((name) => `@helix/${name}`).sort(),
+    );
+    expect([...names]).toEqual(packages.sort());
+    const core = await manifest(join(project.dir, "node_modules", "@helix", "nats-core"));
+
+    for (const name of names) {
+      const dir = join(project.dir, "node_modules", "@helix", name);
+      const packed = await manifest(dir);
+      expect(JSON.stringify(packed)).not.toContain("workspace:");
+      if (peersOfCore.includes(name)) {
+        expect(packed.peerDependencies).toMatchObject({ "@helix/nats-core": `^${core.version}` });
+      }
+      const files = (await filesUnder(dir)).map((file) => file.slice(dir.length + 1));
+      expect(files).toEqual(
+        expect.arrayContaining([
+          "dist/index.js",
+          "dist/index.cjs",
+          "dist/index.d.ts",
+          "dist/index.d.cts",
+          "README.md",
+        ]),
+      );
+      expect(files.filter((file) => file.includes(".test."))).toEqual([]);
+      // One copy of core in the app: npm resolved every peer to the top-level install.
+      expect(files.filter((file) => file.startsWith("node_modules/@helix/"))).toEqual([]);
+    }
+  });
+
+  it("runs an ES module that publishes, fetches, consumes, uses KV and the otel plugin", async () => {
+    const tag = `esm${uniqueTag()}`;
+    const report = await runScript("esm.mjs", tag);
+    expect(report.module).toBe("esm");
+    expectWorked(report, tag, { hello: "esm" });
+    // Node resolved each package to its ESM build, never to the TypeScript source.
+    for (const name of names) {
+      expect(report.resolved?.[name]).toBe(
+        join(project.dir, "node_modules", "@helix", name, "dist", "index.js"),
+      );
+    }
+    // The packed @helix/nats-testing starts a server of its own where nats-server is installed.
+    const expected = findNatsServerBinary()
+      ? { jetstream: true }
+      : { skipped: "no nats-server binary" };
+    expect(report.testing).toEqual(expected);
+  });
+
+  it("runs a CommonJS script that loads only the packages' CommonJS builds", async () => {
+    const tag = `cjs${uniqueTag()}`;
+    const report = await runScript("cjs.cjs", tag);
+    expect(report.module).toBe("cjs");
+    expectWorked(report, tag, { hello: "cjs" });
+    // Every @helix module in require.cache, including the peers' own require of core, is a
+    // CommonJS build under dist: one copy of each, no source files.
+    expect(report.loaded?.sort()).toEqual(
+      names.map((name) => join(project.dir, "node_modules", "@helix", name, "dist", "index.cjs")),
+    );
+  });
+
+  it("type-checks against the packed declarations with moduleResolution nodenext", async () => {
+    // types-esm.mts resolves through the import condition, types-cjs.cts through require.
+    const declarations = await typecheck("tsconfig.nodenext.json");
+    expect(declarations).toEqual(
+      names
+        .flatMap((name) => [
+          `node_modules/@helix/${name}/dist/index.d.cts`,
+          `node_modules/@helix/${name}/dist/index.d.ts`,
+        ])
+        .sort(),
+    );
+  });
+
+  it("type-checks against the packed declarations with moduleResolution bundler", async () => {
+    const declarations = await typecheck("tsconfig.bundler.json");
+    expect(declarations).toEqual(
+      names.map((name) => `node_modules/@helix/${name}/dist/index.d.ts`).sort(),
+    );
+  });
+});

@@ -1,0 +1,151 @@
+// Builds and packs every package the way a release does, then installs the tarballs into a fresh
+// npm project outside the repository, as a new user would.
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const fixtures = fileURLToPath(new URL("./fixtures", import.meta.url));
+
+/** One packed package: its name, version and tarball path. */
+export interface Tarball {
+  name: string;
+  version: string;
+  filename: string;
+}
+
+/** A temporary npm project with the tarballs installed, and how long each step took (ms). */
+export interface PackedProject {
+  dir: string;
+  tarballs: Tarball[];
+  timings: Record<"build" | "pack" | "install", number>;
+  /** What npm printed on stderr while installing (engine warnings and the like). */
+  installWarnings: string;
+  /** Runs a command in the project with a clean environment; resolves to its stdout. */
+  exec(file: string, args: string[]): Promise<string>;
+  remove(): Promise<void>;
+}
+
+/**
+ * The environment of a child process started as a user would start it: no npm/pnpm settings
+ * inherited from the pnpm/vitest process running the test (`npm_config_*` would reconfigure
+ * npm) and no NODE_OPTIONS (a `--conditions=@helix/source` there would load TypeScript sources).
+ */
+function userEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(npm_|pnpm_|NODE_OPTIONS$|NODE_PATH$|VITEST)/i.test(key)) continue;
+    env[key] = value;
+  }
+  return env;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await work();
+  return [result, Math.round(performance.now() - started)];
+}
+
+/** The exact version of a package installed at the repository root (read from its file). */
+async function rootVersion(name: string): Promise<string> {
+  const manifest = join(repoRoot, "node_modules", name, "package.json");
+  return (JSON.parse(await readFile(manifest, "utf8")) as { version: string }).version;
+}
+
+const fixtureCopies: [from: string, to: string][] = [
+  ["esm.mjs", "esm.mjs"],
+  ["cjs.cjs", "cjs.cjs"],
+  ["recording-tracer.cjs", "recording-tracer.cjs"],
+  ["types.ts", "types-esm.mts"],
+  ["types.ts", "types-cjs.cts"],
+  ["types.ts", "types-bundler.ts"],
+  ["tsconfig.nodenext.json", "tsconfig.nodenext.json"],
+  ["tsconfig.bundler.json", "tsconfig.bundler.json"],
+];
+
+/**
+ * Builds the packages (turbo, cached), packs each with `pnpm pack` (which turns `workspace:`
+ * ranges into real versions, as `changeset publish` does), and installs every tarball plus the
+ * otel API, TypeScript and Node types into a new project with one `npm install`.
+ */
+export async function createPackedProject(): Promise<PackedProject> {
+  const env = userEnv();
+  const dir = await mkdtemp(join(tmpdir(), "helix-packed-"));
+  const packs = join(dir, "tarballs");
+  const app = join(dir, "app");
+  try {
+    const [, build] = await timed(() =>
+      run(
+        "pnpm",
+        ["exec", "turbo", "run", "build", "--filter", "./packages/*", "--output-logs=errors-only"],
+        { cwd: repoRoot, env, maxBuffer: 16 << 20 },
+      ),
+    );
+    const [tarballs, pack] = await timed(async () => {
+      const { stdout } = await run(
+        "pnpm",
+        ["-r", "--filter", "./packages/*", "pack", "--pack-destination", packs, "--json"],
+        { cwd: repoRoot, env, maxBuffer: 16 << 20 },
+      );
+      return (JSON.parse(stdout) as Tarball[]).map(({ name, version, filename }) => ({
+        name,
+        version,
+        filename,
+      }));
+    });
+
+    // What `npm init -y` writes, minus the fields a test has no use for; written directly
+    // because `npm init` derives the name from the random temp directory name.
+    await mkdir(app);
+    await writeFile(
+      join(app, "package.json"),
+      `${JSON.stringify({ name: "helix-packed-app", version: "1.0.0", private: true }, null, 2)}\n`,
+    );
+    for (const [from, to] of fixtureCopies) await copyFile(join(fixtures, from), join(app, to));
+
+    const extras = await Promise.all(
+      ["@opentelemetry/api", "typescript", "@types/node"].map(
+        async (name) => `${name}@${await rootVersion(name)}`,
+      ),
+    );
+    const [{ stderr: installWarnings }, install] = await timed(() =>
+      run(
+        "npm",
+        [
+          "install",
+          ...tarballs.map((t) => t.filename),
+          ...extras,
+          "--no-audit",
+          "--no-fund",
+          "--prefer-offline",
+        ],
+        { cwd: app, env, maxBuffer: 16 << 20 },
+      ),
+    );
+
+    return {
+      dir: app,
+      tarballs,
+      timings: { build, pack, install },
+      installWarnings,
+      async exec(file, args) {
+        try {
+          const { stdout } = await run(file, args, { cwd: app, env, maxBuffer: 16 << 20 });
+          return stdout;
+        } catch (err) {
+          const { stdout = "", stderr = "" } = err as { stdout?: string; stderr?: string };
+          throw new Error(`${file} ${args.join(" ")} failed:\n${stdout}${stderr}`, { cause: err });
+        }
+      },
+      remove: () => rm(dir, { recursive: true, force: true }),
+    };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
