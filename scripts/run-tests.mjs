@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Every check and every test, in one command: typecheck, lint, package exports, then vitest
-// (unit and integration projects). Ends with one plain line: `N passed, N failed, N skipped`.
+// Every check and every test, in one command: typecheck, lint, package exports, API reference,
+// then vitest (unit and integration projects). Ends with one plain line:
+// `N passed, N failed, N skipped`.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -50,6 +51,9 @@ if (
 ) {
   failures.push("check:exports");
 }
+// The API reference: typedoc fails on a missing doc comment, an unexported public type or a
+// broken link (typedoc.json). `pnpm run docs`, not `pnpm docs`: pnpm's own `docs` command wins.
+if (step("api reference (typedoc)", "pnpm", ["run", "docs"]) !== 0) failures.push("docs");
 
 mkdirSync(dirname(results), { recursive: true });
 rmSync(results, { force: true });
