@@ -1,6 +1,28 @@
 // Undo steps, run once in reverse order of registration: whatever the demo set up is taken down,
 // whether it finished, failed or was interrupted.
 
+/** Longest wait for one step: a step against a server that is gone must not hang the exit. */
+const STEP_TIMEOUT_MS = 5_000;
+
+class StepTimeout extends Error {
+  override readonly name = "StepTimeout";
+}
+
+async function withTimeout(undo: () => Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new StepTimeout(`no answer in ${STEP_TIMEOUT_MS / 1000} s`)),
+      STEP_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([undo(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class Cleanup {
   readonly #steps: { what: string; undo: () => Promise<unknown> }[] = [];
   #ran: Promise<string[]> | undefined;
@@ -15,7 +37,7 @@ export class Cleanup {
       const failures: string[] = [];
       for (const { what, undo } of this.#steps.reverse()) {
         try {
-          await undo();
+          await withTimeout(undo);
         } catch (err) {
           failures.push(`${what}: ${(err as Error).message}`);
         }

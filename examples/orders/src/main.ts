@@ -16,7 +16,7 @@ import { produceOrders } from "./producer.js";
 import { createProgress } from "./progress.js";
 import { fetchDoneEvents, readFinalStates, reconcile } from "./summary.js";
 import { setupTelemetry } from "./telemetry.js";
-import { waitForProgress } from "./wait.js";
+import { interruptible, waitForProgress } from "./wait.js";
 import { watchStates } from "./watcher.js";
 import { pickTrace, renderWaterfall } from "./waterfall.js";
 import { startWorker } from "./worker.js";
@@ -24,6 +24,26 @@ import { startWorker } from "./worker.js";
 const SERVICE = "orders-demo";
 /** How long the run may go without a single order being processed before it gives up. */
 const STALL_MS = 20_000;
+/** Longest wait for the connection's drain at the end. */
+const DRAIN_TIMEOUT_MS = 3_000;
+/** A second SIGINT within this long of the first is the same Ctrl-C. */
+const DOUBLE_SIGNAL_MS = 1_000;
+
+/** Drains the connection; closes it when the drain fails or takes too long (a server gone). */
+async function drainOrClose(conn: Connection): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const drained = await Promise.race([
+    conn.drain().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), DRAIN_TIMEOUT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!drained) await conn.close();
+}
 
 /** Runs the demo; resolves with the result line (the last line printed) and the exit code. */
 async function runDemo(
@@ -32,6 +52,8 @@ async function runDemo(
   cleanup: Cleanup,
 ): Promise<{ result: string; code: number }> {
   const log = (line = "") => console.log(line);
+  // Each long step gives way to Ctrl-C at once; the cleanup then takes everything down.
+  const step = <T>(work: Promise<T>) => interruptible(work, interrupted);
   log(`helix-nats orders demo: ${args.count} orders, ${args.concurrency} handlers in flight`);
 
   const existing = process.env.NATS_URL;
@@ -69,17 +91,17 @@ async function runDemo(
       }),
     ],
   });
-  cleanup.add("drain the connection", () => conn.drain());
+  cleanup.add("close the connection", () => drainOrClose(conn));
 
   const names = namesFor(Date.now().toString(36));
   const streams = createStreamManager(conn);
-  await streams.create({ name: names.stream, subjects: [`${names.stream}.>`] });
-  cleanup.add("delete the stream", () => streams.delete(names.stream));
+  await step(streams.create({ name: names.stream, subjects: [`${names.stream}.>`] }));
+  // On a server of our own, the stream and bucket go with it; on NATS_URL, delete them.
+  if (existing) cleanup.add("delete the stream", () => streams.delete(names.stream));
   const buckets = createKeyValueManager(conn);
-  const state = await buckets.create({ bucket: names.bucket });
-  cleanup.add("delete the bucket", () => buckets.delete(names.bucket));
+  const state = await step(buckets.create({ bucket: names.bucket }));
+  if (existing) cleanup.add("delete the bucket", () => buckets.delete(names.bucket));
   log(`stream ${names.stream} (${names.created}, ${names.done}), bucket ${names.bucket}`);
-  interrupted.throwIfAborted();
 
   // Watcher and worker first, then the producer: the pipeline runs while orders arrive.
   const progress = createProgress(args.count);
@@ -90,18 +112,25 @@ async function runDemo(
     processed = n;
     progress.update(published, processed);
   });
-  cleanup.add("stop the worker", () => worker.consuming.drain());
+  // Interrupted: stop at once (the server may be gone: Ctrl-C in a terminal reaches it too).
+  cleanup.add("stop the worker", async () => {
+    if (interrupted.aborted) worker.consuming.stop();
+    else await worker.consuming.drain();
+  });
+  cleanup.add("stop the watcher", () => watcher.stop());
   worker.consuming.closed.catch(() => {}); // a consume that ends on an error is reported below
 
-  const produced = await produceOrders(
-    conn,
-    names.created,
-    args.count,
-    (n) => {
-      published = n;
-      progress.update(published, processed);
-    },
-    interrupted,
+  const produced = await step(
+    produceOrders(
+      conn,
+      names.created,
+      args.count,
+      (n) => {
+        published = n;
+        progress.update(published, processed);
+      },
+      interrupted,
+    ),
   );
   const outcome = await waitForProgress({
     done: () => processed >= produced.acked.size,
@@ -111,9 +140,8 @@ async function runDemo(
     ended: worker.consuming.closed,
   });
   progress.finish();
-  await worker.consuming.drain();
-  const seen = await watcher.stop();
-  interrupted.throwIfAborted();
+  await step(worker.consuming.drain());
+  const seen = await step(watcher.stop());
 
   const rate = Math.round(produced.acked.size / produced.seconds);
   log(
@@ -128,8 +156,8 @@ async function runDemo(
     `watcher   ${seen.changes} KV changes (${seen.byState.processed} processed, ${seen.byState.failed} failed)`,
   );
 
-  const done = await fetchDoneEvents(conn, names);
-  const states = await readFinalStates(state);
+  const done = await step(fetchDoneEvents(conn, names));
+  const states = await step(readFinalStates(state));
   const result = reconcile(args.count, states, done);
   const processedInKv = [...states.values()].filter((s) => s.state === "processed").length;
   log(
@@ -175,8 +203,14 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const interrupt = new AbortController();
+  let interruptedAt = 0;
   const onSigint = () => {
-    if (interrupt.signal.aborted) process.exit(130); // a second Ctrl-C: leave at once
+    if (interrupt.signal.aborted) {
+      // In a terminal, one Ctrl-C can arrive twice (from the terminal and relayed by tsx).
+      if (performance.now() - interruptedAt < DOUBLE_SIGNAL_MS) return;
+      process.exit(130); // a second Ctrl-C: leave at once
+    }
+    interruptedAt = performance.now();
     console.log("\ninterrupted: cleaning up (Ctrl-C again to quit at once)");
     interrupt.abort();
   };
@@ -195,7 +229,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
   if (interrupt.signal.aborted) {
     console.log("interrupted: everything was cleaned up");
-    return 130;
+    // Work abandoned at the interrupt (publishes awaiting acks) may still hold timers.
+    process.exit(130);
   }
   if (outcome === undefined) {
     console.error(

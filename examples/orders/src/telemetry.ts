@@ -23,11 +23,13 @@ import {
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
-  InMemorySpanExporter,
   type ReadableSpan,
-  SimpleSpanProcessor,
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
+import { KeptTraces } from "./kept-traces.js";
+
+/** Traces kept in memory for the waterfall (the first ones seen; every order is a trace). */
+const KEPT_TRACES = 500;
 
 /**
  * Bucket bounds (seconds) for `messaging.process.duration` in this demo: finer than the semantic
@@ -45,7 +47,7 @@ export interface Telemetry {
   readonly propagator: CompositePropagator;
   /** Where spans and metrics are exported besides memory, or `undefined`. */
   readonly otlp: string | undefined;
-  /** Every finished span so far. */
+  /** The finished spans of the first traces (see `KeptTraces`). */
   spans(): ReadableSpan[];
   /** Collects the metrics now (cumulative) and returns them. */
   collectMetrics(): Promise<MetricData[]>;
@@ -61,8 +63,8 @@ export function setupTelemetry(serviceName: string, otlp: string | undefined): T
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const resource = resourceFromAttributes({ "service.name": serviceName });
 
-  const spanExporter = new InMemorySpanExporter();
-  const spanProcessors: SpanProcessor[] = [new SimpleSpanProcessor(spanExporter)];
+  const kept = new KeptTraces(KEPT_TRACES);
+  const spanProcessors: SpanProcessor[] = [kept];
   if (otlp !== undefined) {
     spanProcessors.push(
       new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlp}/v1/traces` })),
@@ -106,7 +108,7 @@ export function setupTelemetry(serviceName: string, otlp: string | undefined): T
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
     otlp,
-    spans: () => spanExporter.getFinishedSpans(),
+    spans: () => kept.spans(),
     async collectMetrics() {
       metricExporter.reset();
       await memoryReader.forceFlush();

@@ -42,3 +42,26 @@ export async function waitForProgress(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * `work`, or a rejection with the signal's reason as soon as it aborts (the work itself goes on;
+ * the caller's cleanup takes down what it was using). Do not wrap work that creates something
+ * which must be cleaned up, such as a server: it would be left behind.
+ */
+export function interruptible<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err);
+      },
+    );
+  });
+}
