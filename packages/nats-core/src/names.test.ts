@@ -73,6 +73,15 @@ describe("stream and consumer names", () => {
       expect(problem(() => assertConsumerName(n))).toBeDefined();
     },
   );
+
+  it("counts the length in UTF-8 bytes, as the server does", () => {
+    expect(problem(() => assertStreamName("x".repeat(255)))).toBeUndefined();
+    expect(problem(() => assertStreamName("ж".repeat(127)))).toBeUndefined();
+    expect(problem(() => assertStreamName("ж".repeat(128)))).toBe(
+      "stream name is 256 bytes long in UTF-8; the server's limit is 255",
+    );
+    expect(problem(() => assertConsumerName("🙂".repeat(64)))).toBeDefined();
+  });
 });
 
 describe("bucket names and keys", () => {

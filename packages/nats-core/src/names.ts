@@ -92,11 +92,13 @@ export function assertKey(key: unknown, use: KeyUse = "key"): asserts key is str
 function assertResourceName(name: unknown, what: "stream" | "consumer"): asserts name is string {
   if (typeof name !== "string" || name === "")
     throw invalid(what, name, `${what} name must be a non-empty string`);
-  if (name.length > MAX_NAME_LENGTH) {
+  // The server counts bytes of UTF-8, not characters: "ж" is two of its 255.
+  const bytes = name.length > MAX_NAME_LENGTH / 3 ? utf8Length(name) : name.length;
+  if (bytes > MAX_NAME_LENGTH) {
     throw invalid(
       what,
       name,
-      `${what} name is ${name.length} characters long; the limit is ${MAX_NAME_LENGTH}`,
+      `${what} name is ${bytes} bytes long in UTF-8; the server's limit is ${MAX_NAME_LENGTH}`,
     );
   }
   if (/[\s.*>/\\]/.test(name) || hasControlCharacter(name)) {
@@ -106,6 +108,10 @@ function assertResourceName(name: unknown, what: "stream" | "consumer"): asserts
       `${what} name "${name}" must not contain white space, ".", "*", ">", "/" or "\\"`,
     );
   }
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
 }
 
 function hasControlCharacter(text: string): boolean {
