@@ -1,7 +1,7 @@
 // Builds and packs every package the way a release does, then installs the tarballs into a fresh
 // npm project outside the repository, as a new user would.
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -99,13 +99,8 @@ export async function createPackedProject(): Promise<PackedProject> {
       }));
     });
 
-    // What `npm init -y` writes, minus the fields a test has no use for; written directly
-    // because `npm init` derives the name from the random temp directory name.
     await mkdir(app);
-    await writeFile(
-      join(app, "package.json"),
-      `${JSON.stringify({ name: "helix-packed-app", version: "1.0.0", private: true }, null, 2)}\n`,
-    );
+    await run("npm", ["init", "-y"], { cwd: app, env });
     for (const [from, to] of fixtureCopies) await copyFile(join(fixtures, from), join(app, to));
 
     const extras = await Promise.all(
