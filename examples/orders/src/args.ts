@@ -91,3 +91,11 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv): 
     help: values.help === true,
   };
 }
+
+/** `url` without user and password, for printing. */
+export function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = "";
+  parsed.password = "";
+  return parsed.href.replace(/\/+$/, "");
+}

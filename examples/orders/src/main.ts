@@ -8,7 +8,7 @@ import { createKeyValueManager } from "@helix/nats-kv";
 import { otel } from "@helix/nats-otel";
 import { createStreamManager } from "@helix/nats-stream";
 import { startServer } from "@helix/nats-testing";
-import { type DemoArgs, parseDemoArgs, USAGE, UsageError } from "./args.js";
+import { type DemoArgs, parseDemoArgs, USAGE, UsageError, withoutCredentials } from "./args.js";
 import { Cleanup } from "./cleanup.js";
 import { renderMetricsSummary } from "./metrics-summary.js";
 import { namesFor } from "./order.js";
@@ -76,9 +76,11 @@ async function runDemo(
   interrupted.throwIfAborted();
 
   const telemetry = setupTelemetry(SERVICE, args.otlp);
-  cleanup.add("flush telemetry", () => telemetry.shutdown());
-  if (telemetry.otlp)
-    log(`telemetry: exporting traces and metrics to ${telemetry.otlp} (OTLP/HTTP)`);
+  const collector = args.otlp === undefined ? undefined : withoutCredentials(args.otlp);
+  cleanup.add(collector ? `export telemetry to ${collector}` : "flush telemetry", () =>
+    telemetry.shutdown(),
+  );
+  if (telemetry.otlp) log(`telemetry: exporting traces and metrics to ${collector} (OTLP/HTTP)`);
 
   const conn: Connection = await connect({
     addresses: [url],

@@ -28,6 +28,9 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { KeptTraces } from "./kept-traces.js";
 
+/** How long one OTLP export may take (retries included): an unreachable collector must not hold up the exit. */
+const EXPORT_TIMEOUT_MS = 2_000;
+
 /** Traces kept in memory for the waterfall (the first ones seen; every order is a trace). */
 const KEPT_TRACES = 500;
 
@@ -67,7 +70,9 @@ export function setupTelemetry(serviceName: string, otlp: string | undefined): T
   const spanProcessors: SpanProcessor[] = [kept];
   if (otlp !== undefined) {
     spanProcessors.push(
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlp}/v1/traces` })),
+      new BatchSpanProcessor(
+        new OTLPTraceExporter({ url: `${otlp}/v1/traces`, timeoutMillis: EXPORT_TIMEOUT_MS }),
+      ),
     );
   }
   const tracerProvider = new BasicTracerProvider({ resource, spanProcessors });
@@ -81,7 +86,10 @@ export function setupTelemetry(serviceName: string, otlp: string | undefined): T
   if (otlp !== undefined) {
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({ url: `${otlp}/v1/metrics` }),
+        exporter: new OTLPMetricExporter({
+          url: `${otlp}/v1/metrics`,
+          timeoutMillis: EXPORT_TIMEOUT_MS,
+        }),
         exportIntervalMillis: 5_000,
       }),
     );
