@@ -122,6 +122,7 @@ describe("the packed packages in a fresh npm project", () => {
           "dist/index.d.ts",
           "dist/index.d.cts",
           "README.md",
+          "LICENSE",
         ]),
       );
       expect(files.filter((file) => file.includes(".test."))).toEqual([]);
