@@ -3,7 +3,7 @@
 // and the end fetches a summary and proves that nothing was lost. Tracing and metrics go through
 // @helix/nats-otel; a waterfall of one trace and a metrics summary are printed at the end.
 // This file parses the flags and wires the parts together; each part has its own file.
-import { type Connection, connect } from "@helix/nats-core";
+import { type Connection, connect, isHelixError } from "@helix/nats-core";
 import { createKeyValueManager } from "@helix/nats-kv";
 import { otel } from "@helix/nats-otel";
 import { createStreamManager } from "@helix/nats-stream";
@@ -14,6 +14,7 @@ import { renderMetricsSummary } from "./metrics-summary.js";
 import { namesFor } from "./order.js";
 import { produceOrders } from "./producer.js";
 import { createProgress } from "./progress.js";
+import { producerLine, resultLine, summaryLines, watcherLine, workerLines } from "./report.js";
 import { fetchDoneEvents, readFinalStates, reconcile } from "./summary.js";
 import { setupTelemetry } from "./telemetry.js";
 import { interruptible, waitForProgress } from "./wait.js";
@@ -145,31 +146,15 @@ async function runDemo(
   await step(worker.consuming.drain());
   const seen = await step(watcher.stop());
 
-  const rate = Math.round(produced.acked.size / produced.seconds);
-  log(
-    `producer  ${produced.acked.size} published in ${produced.seconds.toFixed(2)} s (${rate} msg/s), ${produced.failed} failed${produced.failed ? `: ${(produced.firstError as Error)?.message}` : ""}`,
-  );
-  log(
-    `worker    ${worker.stats.processed.size} processed, ${worker.stats.failures} failed on purpose, ${worker.stats.redelivered} redelivered, ${worker.stats.errors.length} other errors${outcome === "stalled" ? ` (stalled: nothing processed for ${STALL_MS / 1000} s)` : ""}`,
-  );
-  for (const err of worker.stats.errors.slice(0, 3))
-    log(`          error: ${(err as Error).message}`);
-  log(
-    `watcher   ${seen.changes} KV changes (${seen.byState.processed} processed, ${seen.byState.failed} failed)`,
-  );
+  log(producerLine(produced));
+  for (const line of workerLines(worker.stats, outcome === "stalled" ? STALL_MS / 1000 : undefined))
+    log(line);
+  log(watcherLine(seen));
 
   const done = await step(fetchDoneEvents(conn, names));
   const states = await step(readFinalStates(state));
   const result = reconcile(args.count, states, done);
-  const processedInKv = [...states.values()].filter((s) => s.state === "processed").length;
-  log(
-    `summary   fetched ${done.events} done events in ${done.batches} ${done.batches === 1 ? "batch" : "batches"} (${done.ids.size} orders, $${(done.revenue / 100).toFixed(2)}); KV: ${processedInKv} of ${states.size} orders processed`,
-  );
-  if (result.lost.length > 0) {
-    log(
-      `          lost orders: ${result.lost.slice(0, 20).join(", ")}${result.lost.length > 20 ? ", …" : ""}`,
-    );
-  }
+  for (const line of summaryLines(done, states, result)) log(line);
 
   log();
   const traceId = pickTrace(telemetry.spans());
@@ -185,7 +170,7 @@ async function runDemo(
   log();
 
   return {
-    result: `${result.orders} orders, ${result.processed} processed, ${worker.stats.redelivered} redelivered, ${result.lost.length} lost`,
+    result: resultLine(result, worker.stats.redelivered),
     code: result.lost.length === 0 ? 0 : 1,
   };
 }
@@ -208,7 +193,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let interruptedAt = 0;
   const onSigint = () => {
     if (interrupt.signal.aborted) {
-      // In a terminal, one Ctrl-C can arrive twice (from the terminal and relayed by tsx).
+      // One Ctrl-C can arrive twice: from the terminal, and forwarded by a parent process.
       if (performance.now() - interruptedAt < DOUBLE_SIGNAL_MS) return;
       process.exit(130); // a second Ctrl-C: leave at once
     }
@@ -230,14 +215,22 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const line of cleanupFailures) console.error(`cleanup failed: ${line}`);
 
   if (interrupt.signal.aborted) {
-    console.log("interrupted: everything was cleaned up");
+    console.log(
+      cleanupFailures.length === 0
+        ? "interrupted: everything was cleaned up"
+        : `interrupted: cleaned up, except for ${cleanupFailures.length} step(s) that failed`,
+    );
     // Work abandoned at the interrupt (publishes awaiting acks) may still hold timers.
     process.exit(130);
   }
   if (outcome === undefined) {
-    console.error(
-      `orders demo failed: ${failure instanceof Error ? failure.stack : String(failure)}`,
-    );
+    // helix-nats errors say what went wrong and what to do; anything else gets its stack.
+    const detail = isHelixError(failure)
+      ? `${failure.name}: ${failure.message}`
+      : failure instanceof Error
+        ? failure.stack
+        : String(failure);
+    console.error(`orders demo failed: ${detail}`);
     return 1;
   }
   console.log(outcome.result);
