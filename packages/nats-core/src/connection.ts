@@ -268,6 +268,25 @@ export class HelixConnection implements Connection {
     return "drained";
   }
 
+  /**
+   * What `console.log(conn)` and `util.inspect` show. The default would print the raw client,
+   * whose options hold the password, token or authenticator: show a safe summary instead.
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](): object {
+    return this.toJSON();
+  }
+
+  /** A summary without credentials, for logs: name, server, state and plugins. */
+  toJSON(): { name: string; server: string | null; state: ConnectionState; plugins: string[] } {
+    const server = this.server;
+    return {
+      name: this.client.name,
+      server: server ? `${server.address}:${server.port}` : null,
+      state: this.#currentState(),
+      plugins: [...this.#plugins],
+    };
+  }
+
   #currentState(): ConnectionState {
     if (this.nats.isClosed()) return "closed";
     if (this.nats.isDraining() || this.#draining) return "draining";

@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import { inspect } from "node:util";
 import { startServer } from "@helix/nats-testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
@@ -120,6 +121,24 @@ describe("authentication", () => {
       auth: { user: "derek", pass: secret },
     });
     expect((await conn.status()).code).toBe(200);
+  });
+
+  it("logging the connection shows a summary, never the raw client's credentials", async () => {
+    await using conn = await connect({
+      addresses: [server.url],
+      name: "logged",
+      auth: { user: "derek", pass: secret },
+    });
+    const summary = { name: "logged", server: `127.0.0.1:${server.port}`, state: "connected" };
+    expect(JSON.parse(JSON.stringify(conn))).toMatchObject(summary);
+    for (const text of [
+      inspect(conn),
+      inspect(conn, { depth: 10, showHidden: true }),
+      JSON.stringify(conn),
+    ]) {
+      expect(text).toContain(`127.0.0.1:${server.port}`);
+      expect(text).not.toContain(secret);
+    }
   });
 
   it("fails a wrong password with ConnectionError that never shows the password, and closes the socket", async () => {
