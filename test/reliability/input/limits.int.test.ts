@@ -3,13 +3,14 @@ import {
   type Connection,
   connect,
   isHelixError,
+  JetStreamApiError,
   LimitExceededError,
   ValidationError,
 } from "@helix/nats-core";
 import { createKeyValueManager } from "@helix/nats-kv";
 import { createPublisher, createStreamManager } from "@helix/nats-stream";
 import { type NatsServer, startServer } from "@helix/nats-testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 /** A server whose max_payload is small, so that payload limits are cheap to hit. */
 const MAX_PAYLOAD = 4096;
@@ -67,6 +68,24 @@ describe("payload over the server's max_payload", () => {
     );
     expect(await kv.put("k", "small")).toBe(1);
     await createKeyValueManager(conn).delete(kv.bucket);
+  });
+});
+
+describe("headers over JetStream's 64 KiB limit", () => {
+  it("publish: a typed JetStreamApiError (10097) whose message names the limit", async () => {
+    // The shared server keeps the default 1 MiB max_payload, so the header limit is hit first.
+    await using big = await connect({ addresses: [inject("natsUrl")], name: "limits-headers" });
+    const name = `HDR${unique()}`;
+    const streams = createStreamManager(big);
+    await streams.create({ name, subjects: [`${name}.>`], storage: "memory" });
+    const err = await createPublisher(big)
+      .publish(`${name}.x`, "x", { headers: { "X-Big": "b".repeat(70 * 1024) } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JetStreamApiError);
+    expect(err).toMatchObject({ code: "JETSTREAM_API", apiCode: 10097 });
+    expect((err as Error).message).toBe("publish: header size exceeds maximum allowed of 64k");
+    expect(await createPublisher(big).publish(`${name}.x`, "fits")).toMatchObject({ seq: 1 });
+    await streams.delete(name);
   });
 });
 
