@@ -1,0 +1,163 @@
+import { createConsumerManager } from "@helix/nats-consumer";
+import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
+import type { BenchCase } from "../bench-case.js";
+import { payload, type ServerState } from "../server-state.js";
+import type { Variant } from "../variants.js";
+
+const SIZE = 128;
+
+/**
+ * One prefilled stream for the consume and fetch cases; every measurement reads it from the
+ * start through a fresh durable consumer (explicit ack), deleted afterwards.
+ */
+export class ConsumeStream {
+  readonly name: string;
+  readonly subject: string;
+  #filled = 0;
+
+  constructor(readonly state: ServerState) {
+    this.name = state.name("CONS");
+    this.subject = `${this.name}.m`;
+  }
+
+  /** Makes sure the stream holds at least `count` messages. */
+  async ensure(count: number): Promise<void> {
+    if (this.#filled === 0) await this.state.addStream(this.name);
+    if (count > this.#filled) {
+      await this.state.fill(this.subject, payload(SIZE), count - this.#filled);
+      this.#filled = count;
+    }
+  }
+
+  async withConsumer<T>(run: (consumer: string) => Promise<T>): Promise<T> {
+    const consumer = this.state.name("c");
+    await this.state.jsm.consumers.add(this.name, {
+      durable_name: consumer,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: this.subject,
+    });
+    try {
+      return await run(consumer);
+    } finally {
+      await this.state.jsm.consumers.delete(this.name, consumer);
+    }
+  }
+
+  async delete(): Promise<void> {
+    if (this.#filled > 0) await this.state.deleteStream(this.name);
+    this.#filled = 0;
+  }
+}
+
+/** helix `consume(handler)` with auto-ack vs the raw `consume()` iterator with explicit `ack()`. */
+export function consumeCase(stream: ConsumeStream, count: number, warmupCount: number): BenchCase {
+  return {
+    id: "consume-128",
+    title: "consume, auto-ack (raw: explicit ack), 128 B",
+    unit: "msg/s",
+    group: "consume",
+    latency: false,
+    count,
+    warmupCount,
+    setup: () => stream.ensure(Math.max(count, warmupCount)),
+    measure: (v, n) =>
+      stream
+        .withConsumer((name) => consumeMessages(v, stream.name, name, n))
+        .then((ms) => ({ rate: n / (ms / 1000) })),
+  };
+}
+
+/** Milliseconds until `n` messages were handled and acked (the ack of the last one sent). */
+export async function consumeMessages(
+  v: Variant,
+  stream: string,
+  name: string,
+  n: number,
+  onMessage?: (seen: number) => void,
+): Promise<number> {
+  if (v.id === "raw") {
+    const consumer = await v.js.consumers.get(stream, name);
+    const start = performance.now();
+    const messages = await consumer.consume();
+    let seen = 0;
+    for await (const m of messages) {
+      m.ack();
+      seen++;
+      onMessage?.(seen);
+      if (seen === n) break;
+    }
+    return performance.now() - start;
+  }
+  const consumer = await createConsumerManager(v.conn).get(stream, name);
+  let seen = 0;
+  let done!: (ms: number) => void;
+  const finished = new Promise<number>((resolve) => {
+    done = resolve;
+  });
+  let start = 0;
+  let failure: unknown;
+  start = performance.now();
+  const ctx = consumer.consume(
+    () => {
+      seen++;
+      onMessage?.(seen);
+      if (seen === n) queueMicrotask(() => done(performance.now() - start));
+    },
+    {
+      onError: (err) => {
+        failure ??= err;
+      },
+    },
+  );
+  const ms = await Promise.race([finished, ctx.closed.then(() => Number.NaN)]);
+  await ctx.drain();
+  if (failure !== undefined) throw failure;
+  return ms;
+}
+
+/** A loop of `fetch(100)`, acking every message, until `n` messages were read. */
+export function fetchCase(stream: ConsumeStream, count: number, warmupCount: number): BenchCase {
+  const batch = 100;
+  return {
+    id: "fetch-128",
+    title: `fetch(${batch}) loop, ack each, 128 B`,
+    unit: "msg/s",
+    group: "fetch",
+    latency: false,
+    count,
+    warmupCount,
+    setup: () => stream.ensure(Math.max(count, warmupCount)),
+    measure: (v, n) =>
+      stream
+        .withConsumer(async (name) => {
+          if (v.id === "raw") {
+            const consumer = await v.js.consumers.get(stream.name, name);
+            let seen = 0;
+            const start = performance.now();
+            while (seen < n) {
+              const msgs = await consumer.fetch({ max_messages: batch, expires: 5_000 });
+              for await (const m of msgs) {
+                m.ack();
+                seen++;
+              }
+            }
+            return performance.now() - start;
+          }
+          const consumer = await createConsumerManager(v.conn).get(stream.name, name);
+          let seen = 0;
+          const start = performance.now();
+          while (seen < n) {
+            const msgs = await consumer.fetch(batch, { expiresMs: 5_000 });
+            const acks: Promise<void>[] = [];
+            for (const m of msgs) {
+              acks.push(m.ack());
+              seen++;
+            }
+            await Promise.all(acks);
+          }
+          return performance.now() - start;
+        })
+        .then((ms) => ({ rate: n / (ms / 1000) })),
+  };
+}
