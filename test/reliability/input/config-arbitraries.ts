@@ -79,7 +79,11 @@ export const mutations: fc.Arbitrary<Mutation>[] = [
   })),
   fc.constant({ root: "tls", value: { keyFile: MISSING_FILE }, path: ["tls", "certFile"] }),
   fc
-    .oneof(notObject, fc.array(fc.constant(MISSING_FILE), { minLength: 1, maxLength: 2 }))
+    .oneof(
+      // (an empty array is a valid list of CA files)
+      notObject.filter((v) => !Array.isArray(v)),
+      fc.array(fc.constant(MISSING_FILE), { minLength: 1, maxLength: 2 }),
+    )
     .map((rootCAFiles) => ({
       root: "tls",
       value: { enabled: true, rootCAFiles },
