@@ -6,6 +6,10 @@ export interface Sample {
   rate: number;
   p50Ms?: number;
   p99Ms?: number;
+  /** CPU time of the client process (user + system) per operation, in microseconds. */
+  cpuUsPerOp?: number;
+  /** Socket writes per operation (with `--count-writes` only). */
+  writesPerOp?: number;
 }
 
 /** Which targets apply to a case (see targets.ts). */

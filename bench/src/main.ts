@@ -4,7 +4,8 @@
  * same-round ratios to the raw client. See bench/README.md for the method.
  *
  * Run: pnpm bench (about 5 minutes) or pnpm bench:quick (under a minute).
- * Options: --quick, --rounds=N, --only=<case id,...>, --no-memory.
+ * Options: --quick, --rounds=N, --only=<case id,...>, --variants=<id,...> (the raw client always
+ * runs), --no-memory, --count-writes (socket writes per operation, a diagnostic).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -26,6 +27,7 @@ import {
   targetLines,
 } from "./report.js";
 import { ServerState } from "./server-state.js";
+import { countSocketWrites } from "./socket-writes.js";
 import { openVariants, VARIANT_IDS, type Variant, type VariantId } from "./variants.js";
 
 const args = process.argv.slice(2);
@@ -33,7 +35,10 @@ const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.spl
 const quick = args.includes("--quick");
 const ROUNDS = Number(flag("rounds") ?? (quick ? 3 : 7));
 const only = flag("only")?.split(",");
+/** Measure only these variants (the raw client always runs: ratios need it), for profiling. */
+const onlyVariants = flag("variants")?.split(",");
 const memory = !args.includes("--no-memory") && (only === undefined || only.includes("memory"));
+const socketWrites = args.includes("--count-writes") ? countSocketWrites() : undefined;
 const MEMORY_MESSAGES = quick ? 20_000 : 200_000;
 /** Operations per measurement in a full run; `--quick` uses a fifth. */
 const scale = (n: number) => (quick ? Math.max(100, Math.round(n / 5 / 100) * 100) : n);
@@ -47,8 +52,11 @@ function gc(): void {
 
 /** The order of the variants in round `round`: rotated, so each one runs in every position. */
 function orderFor(round: number): VariantId[] {
-  const k = round % VARIANT_IDS.length;
-  return [...VARIANT_IDS.slice(k), ...VARIANT_IDS.slice(0, k)];
+  const ids = VARIANT_IDS.filter(
+    (id) => id === "raw" || !onlyVariants || onlyVariants.includes(id),
+  );
+  const k = round % ids.length;
+  return [...ids.slice(k), ...ids.slice(0, k)];
 }
 
 async function measureOnce(c: BenchCase, v: Variant, n: number): Promise<Sample> {
@@ -56,7 +64,12 @@ async function measureOnce(c: BenchCase, v: Variant, n: number): Promise<Sample>
   gc();
   const exit = v.enter();
   try {
-    return await c.measure(v, n);
+    const cpu = process.cpuUsage();
+    const writes = socketWrites?.() ?? 0;
+    const sample = await c.measure(v, n);
+    const used = process.cpuUsage(cpu);
+    const writesPerOp = socketWrites ? { writesPerOp: (socketWrites() - writes) / n } : {};
+    return { ...sample, cpuUsPerOp: (used.user + used.system) / n, ...writesPerOp };
   } finally {
     exit();
     await v.flush();
@@ -65,7 +78,7 @@ async function measureOnce(c: BenchCase, v: Variant, n: number): Promise<Sample>
 
 async function runCase(c: BenchCase, variants: Record<VariantId, Variant>): Promise<CaseResult> {
   await c.setup?.();
-  for (const id of VARIANT_IDS) await measureOnce(c, variants[id], c.warmupCount);
+  for (const id of orderFor(0)) await measureOnce(c, variants[id], c.warmupCount);
   const rounds: Record<VariantId, Sample>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const samples = {} as Record<VariantId, Sample>;

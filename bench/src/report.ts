@@ -13,6 +13,10 @@ export interface VariantResult {
   ratios: number[];
   p50Ms?: number;
   p99Ms?: number;
+  /** Median CPU time of the client process per operation (µs), stream setup included. */
+  cpuUsPerOp: number;
+  /** Median socket writes per operation (with `--count-writes` only). */
+  writesPerOp?: number;
   target?: number;
   met?: boolean;
 }
@@ -22,13 +26,14 @@ export interface CaseResult {
   title: string;
   unit: string;
   count: number;
-  variants: Record<VariantId, VariantResult>;
+  variants: Partial<Record<VariantId, VariantResult>>;
 }
 
 /** Rounds of samples (each round: one sample per variant) → medians and same-round ratios. */
 export function summarise(c: BenchCase, rounds: Record<VariantId, Sample>[]): CaseResult {
-  const variants = {} as Record<VariantId, VariantResult>;
+  const variants: Partial<Record<VariantId, VariantResult>> = {};
   for (const id of VARIANT_IDS) {
+    if (rounds.some((r) => r[id] === undefined)) continue; // not measured (--variants)
     const samples = rounds.map((r) => r[id]);
     const ratios = rounds.map((r) => r[id].rate / r.raw.rate);
     const ratio = median(ratios);
@@ -38,7 +43,11 @@ export function summarise(c: BenchCase, rounds: Record<VariantId, Sample>[]): Ca
       ratio,
       rates: samples.map((s) => round(s.rate, 1)),
       ratios: ratios.map((r) => round(r, 3)),
+      cpuUsPerOp: round(median(samples.map((s) => s.cpuUsPerOp ?? Number.NaN)), 2),
     };
+    if (samples.every((s) => s.writesPerOp !== undefined)) {
+      result.writesPerOp = round(median(samples.map((s) => s.writesPerOp as number)), 3);
+    }
     if (c.latency) {
       result.p50Ms = median(samples.map((s) => s.p50Ms ?? Number.NaN));
       result.p99Ms = median(samples.map((s) => s.p99Ms ?? Number.NaN));
@@ -67,6 +76,7 @@ export function caseTable(r: CaseResult, rounds: number, latency: boolean): stri
     r.unit.padStart(10),
     ...(latency ? ["p50 ms".padStart(8), "p99 ms".padStart(8)] : []),
     "ratio".padStart(7),
+    "CPU µs/op".padStart(10),
     "target".padStart(8),
     "",
   ];
@@ -76,13 +86,16 @@ export function caseTable(r: CaseResult, rounds: number, latency: boolean): stri
   ];
   for (const id of VARIANT_IDS) {
     const v = r.variants[id];
+    if (v === undefined) continue;
     const cells = [
       VARIANT_LABELS[id].padEnd(22),
       int(v.rate).padStart(10),
       ...(latency ? [ms(v.p50Ms).padStart(8), ms(v.p99Ms).padStart(8)] : []),
       v.ratio.toFixed(2).padStart(7),
+      v.cpuUsPerOp.toFixed(1).padStart(10),
       (v.target === undefined ? "" : `>= ${v.target.toFixed(2)}`).padStart(8),
       v.met === undefined ? "" : v.met ? "ok" : "MISSED",
+      v.writesPerOp === undefined ? "" : `${v.writesPerOp} writes/op`,
     ];
     lines.push(`  ${cells.join("  ")}`.trimEnd());
   }
@@ -98,6 +111,7 @@ export function markdownTable(results: CaseResult[]): string {
   for (const r of results) {
     const cells = VARIANT_IDS.map((id) => {
       const v = r.variants[id];
+      if (v === undefined) return "–";
       const latency = v.p50Ms === undefined ? "" : ` · p50 ${ms(v.p50Ms)} / p99 ${ms(v.p99Ms)} ms`;
       const ratio = id === "raw" ? "" : ` (${v.ratio.toFixed(2)}${v.met === false ? " ✗" : ""})`;
       return `${int(v.rate)}${ratio}${latency}`;
@@ -114,7 +128,7 @@ export function targetLines(results: CaseResult[]): { met: string[]; missed: str
   for (const r of results) {
     for (const id of VARIANT_IDS) {
       const v = r.variants[id];
-      if (v.target === undefined) continue;
+      if (v?.target === undefined) continue;
       const line = `${r.title} / ${VARIANT_LABELS[id]}: ${v.ratio.toFixed(2)} (target ${v.target.toFixed(2)})`;
       (v.met ? met : missed).push(line);
     }
