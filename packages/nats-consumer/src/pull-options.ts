@@ -1,7 +1,7 @@
 import type { ConsumeOptions as ClientConsumeOptions } from "@nats-io/jetstream";
 import type { PullOptions } from "./types.js";
 
-/** Missed heartbeats (in a row, while connected) after which a consume or iterator ends. */
+/** Missed heartbeats (in a row, while connected) after which a consume or iterator ends if the server does not answer a ping. */
 export const DEFAULT_MAX_MISSED_HEARTBEATS = 6;
 
 /** Client consume options from helix pull tuning (only what was set, the client fills defaults). */

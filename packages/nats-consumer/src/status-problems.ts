@@ -13,6 +13,7 @@ import {
 } from "./consumer-errors.js";
 import type { ConsumerHandle } from "./consumer-handle.js";
 import { DEFAULT_MAX_MISSED_HEARTBEATS } from "./pull-options.js";
+import { serverAnswers } from "./server-ping.js";
 import type { PullOptions } from "./types.js";
 
 /** A status notification that is a problem: the error it means, and whether it ends the pull. */
@@ -23,8 +24,9 @@ export interface StatusProblem {
 
 /**
  * What a consume/`messages()` notification means: missed heartbeats (ending the pull after
- * `maxMissedHeartbeats` in a row), no responders, or the consumer or its stream gone (ending it).
- * `undefined` for informational notifications the client recovers from by itself.
+ * `maxMissedHeartbeats` in a row if the server no longer answers a ping), no responders, or the
+ * consumer or its stream gone (ending it). `undefined` for informational notifications the client
+ * recovers from by itself.
  */
 export async function statusProblem(
   status: ConsumerNotification,
@@ -33,7 +35,14 @@ export async function statusProblem(
   maxMissedHeartbeats: number,
 ): Promise<StatusProblem | undefined> {
   if (status.type === "heartbeats_missed") {
-    return { error: heartbeatError(status.count, ctx), ends: status.count >= maxMissedHeartbeats };
+    const error = heartbeatError(status.count, ctx);
+    if (status.count < maxMissedHeartbeats) return { error, ends: false };
+    // Heartbeats also stop while the consumer's replicas elect a new leader (the pull request
+    // died with the old one): the client then pulls again by itself once the consumer answers,
+    // which can take longer than the limit. Only a server that no longer answers a ping (frozen,
+    // unreachable behind an open socket) ends the pull; a live one keeps it, misses reported.
+    const timeoutMs = handle.conn.jetstreamOptions.timeout ?? 5_000;
+    return { error, ends: !(await serverAnswers(handle.conn.nats, timeoutMs)) };
   }
   if (status.type === "no_responders") {
     const error = new JetStreamUnavailableError(

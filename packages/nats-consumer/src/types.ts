@@ -63,7 +63,9 @@ export interface PullOptions {
   onStatus?: (status: ConsumerStatus) => void;
   /**
    * Missed server heartbeats in a row (while connected) after which the consume or iterator ends
-   * with a `TimeoutError` (`consume` reports each miss to `onError` before that). Default 6.
+   * with a `TimeoutError` if the server does not answer a ping either (`consume` reports each miss
+   * to `onError` before that). While the server answers (a JetStream leader election), misses are
+   * reported and the client keeps pulling. Default 6.
    */
   maxMissedHeartbeats?: number;
 }

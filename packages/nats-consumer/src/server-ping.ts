@@ -1,0 +1,25 @@
+/**
+ * Whether the server still answers this connection: a PING/PONG round trip (`flush()`) within
+ * `timeoutMs`. False when the PONG does not come in time or the connection is closed. Never
+ * throws.
+ */
+export async function serverAnswers(
+  nc: { flush(): Promise<void> },
+  timeoutMs: number,
+): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      nc.flush().then(
+        () => true,
+        () => false,
+      ),
+      expired,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
