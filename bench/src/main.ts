@@ -64,12 +64,9 @@ async function measureOnce(c: BenchCase, v: Variant, n: number): Promise<Sample>
   gc();
   const exit = v.enter();
   try {
-    const cpu = process.cpuUsage();
     const writes = socketWrites?.() ?? 0;
     const sample = await c.measure(v, n);
-    const used = process.cpuUsage(cpu);
-    const writesPerOp = socketWrites ? { writesPerOp: (socketWrites() - writes) / n } : {};
-    return { ...sample, cpuUsPerOp: (used.user + used.system) / n, ...writesPerOp };
+    return socketWrites ? { ...sample, writesPerOp: (socketWrites() - writes) / n } : sample;
   } finally {
     exit();
     await v.flush();

@@ -13,7 +13,7 @@ export interface VariantResult {
   ratios: number[];
   p50Ms?: number;
   p99Ms?: number;
-  /** Median CPU time of the client process per operation (µs), stream setup included. */
+  /** Median CPU time of the client process per operation (µs), over the timed section. */
   cpuUsPerOp: number;
   /** Median socket writes per operation (with `--count-writes` only). */
   writesPerOp?: number;

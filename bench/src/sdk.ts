@@ -66,6 +66,9 @@ export function createSdk() {
 export function enterContext(): () => void {
   const manager = new AsyncLocalStorageContextManager();
   manager.enable();
-  context.setGlobalContextManager(manager);
+  if (!context.setGlobalContextManager(manager)) {
+    manager.disable();
+    throw new Error("a global context manager is registered already: the variants would share it");
+  }
   return () => context.disable();
 }

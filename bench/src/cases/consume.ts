@@ -2,6 +2,7 @@ import { createConsumerManager } from "@helix/nats-consumer";
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import type { BenchCase } from "../bench-case.js";
 import { payload, type ServerState } from "../server-state.js";
+import { rateSample, startWatch, type Timing } from "../stopwatch.js";
 import type { Variant } from "../variants.js";
 
 const SIZE = 128;
@@ -64,21 +65,21 @@ export function consumeCase(stream: ConsumeStream, count: number, warmupCount: n
     measure: (v, n) =>
       stream
         .withConsumer((name) => consumeMessages(v, stream.name, name, n))
-        .then((ms) => ({ rate: n / (ms / 1000) })),
+        .then((t) => rateSample(n, t)),
   };
 }
 
-/** Milliseconds until `n` messages were handled and acked (the ack of the last one sent). */
+/** The time until `n` messages were handled and acked (the ack of the last one sent). */
 export async function consumeMessages(
   v: Variant,
   stream: string,
   name: string,
   n: number,
   onMessage?: (seen: number) => void,
-): Promise<number> {
+): Promise<Timing> {
   if (v.id === "raw") {
     const consumer = await v.js.consumers.get(stream, name);
-    const start = performance.now();
+    const watch = startWatch();
     const messages = await consumer.consume();
     let seen = 0;
     for await (const m of messages) {
@@ -87,22 +88,21 @@ export async function consumeMessages(
       onMessage?.(seen);
       if (seen === n) break;
     }
-    return performance.now() - start;
+    return watch.stop();
   }
   const consumer = await createConsumerManager(v.conn).get(stream, name);
   let seen = 0;
-  let done!: (ms: number) => void;
-  const finished = new Promise<number>((resolve) => {
+  let done!: (t: Timing) => void;
+  const finished = new Promise<Timing>((resolve) => {
     done = resolve;
   });
-  let start = 0;
   let failure: unknown;
-  start = performance.now();
+  const watch = startWatch();
   const ctx = consumer.consume(
     () => {
       seen++;
       onMessage?.(seen);
-      if (seen === n) queueMicrotask(() => done(performance.now() - start));
+      if (seen === n) queueMicrotask(() => done(watch.stop()));
     },
     {
       onError: (err) => {
@@ -110,10 +110,13 @@ export async function consumeMessages(
       },
     },
   );
-  const ms = await Promise.race([finished, ctx.closed.then(() => Number.NaN)]);
+  const t = await Promise.race([
+    finished,
+    ctx.closed.then(() => ({ ms: Number.NaN, cpuUs: Number.NaN })),
+  ]);
   await ctx.drain();
   if (failure !== undefined) throw failure;
-  return ms;
+  return t;
 }
 
 /** A loop of `fetch(100)`, acking every message, until `n` messages were read. */
@@ -134,7 +137,7 @@ export function fetchCase(stream: ConsumeStream, count: number, warmupCount: num
           if (v.id === "raw") {
             const consumer = await v.js.consumers.get(stream.name, name);
             let seen = 0;
-            const start = performance.now();
+            const watch = startWatch();
             while (seen < n) {
               const msgs = await consumer.fetch({ max_messages: batch, expires: 5_000 });
               for await (const m of msgs) {
@@ -142,11 +145,11 @@ export function fetchCase(stream: ConsumeStream, count: number, warmupCount: num
                 seen++;
               }
             }
-            return performance.now() - start;
+            return watch.stop();
           }
           const consumer = await createConsumerManager(v.conn).get(stream.name, name);
           let seen = 0;
-          const start = performance.now();
+          const watch = startWatch();
           while (seen < n) {
             const msgs = await consumer.fetch(batch, { expiresMs: 5_000 });
             const acks: Promise<void>[] = [];
@@ -156,8 +159,8 @@ export function fetchCase(stream: ConsumeStream, count: number, warmupCount: num
             }
             await Promise.all(acks);
           }
-          return performance.now() - start;
+          return watch.stop();
         })
-        .then((ms) => ({ rate: n / (ms / 1000) })),
+        .then((t) => rateSample(n, t)),
   };
 }

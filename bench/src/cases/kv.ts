@@ -3,6 +3,7 @@ import { type KV, Kvm } from "@nats-io/kv";
 import type { BenchCase, Sample } from "../bench-case.js";
 import { payload, type ServerState } from "../server-state.js";
 import { percentile } from "../stats.js";
+import { rateSample, startWatch } from "../stopwatch.js";
 import type { Variant } from "../variants.js";
 
 const KEYS = 64;
@@ -39,7 +40,7 @@ export function kvCase(
         const keys = Array.from({ length: KEYS }, (_, i) => `k${i}`);
         if (op === "get") for (const key of keys) await raw.put(key, data);
         const latencies = new Float64Array(n);
-        const start = performance.now();
+        const watch = startWatch();
         for (let i = 0; i < n; i++) {
           const key = keys[i % KEYS] as string;
           const t0 = performance.now();
@@ -47,10 +48,9 @@ export function kvCase(
           else if ((await kv.get(key)) === null) throw new Error(`KV get ${key}: missing`);
           latencies[i] = performance.now() - t0;
         }
-        const ms = performance.now() - start;
         const values = Array.from(latencies);
         const sample: Sample = {
-          rate: n / (ms / 1000),
+          ...rateSample(n, watch.stop()),
           p50Ms: percentile(values, 50),
           p99Ms: percentile(values, 99),
         };

@@ -1,6 +1,7 @@
 import { createPublisher } from "@helix/nats-stream";
 import type { BenchCase } from "../bench-case.js";
 import { payload, publishWindowed, type ServerState } from "../server-state.js";
+import { rateSample, startWatch, type Timing } from "../stopwatch.js";
 import type { Variant } from "../variants.js";
 
 const WINDOW = 256;
@@ -29,15 +30,15 @@ export function publishCase(
       inFreshStream(state, async (subject) => {
         if (v.id === "raw") {
           const { js } = v;
-          const start = performance.now();
+          const watch = startWatch();
           for (let i = 0; i < n; i++) await js.publish(subject, data);
-          return performance.now() - start;
+          return watch.stop();
         }
         const publisher = createPublisher(v.conn);
-        const start = performance.now();
+        const watch = startWatch();
         for (let i = 0; i < n; i++) await publisher.publish(subject, data);
-        return performance.now() - start;
-      }).then((ms) => ({ rate: n / (ms / 1000) })),
+        return watch.stop();
+      }).then((t) => rateSample(n, t)),
   };
 }
 
@@ -61,25 +62,25 @@ export function publishAsyncCase(
       inFreshStream(state, async (subject) => {
         if (v.id === "raw") {
           const { js } = v;
-          const start = performance.now();
+          const watch = startWatch();
           await publishWindowed((s, d) => js.publish(s, d), subject, data, n, WINDOW);
-          return performance.now() - start;
+          return watch.stop();
         }
         const publisher = createPublisher(v.conn, { maxPending: WINDOW });
-        const start = performance.now();
+        const watch = startWatch();
         for (let i = 0; i < n; i++) await publisher.publishAsync(subject, data);
         const { failed, firstError } = await publisher.complete();
-        const ms = performance.now() - start;
+        const t = watch.stop();
         if (failed > 0) throw firstError;
-        return ms;
-      }).then((ms) => ({ rate: n / (ms / 1000) })),
+        return t;
+      }).then((t) => rateSample(n, t)),
   };
 }
 
 async function inFreshStream(
   state: ServerState,
-  run: (subject: string) => Promise<number>,
-): Promise<number> {
+  run: (subject: string) => Promise<Timing>,
+): Promise<Timing> {
   const stream = state.name("PUB");
   await state.addStream(stream);
   try {
