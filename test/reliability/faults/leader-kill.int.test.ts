@@ -9,7 +9,7 @@ import {
 import { type NatsServer, startCluster } from "@helix/nats-testing";
 import { nanos } from "@nats-io/transport-node";
 import { expect, it } from "vitest";
-import { expectNothingLost } from "./delivery-guarantees.js";
+import { type Crash, expectNothingLost } from "./delivery-guarantees.js";
 import { recordFigures } from "./fault-figures.js";
 import { ProcessLedger } from "./process-ledger.js";
 import { PublishLedger } from "./publish-ledger.js";
@@ -32,7 +32,9 @@ const EXPECTED = TOTAL + SECOND_TOTAL;
 // stored it). Publishes in flight at the kill time out or fail with "no responders" during the
 // election, and are retried with the same Nats-Msg-Id, so the new leader's duplicate window
 // stores each once. The R3 consumer fails over too; handled messages whose acks were lost are
-// redelivered with a delivery count above 1 (the consumer's state is replicated).
+// redelivered with a delivery count above 1, except (nats-server 2.9.10) deliveries the killed
+// consumer leader had not replicated yet: the new leader hands those out again with delivery
+// count 1, which `crashes` allows only for a first delivery before a kill and one after it.
 it("a 3-node cluster: kill -9 of the R3 stream leader during 10,000 publishAsync + consume, then a second node killed and restarted: nothing acked is lost, nothing stored twice", async () => {
   await using cluster = await startCluster({ size: 3 });
   await cluster.waitForMetaLeader();
@@ -164,7 +166,9 @@ it("a 3-node cluster: kill -9 of the R3 stream leader during 10,000 publishAsync
   await work.drain();
   await expect(work.closed).resolves.toBeUndefined();
 
-  const counts = expectNothingLost(ledger, stored, processed);
+  const counts = expectNothingLost(ledger, stored, processed, {
+    crashes: [run1.crash, run2.crash],
+  });
   expect(stored.messages).toBe(EXPECTED);
 
   recordFigures("leader-kill", {
@@ -216,7 +220,7 @@ async function publishWithKill(
   total: number,
   killAt: number,
   victim: NatsServer,
-): Promise<{ pauseMs: number; elapsedMs: number }> {
+): Promise<{ crash: Crash; pauseMs: number; elapsedMs: number }> {
   const started = performance.now();
   let killedAt = 0;
   let kill: Promise<void> | undefined;
@@ -234,6 +238,8 @@ async function publishWithKill(
   await ledger.settled();
   const ended = performance.now();
   return {
+    // over once every publish of the run was acked (a new leader took over)
+    crash: { at: killedAt, over: ended },
     pauseMs: Math.round(ledger.longestPauseAfter(killedAt, ended)),
     elapsedMs: Math.round(ended - started),
   };

@@ -71,11 +71,6 @@ export class ProcessLedger {
     );
   }
 
-  /** When the message was first processed (`performance.now()`), if it was. */
-  firstProcessedAt(id: string): number | undefined {
-    return this.deliveries.get(id)?.[0]?.at;
-  }
-
   /** The highest delivery count any handler saw. */
   maxDeliveryCount(): number {
     let max = 0;

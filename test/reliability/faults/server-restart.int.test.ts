@@ -21,7 +21,9 @@ const STREAM = "FAULT_RESTART";
 // client reconnects on its own to the same port once the server is back on its store; publishes
 // that were in flight time out or fail over and are retried with their Nats-Msg-Id; the consume
 // pulls again. Handled messages whose acks died with the server come back after the ack wait
-// with a delivery count above 1.
+// with a delivery count above 1, except those whose delivery the server had not yet written to
+// its consumer store (nats-server 2.9.10 writes it lazily): after the restart it hands them out
+// again with delivery count 1 (`crashes` allows that only across the kill; the figures count it).
 it("a server killed (SIGKILL) and restarted on its store during publish and consume: the client reconnects, status goes 503 then 200, nothing acked is lost", async () => {
   await using server = await startServer();
   const events: ConnectionEventType[] = [];
@@ -113,7 +115,9 @@ it("a server killed (SIGKILL) and restarted on its store during publish and cons
   expect(events).toContain("disconnect");
   expect(events).toContain("reconnect");
   expect(ledger.failed.size, "publishes that failed after every retry").toBe(0);
-  const counts = expectNothingLost(ledger, stored, processed, { stateLostAt: killedAt });
+  const counts = expectNothingLost(ledger, stored, processed, {
+    crashes: [{ at: killedAt, over: killedAt + downMs }],
+  });
   expect(stored.messages).toBe(TOTAL);
 
   const unhealthy = status.changes.find((change) => change.code === 503);
