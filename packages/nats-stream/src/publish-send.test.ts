@@ -1,6 +1,7 @@
 import type { Connection, PublishOperation } from "@helix/nats-core";
 import { headers } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";
+import { SendBatch } from "./publish-batch.js";
 import { type SendContext, sendWithRetries } from "./publish-send.js";
 
 // Errors shaped like the NATS client's (matched by name and code, as core does).
@@ -134,7 +135,7 @@ describe("sendWithRetries", () => {
     expect(calls).toHaveLength(3);
   });
 
-  it("reports the first send once, and stops retrying when the signal aborts", async () => {
+  it("reports the first attempt queued once, and stops retrying when the signal aborts", async () => {
     const { conn, calls } = fakeConnection([timeout, timeout, timeout]);
     const controller = new AbortController();
     let sent = 0;
@@ -142,7 +143,7 @@ describe("sendWithRetries", () => {
       operation(),
       context(conn, {
         signal: controller.signal,
-        onSent: () => sent++,
+        onQueued: () => sent++,
         retry: {
           attempts: 10,
           initialDelayMs: 10_000,
@@ -154,5 +155,54 @@ describe("sendWithRetries", () => {
     expect(err).toMatchObject({ code: "CANCELLED" });
     expect(calls).toHaveLength(1);
     expect(sent).toBe(1);
+  });
+});
+
+describe("sendWithRetries with a batch", () => {
+  it("sends an async first attempt at the batch's turn, a sync one only after a pending turn", async () => {
+    const { conn, calls } = fakeConnection([]);
+    const batch = new SendBatch();
+    let queued = 0;
+    const asyncOp = { ...operation(), subject: "async.1", async: true };
+    const first = sendWithRetries(asyncOp, context(conn, { batch, onQueued: () => queued++ }));
+    // queued at once, not yet handed to the client
+    expect(queued).toBe(1);
+    expect(calls).toHaveLength(0);
+    // a sync publish issued meanwhile does not overtake it
+    const sync = sendWithRetries({ ...operation(), subject: "sync.2" }, context(conn, { batch }));
+    await Promise.all([first, sync]);
+    expect(calls.map((c) => c.subject)).toEqual(["async.1", "sync.2"]);
+    // with no turn pending a sync publish goes straight to the client
+    const direct = sendWithRetries({ ...operation(), subject: "sync.3" }, context(conn, { batch }));
+    expect(calls).toHaveLength(3);
+    await direct;
+  });
+
+  it("does not send a message whose signal aborted while it was queued", async () => {
+    const { conn, calls } = fakeConnection([]);
+    const controller = new AbortController();
+    const op = { ...operation(), async: true };
+    let queued = 0;
+    const sending = sendWithRetries(
+      op,
+      context(conn, {
+        batch: new SendBatch(),
+        signal: controller.signal,
+        onQueued: () => queued++,
+      }),
+    );
+    controller.abort();
+    await expect(sending).rejects.toMatchObject({ code: "CANCELLED" });
+    expect(queued).toBe(1);
+    expect(calls).toHaveLength(0);
+  });
+
+  it("retries without waiting for a turn", async () => {
+    const { conn, calls } = fakeConnection([timeout]);
+    const batch = new SendBatch();
+    const ack = await sendWithRetries({ ...operation(), async: true }, context(conn, { batch }));
+    expect(ack.seq).toBe(2);
+    expect(calls).toHaveLength(2);
+    expect(batch.pending).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import {
   toHelixError,
 } from "@helix/nats-core";
 import { retryDelay } from "./backoff.js";
+import type { SendBatch } from "./publish-batch.js";
 import type { PubAck } from "./publish-types.js";
 import type { ResolvedRetry } from "./publish-validation.js";
 import { explainStreamLimit } from "./stream-limit.js";
@@ -24,10 +25,17 @@ export interface SendContext {
   /** Answers whether a stream listens on a subject (shared lookups; see `StreamLookup`). */
   readonly streamExists: (subject: string) => Promise<boolean | undefined>;
   /**
-   * Called right after the first attempt was handed to the client (written). Not called when
-   * the client throws before writing; the caller then learns of it when the publish settles.
+   * The publisher's batch. An async publish (`op.async`) sends its first attempt at the batch's
+   * next turn, with every other send queued by then; a sync publish waits only for a turn
+   * already pending, so it never overtakes earlier `publishAsync` calls. Retries never wait.
    */
-  readonly onSent?: () => void;
+  readonly batch?: SendBatch;
+  /**
+   * Called once the first attempt is queued (or, without a batch, about to be handed to the
+   * client): from then on, every failure is one of the publish itself. Not called when the
+   * publish fails before (an aborted signal).
+   */
+  readonly onQueued?: () => void;
 }
 
 /**
@@ -41,6 +49,15 @@ export async function sendWithRetries(op: PublishOperation, ctx: SendContext): P
   for (let attempt = 1; ; attempt++) {
     op.attempt = attempt;
     throwIfAborted(signal, "publish");
+    if (attempt === 1) {
+      const turn = op.async ? ctx.batch?.join() : ctx.batch?.pending;
+      ctx.onQueued?.();
+      if (turn !== undefined) {
+        await turn;
+        // (cancelled while queued: not sent)
+        throwIfAborted(signal, "publish");
+      }
+    }
     let error: HelixError;
     try {
       // (an undefined timeout means the client's default: it reads `opts.timeout || default`)
@@ -48,7 +65,6 @@ export async function sendWithRetries(op: PublishOperation, ctx: SendContext): P
         headers: op.headers,
         timeout: ctx.timeoutMs,
       });
-      if (attempt === 1) ctx.onSent?.();
       const raw = await abortable(sending, signal, "publish");
       const ack: PubAck = {
         stream: raw.stream,

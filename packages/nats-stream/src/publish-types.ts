@@ -52,7 +52,7 @@ export interface PublisherOptions {
   timeoutMs?: number;
 }
 
-/** What `publishAsync` resolves to once the message is on its way. */
+/** What `publishAsync` resolves to once the message is queued to be sent. */
 export interface PublishFuture {
   /** The subject the message was published to. */
   readonly subject: string;
@@ -80,10 +80,13 @@ export interface Publisher {
   /** Publishes and waits for the ack, retrying transient failures. */
   publish(subject: string, data?: PublishData, options?: PublishOptions): Promise<PubAck>;
   /**
-   * Sends without waiting for the ack; waits only while `maxPending` acks are outstanding.
-   * Rejects only if the publish failed before it was handed to the client (validation,
-   * cancellation, a middleware failing before the send); later failures, a closed connection
-   * included, settle `future.ack`.
+   * Queues a message without waiting for the ack; waits only while `maxPending` acks are
+   * outstanding. Resolves once the message is queued (validated, middleware passed up to the
+   * send); the messages queued in one tick are handed to the client together at the next
+   * macrotask, in call order, so they leave in one socket write. Rejects only if the publish
+   * failed before it was queued (validation, cancellation, a middleware failing or answering
+   * before the send); later failures, a closed connection included, settle `future.ack` and
+   * are counted by `complete()`.
    */
   publishAsync(
     subject: string,

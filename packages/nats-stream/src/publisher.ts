@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from "@helix/nats-core";
 import type { PublishData } from "./payload.js";
+import { SendBatch } from "./publish-batch.js";
 import { type PreparedMessage, prepareMessage } from "./publish-message.js";
 import { type SendContext, StreamLookup, sendWithRetries } from "./publish-send.js";
 import type {
@@ -37,6 +38,8 @@ class HelixPublisher implements Publisher {
   #conn: Connection;
   #settings: ResolvedPublisherOptions;
   #window: PublishWindow;
+  /** Where `publishAsync` first attempts wait to be sent together (one socket write). */
+  #batch = new SendBatch();
   /** Whether a stream listens on a subject; one closure for every publish. */
   #streamExists: (subject: string) => Promise<boolean | undefined>;
   #inFlight = 0;
@@ -87,38 +90,44 @@ class HelixPublisher implements Publisher {
     await this.#window.acquire(options.signal);
     this.#begin();
     const op = this.#operation(message, options, true);
-    // `ready` resolves once the message is written (onSent) or the publish settled without
-    // being written (a middleware failed or answered by itself), whichever comes first.
-    let sent = false;
-    let wake: () => void = noop;
-    const ready = new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-    const onSent = (): void => {
-      sent = true;
-      wake();
+    // `queued`: the terminal queued the first attempt for the batch's next turn (without an
+    // async middleware, synchronously within `run`). `wake` ends the wait below, if any.
+    let queued = false;
+    let settled = false;
+    let wake: (() => void) | undefined;
+    const onQueued = (): void => {
+      queued = true;
+      wake?.();
     };
     const ack = this.#conn
-      .run(op, () => sendWithRetries(op, this.#context(options, onSent)))
+      .run(op, () => sendWithRetries(op, this.#context(options, onQueued)))
       .then(
         (value) => {
-          this.#settle(undefined, sent);
-          wake();
+          settled = true;
+          this.#settle(undefined, queued);
+          wake?.();
           return value;
         },
         (err: unknown) => {
+          settled = true;
           const error = toHelixError(err, { operation: "publishAsync" });
-          this.#settle(error, sent);
-          wake();
+          this.#settle(error, queued);
+          wake?.();
           throw error;
         },
       );
     // Marks the promise handled: ignoring a future never crashes the process with an unhandled
     // rejection; the failure still reaches whoever awaits `ack`, and `complete()` counts it.
     ack.catch(noop);
-    await ready;
-    // Settled before anything was written: a failure then rejects publishAsync itself.
-    if (!sent) await ack;
+    if (!queued) {
+      // An async middleware: wait until it reaches the terminal, or settles the publish first.
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      // Settled before it was queued (a middleware failed or answered by itself): a failure
+      // then rejects publishAsync itself.
+      if (!queued && settled) await ack;
+    }
     return { subject: op.subject, msgID: op.msgID, ack };
   }
 
@@ -152,23 +161,24 @@ class HelixPublisher implements Publisher {
     };
   }
 
-  #context(options: PublishOptions, onSent?: () => void): SendContext {
+  #context(options: PublishOptions, onQueued?: () => void): SendContext {
     return {
       conn: this.#conn,
       retry: this.#settings.retry,
       timeoutMs: options.timeoutMs ?? this.#settings.timeoutMs,
       signal: options.signal,
       streamExists: this.#streamExists,
-      onSent,
+      batch: this.#batch,
+      onQueued,
     };
   }
 
-  #settle(error: HelixError | undefined, sent: boolean): void {
+  #settle(error: HelixError | undefined, queued: boolean): void {
     this.#window.release();
     this.#end();
     if (error === undefined) this.#acked++;
-    else if (sent) {
-      // (a failure before the send rejected publishAsync itself and is not counted here)
+    else if (queued) {
+      // (a failure before the message was queued rejected publishAsync itself: not counted here)
       this.#failed++;
       this.#firstError ??= error;
     }

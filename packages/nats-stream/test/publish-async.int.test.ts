@@ -1,5 +1,7 @@
+import { Socket } from "node:net";
 import {
   type Connection,
+  ConnectionError,
   connect,
   type PublishOperation,
   ValidationError,
@@ -81,7 +83,7 @@ describe("publishAsync", () => {
     });
   });
 
-  it("resolves once sent, before the ack; next() of its operation settles with the ack", async () => {
+  it("resolves once queued, before the ack; next() of its operation settles with the ack", async () => {
     await withStream("SENT", async (_stream, name) => {
       const hold = gate();
       const seen: { op: PublishOperation; ackAfterNext: PubAck | undefined }[] = [];
@@ -219,6 +221,81 @@ describe("publishAsync", () => {
         hold.open();
         conn.middleware.remove(mw);
       }
+    });
+  });
+
+  it("queues awaited publishAsync calls and writes them together: one socket write per batch", async () => {
+    await withStream("BATCH", async (stream, name) => {
+      const own = await connect({ addresses: [url], name: "stream-int-batch" });
+      let writes = 0;
+      const write = Socket.prototype.write;
+      Socket.prototype.write = function (this: Socket, ...args: Parameters<Socket["write"]>) {
+        writes++;
+        return write.apply(this, args);
+      } as Socket["write"];
+      try {
+        const publisher = createPublisher(own, { maxPending: 1_000 });
+        const futures = [];
+        for (let i = 0; i < 1_000; i++) {
+          futures.push(await publisher.publishAsync(`${name}.x`, `${i}`));
+        }
+        // resolved once queued: nothing was handed to the socket yet
+        expect(writes).toBe(0);
+        expect(await publisher.complete()).toMatchObject({ acked: 1_000, failed: 0 });
+        const perMessage = writes / 1_000;
+        console.log(`publishAsync batch: ${writes} socket writes for 1,000 messages`);
+        // one per message before batching; about 3 here (the client flushes every 32 KiB)
+        expect(perMessage).toBeLessThan(0.05);
+        // in call order
+        const seqs = await Promise.all(futures.map((f) => f.ack.then((a) => a.seq)));
+        expect(seqs).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
+        const last = await stream.getLastMsgForSubject(`${name}.x`);
+        expect(new TextDecoder().decode(last?.data)).toBe("999");
+      } finally {
+        Socket.prototype.write = write;
+        await own.close();
+      }
+    });
+  });
+
+  it("a publish does not overtake queued publishAsync calls", async () => {
+    await withStream("ORDER", async (_stream, name) => {
+      const publisher = createPublisher(conn);
+      const queued = await publisher.publishAsync(`${name}.x`, "first");
+      const sync = await publisher.publish(`${name}.x`, "second");
+      expect((await queued.ack).seq).toBe(1);
+      expect(sync.seq).toBe(2);
+      expect(await publisher.complete()).toMatchObject({ acked: 1, failed: 0 });
+    });
+  });
+
+  it("a connection closed while messages are queued fails their futures, counted by complete()", async () => {
+    await withStream("CLOSED", async (_stream, name) => {
+      const own = await connect({ addresses: [url], name: "stream-int-closed" });
+      const publisher = createPublisher(own, { maxPending: 10 });
+      const futures = [];
+      for (let i = 0; i < 3; i++) futures.push(await publisher.publishAsync(`${name}.x`, `${i}`));
+      await own.close();
+      for (const f of futures) await expect(f.ack).rejects.toBeInstanceOf(ConnectionError);
+      const completion = await publisher.complete();
+      expect(completion).toMatchObject({ acked: 0, failed: 3 });
+      expect(completion.firstError).toBeInstanceOf(ConnectionError);
+      expect(publisher.pending).toBe(0);
+    });
+  });
+
+  it("a signal aborted while the message is queued: not sent, CancelledError on future.ack", async () => {
+    await withStream("QCANCEL", async (stream, name) => {
+      const publisher = createPublisher(conn);
+      const controller = new AbortController();
+      const future = await publisher.publishAsync(`${name}.x`, "never", {
+        signal: controller.signal,
+      });
+      controller.abort();
+      await expect(future.ack).rejects.toMatchObject({ code: "CANCELLED" });
+      expect(await publisher.complete()).toMatchObject({ acked: 0, failed: 1 });
+      await publisher.publish(`${name}.x`, "after");
+      expect((await stream.info()).state.messages).toBe(1);
     });
   });
 
