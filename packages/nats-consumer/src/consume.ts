@@ -3,7 +3,7 @@ import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import { closedUnderError, type PullErrorContext, toPullError } from "./consumer-errors.js";
 import type { ConsumerHandle } from "./consumer-handle.js";
 import { assertConsumeOptions } from "./consumer-validation.js";
-import { HelixMsg } from "./msg.js";
+import { HelixMsg, SENT } from "./msg.js";
 import { defaultNakDelay, nakDelayFor } from "./nak-delay.js";
 import { toClientConsumeOptions } from "./pull-options.js";
 import { Slots } from "./slots.js";
@@ -97,7 +97,9 @@ class ConsumeRun implements ConsumeContext {
       });
       const iterator = messages[Symbol.asyncIterator]();
       for (;;) {
-        const held = this.#stopping ? false : await this.#slots.acquire();
+        const held = this.#stopping
+          ? false
+          : this.#slots.tryAcquire() || (await this.#slots.acquire());
         const next = await iterator.next();
         if (next.done) {
           if (held) this.#slots.release();
@@ -136,52 +138,89 @@ class ConsumeRun implements ConsumeContext {
   /**
    * Runs the handler inside the `process` operation and settles the message there too, so a
    * middleware that runs `next()` in an async context (a tracing span, say) sees the ack or nak
-   * inside it.
+   * inside it. Without awaits: a synchronous handler whose ack was sent synchronously (no
+   * middleware, or only ones that pass `next()` through) is done, slot released, before this
+   * returns; otherwise the slot is released once the promise chain settles.
    */
-  async #dispatch(raw: JsMsg): Promise<void> {
+  #dispatch(raw: JsMsg): void {
     const msg = new HelixMsg(this.#handle.conn, raw);
-    try {
-      const op: ProcessOperation = {
-        kind: "process",
-        client: this.#handle.conn.client,
-        stream: this.#handle.stream,
-        consumer: this.#handle.name,
-        message: msg.delivered,
-        signal: this.#abort.signal,
-      };
-      let failed = false;
-      let handlerError: unknown = NO_ERROR;
-      try {
-        await this.#handle.conn.run(op, async () => {
-          try {
-            await this.#handler(msg, this.#handlerContext);
-          } catch (err) {
-            // Reported before the nak, so onError hears of the failure before of the retry.
-            handlerError = err;
-            this.#report(err instanceof Error ? err : new Error(String(err)), msg);
-            await this.#settleAutomatically(msg, true);
-            throw err;
-          }
-          await this.#settleAutomatically(msg, false);
-        });
-      } catch (err) {
-        failed = true;
-        // A middleware's own failure; the handler's was reported above.
-        if (err !== handlerError)
-          this.#report(err instanceof Error ? err : new Error(String(err)), msg);
-      }
-      // Settled already, unless a middleware failed before the handler ran.
-      await this.#settleAutomatically(msg, failed);
-    } finally {
+    const op: ProcessOperation = {
+      kind: "process",
+      client: this.#handle.conn.client,
+      stream: this.#handle.stream,
+      consumer: this.#handle.name,
+      message: msg.delivered,
+      signal: this.#abort.signal,
+    };
+    let handlerError: unknown = NO_ERROR;
+    const processed = this.#handle.conn.run(op, () =>
+      this.#process(msg, (err) => {
+        handlerError = err;
+      }),
+    );
+    if (processed === SENT) {
       this.#slots.release();
+      return;
     }
+    processed
+      .then(
+        // Settled already, unless a middleware answered without running the handler.
+        () => this.#settleAutomatically(msg, false),
+        (err: unknown) => {
+          // A middleware's own failure; the handler's was reported already.
+          if (err !== handlerError) this.#report(toError(err), msg);
+          return this.#settleAutomatically(msg, true);
+        },
+      )
+      .then(this.#release, this.#release);
   }
 
-  /** Acks (or naks after a failure) unless settling is off or the message is settled already. */
-  async #settleAutomatically(msg: HelixMsg, failed: boolean): Promise<void> {
-    if (!this.#autoSettle || msg.settled) return;
-    const settle = failed ? msg.nak(this.#nakDelay(msg)) : msg.ack();
-    await settle.catch((err: unknown) => this.#report(err as Error, msg));
+  readonly #release = (): void => this.#slots.release();
+
+  /**
+   * The `process` operation's terminal: the handler, then the automatic ack, or after a failure
+   * the report and the nak, rejecting with the handler's error. Answers `SENT` when all of it
+   * completed synchronously. Never throws synchronously.
+   */
+  #process(msg: HelixMsg, onHandlerError: (err: unknown) => void): Promise<void> {
+    let result: void | Promise<void>;
+    try {
+      result = this.#handler(msg, this.#handlerContext);
+    } catch (err) {
+      return this.#handlerFailed(msg, err, onHandlerError);
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        () => this.#settleAutomatically(msg, false),
+        (err: unknown) => this.#handlerFailed(msg, err, onHandlerError),
+      );
+    }
+    return this.#settleAutomatically(msg, false) ?? SENT;
+  }
+
+  /** Reports the handler's error before the nak (onError hears of the failure before of the retry), then rejects with it. */
+  #handlerFailed(
+    msg: HelixMsg,
+    err: unknown,
+    onHandlerError: (err: unknown) => void,
+  ): Promise<never> {
+    onHandlerError(err);
+    this.#report(toError(err), msg);
+    const settling = this.#settleAutomatically(msg, true);
+    if (settling === undefined) return Promise.reject(err);
+    return settling.then(() => Promise.reject(err));
+  }
+
+  /**
+   * Acks (or naks after a failure) unless settling is off or the message is settled already.
+   * `undefined` when nothing is left to wait for, else a promise that never rejects (a failed
+   * settle is reported).
+   */
+  #settleAutomatically(msg: HelixMsg, failed: boolean): Promise<void> | undefined {
+    if (!this.#autoSettle || msg.settled) return undefined;
+    const settling = failed ? msg.nak(this.#nakDelay(msg)) : msg.ack();
+    if (settling === SENT) return undefined;
+    return settling.then(undefined, (err: unknown) => this.#report(err as Error, msg));
   }
 
   /** The nak delay for `msg`; a `nakDelayMs` function that throws is reported, then the default applies. */
@@ -211,6 +250,18 @@ class ConsumeRun implements ConsumeContext {
       // a failing error callback must not stop the consume
     }
   }
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function isThenable(value: unknown): value is PromiseLike<void> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 /** `nc.flush()`, giving up after `timeoutMs` (default 5 s); never throws. */

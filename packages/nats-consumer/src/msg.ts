@@ -96,7 +96,7 @@ export class HelixMsg implements Msg {
   }
 
   ack(): Promise<void> {
-    return this.#settle("ack", {}, () => this.raw.ack());
+    return this.#settle("ack", undefined, undefined, sendAck);
   }
 
   ackAck(options: { timeoutMs?: number } = {}): Promise<void> {
@@ -108,8 +108,8 @@ export class HelixMsg implements Msg {
         }),
       );
     }
-    return this.#settle("ack", {}, async () => {
-      await this.raw.ackAck(timeoutMs === undefined ? undefined : { timeout: timeoutMs });
+    return this.#settle("ack", undefined, undefined, async (raw) => {
+      await raw.ackAck(timeoutMs === undefined ? undefined : { timeout: timeoutMs });
     });
   }
 
@@ -122,9 +122,7 @@ export class HelixMsg implements Msg {
       );
     }
     const delay = delayMs === undefined ? undefined : Math.floor(delayMs);
-    return this.#settle("nak", delay === undefined ? {} : { delayMs: delay }, () =>
-      this.raw.nak(delay),
-    );
+    return this.#settle("nak", delay, undefined, (raw) => raw.nak(delay));
   }
 
   term(reason?: string): Promise<void> {
@@ -135,45 +133,68 @@ export class HelixMsg implements Msg {
     }
     // The reason still reaches the middleware; only a 2.10+ server gets it on the wire.
     const sendReason = versionAtLeast(this.#conn.nats.info?.version, TERM_REASON_MIN_VERSION);
-    return this.#settle("term", reason === undefined ? {} : { reason }, () =>
-      this.raw.term(sendReason ? reason : undefined),
+    return this.#settle("term", undefined, reason, (raw) =>
+      raw.term(sendReason ? reason : undefined),
     );
   }
 
   working(): Promise<void> {
     if (this.#settled) return Promise.resolve();
-    return this.#run("working", {}, () => this.raw.working());
+    return this.#run("working", undefined, undefined, sendWorking);
   }
 
   #settle(
     action: Exclude<SettleAction, "working">,
-    extra: { delayMs?: number; reason?: string },
-    send: () => void | Promise<void>,
+    delayMs: number | undefined,
+    reason: string | undefined,
+    send: Send,
   ): Promise<void> {
     // A message settles once: a second ack/nak/term is a no-op (the server would ignore it).
     if (this.#settled) return Promise.resolve();
     this.#settled = true;
-    return this.#run(action, extra, send);
+    return this.#run(action, delayMs, reason, send);
   }
 
+  /**
+   * Runs `send` as a `settle` operation. A send that completes synchronously (ack, nak, term,
+   * working: the client only queues the reply) answers `SENT`, which a middleware that passes
+   * `next()` through hands back unchanged, so that consume can tell "done" without a tick.
+   */
   #run(
     action: SettleAction,
-    extra: { delayMs?: number; reason?: string },
-    send: () => void | Promise<void>,
+    delayMs: number | undefined,
+    reason: string | undefined,
+    send: Send,
   ): Promise<void> {
-    const op: SettleOperation = {
-      kind: "settle",
-      client: this.#conn.client,
-      action,
-      message: this.delivered,
-      ...extra,
-    };
-    return this.#conn.run(op, async () => {
+    const op: SettleOperation =
+      delayMs !== undefined
+        ? { kind: "settle", client: this.#conn.client, action, message: this.delivered, delayMs }
+        : reason !== undefined
+          ? { kind: "settle", client: this.#conn.client, action, message: this.delivered, reason }
+          : { kind: "settle", client: this.#conn.client, action, message: this.delivered };
+    const raw = this.raw;
+    return this.#conn.run(op, () => {
+      let sent: void | Promise<void>;
       try {
-        await send();
+        sent = send(raw);
       } catch (err) {
-        throw toHelixError(err, { operation: `settle.${action}` });
+        return Promise.reject(toHelixError(err, { operation: `settle.${action}` }));
       }
+      if (sent === undefined) return SENT;
+      return sent.then(undefined, (err: unknown) => {
+        throw toHelixError(err, { operation: `settle.${action}` });
+      });
     });
   }
 }
+
+type Send = (raw: JsMsg) => void | Promise<void>;
+
+const sendAck: Send = (raw) => raw.ack();
+const sendWorking: Send = (raw) => raw.working();
+
+/**
+ * The promise a settle that was sent synchronously resolves with: one shared, already resolved
+ * promise (consume compares against it to skip a microtask per message). Never rejects.
+ */
+export const SENT: Promise<void> = Promise.resolve();

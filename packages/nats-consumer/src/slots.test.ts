@@ -50,4 +50,15 @@ describe("Slots", () => {
     expect(slots.inUse).toBe(0);
     await expect(slots.idle()).resolves.toBeUndefined();
   });
+  it("tryAcquire takes a free slot at once, and none when full or closed", () => {
+    const slots = new Slots(1);
+    expect(slots.tryAcquire()).toBe(true);
+    expect(slots.tryAcquire()).toBe(false);
+    expect(slots.inUse).toBe(1);
+    slots.release();
+    expect(slots.inUse).toBe(0);
+    slots.close();
+    expect(slots.tryAcquire()).toBe(false);
+    expect(slots.inUse).toBe(0);
+  });
 });

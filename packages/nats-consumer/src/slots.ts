@@ -14,6 +14,13 @@ export class Slots {
     return this.#inUse;
   }
 
+  /** Takes a free slot now if there is one (and not closed); `false` when none was taken. */
+  tryAcquire(): boolean {
+    if (this.#closed || this.#inUse >= this.size) return false;
+    this.#inUse++;
+    return true;
+  }
+
   /** Resolves `true` once a slot is held, or `false` (holding nothing) once closed. */
   acquire(): Promise<boolean> {
     if (this.#closed) return Promise.resolve(false);
