@@ -102,29 +102,35 @@ export class MiddlewareStack {
   run<T>(op: Operation, terminal: () => Promise<T>): Promise<T> {
     const chain = this.#entries;
     if (chain.length === 0) return terminal();
-    const dispatch = (i: number): Promise<T> => {
-      if (i === chain.length) return terminal();
-      const entry = chain[i] as Entry;
-      let called = false;
-      const next = (): Promise<T> => {
-        if (called) {
-          return Promise.reject(
-            new MiddlewareError(`middleware "${entry.name}" called next() more than once`),
-          );
-        }
-        called = true;
-        return dispatch(i + 1);
-      };
-      try {
-        return entry.middleware(op, next);
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    };
-    return dispatch(0);
+    return callAt(chain, 0, op, terminal);
   }
 
   #set(entries: Entry[]): void {
     this.#entries = Object.freeze(entries);
+  }
+}
+
+/** Calls middleware `i` of `chain` with a `next` that runs the rest of it, then `terminal`. */
+function callAt<T>(
+  chain: readonly Entry[],
+  i: number,
+  op: Operation,
+  terminal: () => Promise<T>,
+): Promise<T> {
+  const entry = chain[i] as Entry;
+  let called = false;
+  const next = (): Promise<T> => {
+    if (called) {
+      return Promise.reject(
+        new MiddlewareError(`middleware "${entry.name}" called next() more than once`),
+      );
+    }
+    called = true;
+    return i + 1 === chain.length ? terminal() : callAt(chain, i + 1, op, terminal);
+  };
+  try {
+    return entry.middleware(op, next);
+  } catch (err) {
+    return Promise.reject(err);
   }
 }
