@@ -45,6 +45,11 @@ describe("assertSubject", () => {
     expect(problem(() => assertSubject(">", "filter"))).toBeUndefined();
     expect(problem(() => assertSubject("orders.>.x", "filter"))).toMatch(/last token/);
     expect(problem(() => assertSubject("orders.a*", "filter"))).toMatch(/whole tokens/);
+    expect(problem(() => assertSubject("*>.a", "filter"))).toMatch(/whole tokens/);
+    expect(problem(() => assertSubject(">.a", "filter"))).toMatch(/last token/);
+    expect(problem(() => assertSubject("*.*.>", "filter"))).toBeUndefined();
+    expect(problem(() => assertSubject("a.*.", "filter"))).toMatch(/empty token/);
+    expect(problem(() => assertSubject("a.b>"))).toMatch(/whole tokens/);
   });
 
   it("rejects non-strings", () => {

@@ -6,6 +6,9 @@ import { ValidationError } from "./errors.js";
  */
 
 const WHITESPACE = /\s/;
+const DOT = 0x2e;
+const STAR = 0x2a;
+const GT = 0x3e;
 const MAX_NAME_LENGTH = 255;
 
 /** How a subject is used: `publish` forbids wildcards, `filter` allows `*` and a final `>`. */
@@ -22,26 +25,39 @@ export function assertSubject(
   }
   if (WHITESPACE.test(subject))
     throw invalid(field, subject, `${field} "${subject}" must not contain white space`);
-  const tokens = subject.split(".");
-  tokens.forEach((token, i) => {
-    if (token === "") {
+  // One pass over the characters, token by token (this runs on every publish: no split, no
+  // closure, no per-token strings).
+  const last = subject.length;
+  let start = 0;
+  let star = false;
+  let gt = false;
+  for (let i = 0; i <= last; i++) {
+    const code = i === last ? DOT : subject.charCodeAt(i);
+    if (code === STAR) star = true;
+    else if (code === GT) gt = true;
+    if (code !== DOT) continue;
+    const length = i - start;
+    if (length === 0) {
       throw invalid(
         field,
         subject,
         `${field} "${subject}" has an empty token (a leading, trailing or double dot)`,
       );
     }
-    const wildcard = token === "*" || token === ">";
+    const wildcard = length === 1 && (star || gt);
     if (use === "publish" && wildcard) {
       throw invalid(field, subject, `${field} "${subject}" must not contain wildcards to publish`);
     }
-    if (!wildcard && (token.includes("*") || token.includes(">"))) {
+    if (!wildcard && (star || gt)) {
       throw invalid(field, subject, `${field} "${subject}": wildcards must be whole tokens`);
     }
-    if (token === ">" && i !== tokens.length - 1) {
+    if (wildcard && gt && i !== last) {
       throw invalid(field, subject, `${field} "${subject}": ">" may only be the last token`);
     }
-  });
+    start = i + 1;
+    star = false;
+    gt = false;
+  }
 }
 
 /** Throws `ValidationError` unless `name` is a valid stream name. */
