@@ -17,6 +17,25 @@ describe("prepareMessage", () => {
     expect(m.headers.get("Nats-Msg-Id")).toBe(m.msgID);
   });
 
+  it("builds the same headers without caller headers as with empty ones (the fast path)", () => {
+    for (const [data, options] of [
+      [{ x: 1 }, {}],
+      ["x", { msgID: "m-1" }],
+      [new Uint8Array([1]), { expect: { lastSequence: 3, stream: "S" } }],
+    ] as const) {
+      const fast = prepareMessage("a.b", data, options, settings);
+      const slow = prepareMessage("a.b", data, { ...options, headers: {} }, settings);
+      const entries = (m: typeof fast) =>
+        [...m.headers].map(([k, v]) => [k, k === "Nats-Msg-Id" ? ["<id>"] : v]);
+      expect(entries(fast)).toEqual(entries(slow));
+      expect(fast.headers.get("Nats-Msg-Id")).toBe(fast.msgID);
+      if (options.msgID) expect(fast.msgID).toBe("m-1");
+    }
+    const none = prepareMessage("a.b", "x", {}, { maxPayload: 1024, generateMsgID: false });
+    expect(none.msgID).toBeUndefined();
+    expect([...none.headers.keys()]).toEqual([]);
+  });
+
   it("keeps a caller's Content-Type and takes the msgID from the option, a header, or a NUID", () => {
     const m1 = prepareMessage(
       "a.b",

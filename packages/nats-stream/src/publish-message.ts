@@ -6,10 +6,13 @@ import {
   ValidationError,
 } from "@helix/nats-core";
 import { PubHeaders } from "@nats-io/jetstream";
-import { type MsgHdrs, nuid } from "@nats-io/transport-node";
+import { headers as createHeaders, type MsgHdrs, nuid } from "@nats-io/transport-node";
 import { assertPayloadSize, encodeData, type PublishData } from "./payload.js";
 import type { PublishOptions } from "./publish-types.js";
 import { assertPublishArguments } from "./publish-validation.js";
+
+const CONTENT_TYPE = "Content-Type";
+const JSON_TYPE = "application/json";
 
 /** A validated message, ready to be wrapped in a `PublishOperation`. */
 export interface PreparedMessage {
@@ -34,13 +37,23 @@ export function prepareMessage(
 ): PreparedMessage {
   assertPublishArguments(subject, options);
   const { bytes, json } = encodeData(data);
-  const headers = copyCallerHeaders(options.headers);
-  if (json) setHeaderIfAbsent(headers, "Content-Type", "application/json");
-  const msgID =
-    options.msgID ??
-    getHeader(headers, PubHeaders.MsgIdHdr) ??
-    (settings.generateMsgID ? nuid.next() : undefined);
-  if (msgID !== undefined) setHeader(headers, PubHeaders.MsgIdHdr, msgID);
+  let headers: MsgHdrs;
+  let msgID: string | undefined;
+  if (options.headers === undefined) {
+    // The common case: fresh headers, names already canonical, nothing to look up or replace.
+    headers = createHeaders();
+    if (json) headers.append(CONTENT_TYPE, JSON_TYPE);
+    msgID = options.msgID ?? (settings.generateMsgID ? nuid.next() : undefined);
+    if (msgID !== undefined) headers.append(PubHeaders.MsgIdHdr, msgID);
+  } else {
+    headers = copyCallerHeaders(options.headers);
+    if (json) setHeaderIfAbsent(headers, CONTENT_TYPE, JSON_TYPE);
+    msgID =
+      options.msgID ??
+      getHeader(headers, PubHeaders.MsgIdHdr) ??
+      (settings.generateMsgID ? nuid.next() : undefined);
+    if (msgID !== undefined) setHeader(headers, PubHeaders.MsgIdHdr, msgID);
+  }
   const expect = options.expect;
   if (expect?.stream !== undefined) setHeader(headers, PubHeaders.ExpectedStreamHdr, expect.stream);
   if (expect?.lastSequence !== undefined)

@@ -66,12 +66,10 @@ export async function sendWithRetries(op: PublishOperation, ctx: SendContext): P
         timeout: ctx.timeoutMs,
       });
       const raw = await abortable(sending, signal, "publish");
-      const ack: PubAck = {
-        stream: raw.stream,
-        seq: raw.seq,
-        duplicate: raw.duplicate === true,
-        ...(raw.domain ? { domain: raw.domain } : {}),
-      };
+      const duplicate = raw.duplicate === true;
+      const ack: PubAck = raw.domain
+        ? { stream: raw.stream, seq: raw.seq, duplicate, domain: raw.domain }
+        : { stream: raw.stream, seq: raw.seq, duplicate };
       op.ack = ack;
       return ack;
     } catch (err) {
