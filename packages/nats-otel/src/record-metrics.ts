@@ -1,6 +1,7 @@
 import { type ConnectionEventOperation, parseAddress } from "@helix/nats-core";
 import type { Attributes } from "@opentelemetry/api";
 import type { MessagingMetrics } from "./metrics.js";
+import { metricKey, type OperationShape } from "./operation-shapes.js";
 import {
   CLIENT_ID,
   ERROR_TYPE,
@@ -9,35 +10,27 @@ import {
   SERVER_PORT,
   SYSTEM_NATS,
 } from "./semconv.js";
-import {
-  commonAttributes,
-  consumerOf,
-  type OperationNaming,
-  receivedCount,
-  type TracedOperation,
-} from "./span-shape.js";
+import { receivedCount, type TracedOperation } from "./span-shape.js";
 
 /**
  * Records the metric points of one finished operation: its duration, and the messages it sent
- * or consumed. `errorType` is the span's `error.type`, or `undefined` on success.
+ * or consumed. `errorType` is the span's `error.type`, or `undefined` on success, when the
+ * shape's shared attributes and key are used as they are.
  */
 export function recordOperationMetrics(
   m: MessagingMetrics,
   op: TracedOperation,
-  naming: OperationNaming,
+  shape: OperationShape,
   seconds: number,
   errorType: string | undefined,
 ): void {
   if (op.kind === "consumer.status") return; // a notification, not a call: nothing to time
-  const consumer = consumerOf(op);
-  const { client } = op;
-  // Everything the attributes are made of, so that equal keys mean equal attributes.
-  const key = `${naming.name}\n${naming.destination}\n${consumer}\n${client.serverAddress}\n${client.serverPort}\n${errorType}`;
-  const attributes = () => {
-    const attrs = commonAttributes(naming, client, consumer);
-    if (errorType !== undefined) attrs[ERROR_TYPE] = errorType;
-    return attrs;
-  };
+  let key = shape.metricKey;
+  let attributes = shape.buildAttributes;
+  if (errorType !== undefined) {
+    key = metricKey(shape.naming, shape.consumer, op.client, errorType);
+    attributes = () => ({ ...shape.attributes, [ERROR_TYPE]: errorType });
+  }
   // Counts first: they are this plugin's own totals and cannot fail, unlike the SDK's histogram.
   if (op.kind === "process") m.consumed.add(key, attributes, 1);
   else if (op.kind === "publish") m.sent.add(key, attributes, 1);
@@ -46,7 +39,10 @@ export function recordOperationMetrics(
     if (count > 0) m.consumed.add(key, attributes, count);
   }
   const histogram = op.kind === "process" ? m.processDuration : m.operationDuration;
-  histogram.record(seconds, m.attributes(key, attributes));
+  histogram.record(
+    seconds,
+    errorType === undefined ? shape.attributes : m.attributes(key, attributes),
+  );
 }
 
 /** Counts reconnects, by the server reconnected to. */

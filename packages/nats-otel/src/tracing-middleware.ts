@@ -5,6 +5,7 @@ import type {
   SettleOperation,
 } from "@helix/nats-core";
 import {
+  type Attributes,
   type Context,
   context,
   isSpanContextValid,
@@ -12,6 +13,7 @@ import {
   type Span,
   trace,
 } from "@opentelemetry/api";
+import { type OperationShape, OperationShapes } from "./operation-shapes.js";
 import { errorType, expectedOutcome, recordFailure, recordOutcome } from "./outcome.js";
 import { extractContext, injectContext } from "./propagation.js";
 import { recordConnectionEvent, recordOperationMetrics } from "./record-metrics.js";
@@ -19,12 +21,7 @@ import { BATCH_COUNT } from "./semconv.js";
 import {
   addEndAttributes,
   addStartAttributes,
-  commonAttributes,
-  consumerOf,
-  nameOperation,
-  type OperationNaming,
   receivedCount,
-  spanName,
   type TracedOperation,
 } from "./span-shape.js";
 import type { Telemetry } from "./telemetry.js";
@@ -34,6 +31,7 @@ import type { Telemetry } from "./telemetry.js";
  * propagator that throws is ignored, and the operation's own result or error passes through.
  */
 export function createTracingMiddleware(t: Telemetry): Middleware {
+  const shapes = new OperationShapes(t.destination);
   return (op, next) => {
     if (t.idle()) return next();
     switch (op.kind) {
@@ -43,55 +41,83 @@ export function createTracingMiddleware(t: Telemetry): Middleware {
         return next();
       }
       case "process":
-        return traceProcess(t, op, next);
+        return traceProcess(t, shapes, op, next);
       case "receive":
-        return traceReceive(t, op, next);
+        return traceReceive(t, shapes, op, next);
       case "settle":
-        return t.options.settleSpans ? traceCall(t, op, next) : measureOnly(t, op, next);
+        return t.options.settleSpans
+          ? traceCall(t, shapes, op, next)
+          : measureOnly(t, shapes, op, next);
       default:
-        return traceCall(t, op, next);
+        return traceCall(t, shapes, op, next);
     }
   };
 }
 
 /**
- * Awaits `run()` (called inside the `try`, so a synchronous throw counts too), tells `done`
- * how it went, and passes the result or error on unchanged.
+ * Runs `run()` (a synchronous throw counts too), tells `done` how it went, and passes the result
+ * or error on unchanged. One promise reaction, no async function.
  */
-async function observe<T>(
+function observe<T>(
   run: () => Promise<T>,
   done: (err: unknown, failed: boolean) => void,
 ): Promise<T> {
-  let result: T;
+  let running: Promise<T>;
   try {
-    result = await run();
+    running = Promise.resolve(run());
   } catch (err) {
     done(err, true);
-    throw err;
+    return Promise.reject(err);
   }
-  done(undefined, false);
-  return result;
+  return running.then(
+    (result) => {
+      done(undefined, false);
+      return result;
+    },
+    (err: unknown) => {
+      done(err, true);
+      throw err;
+    },
+  );
+}
+
+/** A span's start attributes: the shape's shared ones plus the operation's own. */
+function startAttributes(
+  shape: OperationShape,
+  op: TracedOperation,
+  bodySize: boolean,
+): Attributes {
+  const attributes: Attributes = { ...shape.attributes };
+  addStartAttributes(attributes, op, bodySize);
+  return attributes;
 }
 
 /** Publish, settle, management and KV calls: a span from call to result. */
-function traceCall<T>(t: Telemetry, op: TracedOperation, next: () => Promise<T>): Promise<T> {
+function traceCall<T>(
+  t: Telemetry,
+  shapes: OperationShapes,
+  op: TracedOperation,
+  next: () => Promise<T>,
+): Promise<T> {
   const started = performance.now();
   let span: Span | undefined;
-  let naming: OperationNaming | undefined;
+  let shape: OperationShape | undefined;
   try {
-    naming = nameOperation(op, t.destination);
+    shape = shapes.of(op);
     const active = context.active();
-    const attributes = commonAttributes(naming, op.client, consumerOf(op));
-    addStartAttributes(attributes, op, t.options.recordBodySize);
+    const attributes = startAttributes(shape, op, t.options.recordBodySize);
     const links = op.kind === "settle" ? settleLinks(t, op, active) : undefined;
-    span = t.tracer.startSpan(spanName(naming), { kind: naming.kind, attributes, links }, active);
+    span = t.tracer.startSpan(
+      shape.spanName,
+      { kind: shape.naming.kind, attributes, links },
+      active,
+    );
     if (op.kind === "publish") injectContext(t.propagator, trace.setSpan(active, span), op.headers);
   } catch {
     // A failing tracer leaves this operation untraced; the operation itself goes on.
   }
-  return observe(next, (err, failed) => finish(t, op, naming, span, started, err, failed));
+  return observe(next, (err, failed) => finish(t, shapes, op, shape, span, started, err, failed));
 }
-
 /**
  * A settle outside any span (a message fetched, then acked later) links to the message's
  * creation context; inside a `process` span the parent already says which message it is.
@@ -105,16 +131,20 @@ function settleLinks(t: Telemetry, op: SettleOperation, active: Context): Link[]
  * A fetch or `next()`: the span is made when the messages are in, so that it can link to each
  * one's creation context, and is back-dated to when the pull started.
  */
-function traceReceive<T>(t: Telemetry, op: ReceiveOperation, next: () => Promise<T>): Promise<T> {
+function traceReceive<T>(
+  t: Telemetry,
+  shapes: OperationShapes,
+  op: ReceiveOperation,
+  next: () => Promise<T>,
+): Promise<T> {
   const started = performance.now();
   const parent = context.active();
   return observe(next, (err, failed) => {
-    let naming: OperationNaming | undefined;
+    let shape: OperationShape | undefined;
     let span: Span | undefined;
     try {
-      naming = nameOperation(op, t.destination);
-      const attributes = commonAttributes(naming, op.client, op.consumer);
-      addStartAttributes(attributes, op, false);
+      shape = shapes.of(op);
+      const attributes = startAttributes(shape, op, false);
       attributes[BATCH_COUNT] = receivedCount(op);
       const links: Link[] = [];
       for (const message of op.messages ?? []) {
@@ -122,14 +152,14 @@ function traceReceive<T>(t: Telemetry, op: ReceiveOperation, next: () => Promise
         if (link !== undefined) links.push(link[0] as Link);
       }
       span = t.tracer.startSpan(
-        spanName(naming),
-        { kind: naming.kind, attributes, links, startTime: started },
+        shape.spanName,
+        { kind: shape.naming.kind, attributes, links, startTime: started },
         parent,
       );
     } catch {
       // Untraced, as above.
     }
-    finish(t, op, naming, span, started, err, failed);
+    finish(t, shapes, op, shape, span, started, err, failed);
   });
 }
 
@@ -138,13 +168,18 @@ function traceReceive<T>(t: Telemetry, op: ReceiveOperation, next: () => Promise
  * linked to it with `processParent: "link"`), and the handler runs with that span active, so what
  * it publishes continues the trace. Baggage from the producer is in the handler's context either way.
  */
-function traceProcess<T>(t: Telemetry, op: ProcessOperation, next: () => Promise<T>): Promise<T> {
+function traceProcess<T>(
+  t: Telemetry,
+  shapes: OperationShapes,
+  op: ProcessOperation,
+  next: () => Promise<T>,
+): Promise<T> {
   const started = performance.now();
   let span: Span | undefined;
-  let naming: OperationNaming | undefined;
+  let shape: OperationShape | undefined;
   let active: Context | undefined;
   try {
-    naming = nameOperation(op, t.destination);
+    shape = shapes.of(op);
     const created = extractContext(t.propagator, op.message.headers);
     let parent = created;
     let links: Link[] | undefined;
@@ -152,35 +187,46 @@ function traceProcess<T>(t: Telemetry, op: ProcessOperation, next: () => Promise
       links = linkTo(created);
       parent = trace.deleteSpan(created);
     }
-    const attributes = commonAttributes(naming, op.client, op.consumer);
-    addStartAttributes(attributes, op, t.options.recordBodySize);
-    span = t.tracer.startSpan(spanName(naming), { kind: naming.kind, attributes, links }, parent);
+    const attributes = startAttributes(shape, op, t.options.recordBodySize);
+    span = t.tracer.startSpan(
+      shape.spanName,
+      { kind: shape.naming.kind, attributes, links },
+      parent,
+    );
     active = trace.setSpan(parent, span);
   } catch {
     // Untraced: the handler runs in the caller's context.
   }
   const run = active === undefined ? next : () => context.with(active, next);
-  return observe(run, (err, failed) => finish(t, op, naming, span, started, err, failed));
+  return observe(run, (err, failed) => finish(t, shapes, op, shape, span, started, err, failed));
 }
 
 /** Settle with `settleSpans: false`: metrics only. */
-function measureOnly<T>(t: Telemetry, op: SettleOperation, next: () => Promise<T>): Promise<T> {
+function measureOnly<T>(
+  t: Telemetry,
+  shapes: OperationShapes,
+  op: SettleOperation,
+  next: () => Promise<T>,
+): Promise<T> {
   const started = performance.now();
-  const naming = guard(() => nameOperation(op, t.destination));
-  return observe(next, (err, failed) => finish(t, op, naming, undefined, started, err, failed));
+  const shape = guard(() => shapes.of(op));
+  return observe(next, (err, failed) =>
+    finish(t, shapes, op, shape, undefined, started, err, failed),
+  );
 }
 
 /** Ends the span (status, end attributes) and records the metrics of a finished operation. */
 function finish(
   t: Telemetry,
+  shapes: OperationShapes,
   op: TracedOperation,
-  naming: OperationNaming | undefined,
+  shape: OperationShape | undefined,
   span: Span | undefined,
   started: number,
   err: unknown,
   failed: boolean,
 ): void {
-  guard(() => {
+  try {
     // One clock for the span and the metric: the performance clock the start was read from
     // (a back-dated receive span would otherwise end on the millisecond wall clock).
     const ended = performance.now();
@@ -192,10 +238,14 @@ function finish(
       else if (type !== undefined) recordFailure(span, err, type);
       span.end(ended);
     }
-    if (naming !== undefined && t.metrics !== undefined) {
-      recordOperationMetrics(t.metrics, op, naming, (ended - started) / 1000, type);
+    if (shape !== undefined && t.metrics !== undefined) {
+      // As the operation is now: the server may have named the consumer during the call
+      // (ephemeral, ordered), a reconnect may have changed the server. Usually the same shape.
+      recordOperationMetrics(t.metrics, op, shapes.of(op), (ended - started) / 1000, type);
     }
-  });
+  } catch {
+    // Telemetry never fails the operation it describes.
+  }
 }
 
 /** A one-element link list to the span in `ctx`, or `undefined` when it has none. */
