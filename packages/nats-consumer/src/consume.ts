@@ -162,17 +162,28 @@ class ConsumeRun implements ConsumeContext {
       this.#slots.release();
       return;
     }
-    processed
-      .then(
-        // Settled already, unless a middleware answered without running the handler.
-        () => this.#settleAutomatically(msg, false),
-        (err: unknown) => {
-          // A middleware's own failure; the handler's was reported already.
-          if (err !== handlerError) this.#report(toError(err), msg);
-          return this.#settleAutomatically(msg, true);
-        },
-      )
-      .then(this.#release, this.#release);
+    processed.then(
+      // Settled already, unless a middleware answered without running the handler.
+      () => this.#settleThenRelease(msg, false),
+      (err: unknown) => {
+        // A middleware's own failure; the handler's was reported already.
+        if (err !== handlerError) this.#report(toError(err), msg);
+        this.#settleThenRelease(msg, true);
+      },
+    );
+  }
+
+  /** Settles automatically, then releases the message's slot (at once when nothing is pending). */
+  #settleThenRelease(msg: HelixMsg, failed: boolean): void {
+    let settling: Promise<void> | undefined;
+    try {
+      settling = this.#settleAutomatically(msg, failed);
+    } catch (err) {
+      // Not expected (settling reports its failures); the slot must come back regardless.
+      this.#report(toError(err), msg);
+    }
+    if (settling === undefined) this.#slots.release();
+    else settling.then(this.#release, this.#release);
   }
 
   readonly #release = (): void => this.#slots.release();
