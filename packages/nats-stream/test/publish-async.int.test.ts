@@ -258,6 +258,38 @@ describe("publishAsync", () => {
     });
   });
 
+  it("with a middleware that waits before next(), resolves once it reached the send", async () => {
+    await withStream("MWWAIT", async (_stream, name) => {
+      const hold = gate();
+      const mw = `wait-${name}`;
+      conn.middleware.add(
+        async (op, next) => {
+          if (op.kind === "publish") await hold.wait;
+          return next();
+        },
+        { name: mw },
+      );
+      try {
+        const publisher = createPublisher(conn);
+        let resolved = false;
+        const queued = publisher.publishAsync(`${name}.x`, "late").then((f) => {
+          resolved = true;
+          return f;
+        });
+        await new Promise((r) => setTimeout(r, 20));
+        expect(resolved).toBe(false);
+        expect(publisher.pending).toBe(1);
+        hold.open();
+        const future = await queued;
+        await expect(future.ack).resolves.toMatchObject({ seq: 1 });
+        expect(await publisher.complete()).toMatchObject({ acked: 1, failed: 0 });
+      } finally {
+        hold.open();
+        conn.middleware.remove(mw);
+      }
+    });
+  });
+
   it("a publish does not overtake queued publishAsync calls", async () => {
     await withStream("ORDER", async (_stream, name) => {
       const publisher = createPublisher(conn);
