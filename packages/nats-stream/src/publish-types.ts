@@ -26,7 +26,10 @@ export interface PublishOptions {
   expect?: PublishExpectations;
   /** How long one attempt waits for the ack, in ms. Default: the connection's JetStream timeout. */
   timeoutMs?: number;
-  /** Cancels waiting (for a window slot, the ack or a retry). A message already sent may still be stored. */
+  /**
+   * Cancels waiting (for a window slot, the ack or a retry). A queued `publishAsync` message is
+   * then not sent; one already sent may still be stored.
+   */
   signal?: AbortSignal;
 }
 
