@@ -143,17 +143,30 @@ class ConsumeRun implements ConsumeContext {
    * returns; otherwise the slot is released once the promise chain settles.
    */
   #dispatch(raw: JsMsg): void {
-    const msg = new HelixMsg(this.#handle.conn, raw);
+    const conn = this.#handle.conn;
+    const msg = new HelixMsg(conn, raw);
+    if (conn.middleware.size === 0) {
+      // No middleware: no operation to describe it to, and any rejection is the handler's own,
+      // reported already.
+      const processed = this.#process(msg, ignore);
+      if (processed === SENT) this.#slots.release();
+      else
+        processed.then(
+          () => this.#settleThenRelease(msg, false),
+          () => this.#settleThenRelease(msg, true),
+        );
+      return;
+    }
     const op: ProcessOperation = {
       kind: "process",
-      client: this.#handle.conn.client,
+      client: conn.client,
       stream: this.#handle.stream,
       consumer: this.#handle.name,
       message: msg.delivered,
       signal: this.#abort.signal,
     };
     let handlerError: unknown = NO_ERROR;
-    const processed = this.#handle.conn.run(op, () =>
+    const processed = conn.run(op, () =>
       this.#process(msg, (err) => {
         handlerError = err;
       }),
@@ -262,6 +275,8 @@ class ConsumeRun implements ConsumeContext {
     }
   }
 }
+
+function ignore(): void {}
 
 function toError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));

@@ -166,26 +166,31 @@ export class HelixMsg implements Msg {
     reason: string | undefined,
     send: Send,
   ): Promise<void> {
+    const raw = this.raw;
+    // No middleware: nothing to describe the operation to.
+    if (this.#conn.middleware.size === 0) return sendNow(raw, action, send);
     const op: SettleOperation =
       delayMs !== undefined
         ? { kind: "settle", client: this.#conn.client, action, message: this.delivered, delayMs }
         : reason !== undefined
           ? { kind: "settle", client: this.#conn.client, action, message: this.delivered, reason }
           : { kind: "settle", client: this.#conn.client, action, message: this.delivered };
-    const raw = this.raw;
-    return this.#conn.run(op, () => {
-      let sent: void | Promise<void>;
-      try {
-        sent = send(raw);
-      } catch (err) {
-        return Promise.reject(toHelixError(err, { operation: `settle.${action}` }));
-      }
-      if (sent === undefined) return SENT;
-      return sent.then(undefined, (err: unknown) => {
-        throw toHelixError(err, { operation: `settle.${action}` });
-      });
-    });
+    return this.#conn.run(op, () => sendNow(raw, action, send));
   }
+}
+
+/** Runs `send`, mapping its failure; `SENT` when it completed synchronously. */
+function sendNow(raw: JsMsg, action: SettleAction, send: Send): Promise<void> {
+  let sent: void | Promise<void>;
+  try {
+    sent = send(raw);
+  } catch (err) {
+    return Promise.reject(toHelixError(err, { operation: `settle.${action}` }));
+  }
+  if (sent === undefined) return SENT;
+  return sent.then(undefined, (err: unknown) => {
+    throw toHelixError(err, { operation: `settle.${action}` });
+  });
 }
 
 type Send = (raw: JsMsg) => void | Promise<void>;
