@@ -1,51 +1,14 @@
-// Bundles a benchmark from TypeScript source and runs it with plain Node.
-//
-// Not through tsx: tsx compiles with esbuild's `keepNames`, which wraps every closure creation in
-// a naming call and adds hundreds of nanoseconds to code that makes closures per operation (the
-// middleware stack does). The bundle here is compiled as tsup compiles the published packages.
-// Workspace packages are inlined from source (`@helix/source`); other packages stay external.
-import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+// Runs one of this package's benchmarks (default `overhead.ts`), bundled the way the repository's
+// benchmark suite bundles (see bench/bundle.mjs: not through tsx, whose keepNames skews closures).
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleAndRun } from "../../../bench/bundle.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [entry = "overhead.ts", ...args] = process.argv.slice(2);
-const outDir = join(here, ".out");
-mkdirSync(outDir, { recursive: true });
-const outfile = join(outDir, basename(entry).replace(/\.ts$/, ".mjs"));
-
-await build({
-  entryPoints: [join(here, entry)],
-  outfile,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  conditions: ["@helix/source"],
-  logLevel: "warning",
-  plugins: [
-    {
-      name: "external-dependencies",
-      setup(b) {
-        // Resolved from the importing file (pnpm gives each package only its own dependencies),
-        // then loaded by Node from that absolute path.
-        b.onResolve({ filter: /^[^./]/ }, async (a) => {
-          if (a.path.startsWith("@helix/") || a.path.startsWith("node:") || a.pluginData) return;
-          const found = await b.resolve(a.path, {
-            kind: a.kind,
-            importer: a.importer,
-            resolveDir: a.resolveDir,
-            pluginData: true,
-          });
-          if (found.errors.length > 0) return { errors: found.errors };
-          return { path: found.path, external: true };
-        });
-      },
-    },
-  ],
+const status = await bundleAndRun({
+  entry: join(here, entry),
+  outfile: join(here, ".out", basename(entry).replace(/\.ts$/, ".mjs")),
+  args,
 });
-
-const run = spawnSync(process.execPath, ["--expose-gc", outfile, ...args], { stdio: "inherit" });
-process.exit(run.status ?? 1);
+process.exit(status);
