@@ -23,15 +23,15 @@ export function startConsume(
   return new ConsumeRun(handle, handler, options);
 }
 
+/** Marks "the handler did not throw": a handler may throw `undefined` itself. */
+const NO_ERROR: unique symbol = Symbol("no error");
+
 /**
  * One running consume over the client's `consume()` iterator. The loop takes a slot of the
  * concurrency limiter before it reads the next message, so the client's pull requests (queued in
  * its iterator) only go out as fast as handlers free up: with concurrency 1, messages are
  * handled one after the other, in order.
  */
-/** Marks "the handler did not throw": a handler may throw `undefined` itself. */
-const NO_ERROR: unique symbol = Symbol("no error");
-
 class ConsumeRun implements ConsumeContext {
   readonly closed: Promise<void>;
   readonly #handle: ConsumerHandle;
