@@ -30,6 +30,11 @@ export interface StartClusterOptions {
   debug?: boolean;
   /** How long to wait for the cluster (or a restarted node) to be ready, in ms. Default 30 000. */
   startTimeoutMs?: number;
+  /**
+   * The nats-server release every node runs, e.g. `"2.15.3"` (see `startServer`'s `version`).
+   * Default: `HELIX_NATS_SERVER_VERSION`, else any installed binary.
+   */
+  version?: string;
 }
 
 /** A running N-node cluster on 127.0.0.1. */
@@ -130,7 +135,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<N
   if (!Number.isInteger(size) || size < 1) {
     throw new TypeError(`nats-testing: cluster size must be a positive integer, got ${size}`);
   }
-  const backend = await resolveBackend();
+  const backend = await resolveBackend({ version: options.version });
   if (backend.kind !== "binary") {
     throw new NatsTestingError(
       `startCluster needs the nats-server binary; clusters are not supported in container mode. ${INSTALL_HINT}`,

@@ -14,4 +14,17 @@ export type {
   StartServerOptions,
   TlsServerOptions,
 } from "./server-types.js";
+export {
+  buildServer,
+  cachedServerPath,
+  resolveServerBinary,
+  type ServerAvailability,
+  serverAvailability,
+} from "./server-versions.js";
 export { createTlsFixtures, type TlsFixtures } from "./tls-fixtures.js";
+export {
+  CURRENT_SERVER_VERSION,
+  FLOOR_SERVER_VERSION,
+  normalizeServerVersion,
+  SERVER_VERSION_ENV,
+} from "./versions.js";

@@ -42,7 +42,15 @@ export interface StartServerOptions {
   debug?: boolean;
   /** How long to wait for the server to be ready, in ms. Default 20 000. */
   startTimeoutMs?: number;
-  /** Docker image used by the container fallback. Default `nats:2.10-alpine`. */
+  /**
+   * The nats-server release to run, e.g. `"2.15.3"` or `"v2.9.10"`. An installed binary of that
+   * exact version is used (`NATS_SERVER_BIN`, `PATH`, or the cache); otherwise it is built once with
+   * `go install github.com/nats-io/nats-server/v2@v<version>` into the cache
+   * (`~/.cache/helix-nats/nats-server/v<version>/`), which needs Go. Default:
+   * `HELIX_NATS_SERVER_VERSION`, else whichever binary is installed.
+   */
+  version?: string;
+  /** Docker image used by the container fallback. Default `nats:2.10-alpine`, or `nats:<version>-alpine`. */
   containerImage?: string;
 }
 

@@ -20,10 +20,12 @@ export const DEFAULT_START_TIMEOUT_MS = 20_000;
  *
  * Uses the `nats-server` binary (`NATS_SERVER_BIN`, else `PATH`), else a Docker container
  * through `@testcontainers/nats`, else throws a `NatsTestingError` naming the install command.
+ * With `version` (or `HELIX_NATS_SERVER_VERSION`), the binary must be that exact release: an
+ * installed one, or one built once with `go install` into the cache.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<NatsServer> {
   validateAuth(options);
-  const backend = await resolveBackend();
+  const backend = await resolveBackend({ version: options.version });
   if (backend.kind === "container") {
     if (options.config !== undefined) {
       throw new NatsTestingError(
@@ -31,7 +33,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Nat
         "NOT_SUPPORTED",
       );
     }
-    return startContainerServer(options);
+    return startContainerServer({
+      ...options,
+      containerImage: options.containerImage ?? backend.image,
+    });
   }
 
   const tempRoot = makeTempDir();
