@@ -5,5 +5,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** URL of the nats-server shared by one integration project's test files. */
     natsUrl: string;
+    /** That server's version as it reports it (`"2.9.10"`), or `"external"` with `NATS_URL`. */
+    natsServerVersion: string;
   }
 }
