@@ -94,19 +94,20 @@ export async function refineGone(
 }
 
 /**
- * A pull that timed out (`fetch`: missed heartbeats; `fetchNoWait`: no answer) may have targeted a
- * consumer, or a stream, that no longer exists: the server stays silent then. Asks the server
- * once, so the caller gets a `NotFoundError` instead of a retryable `TimeoutError` it would retry
- * for ever. Any other answer keeps the timeout. An ordered consumer recreates its consumer, so
- * only its stream is checked.
+ * A pull that failed without saying why may have targeted a consumer, or a stream, that no
+ * longer exists. Servers before 2.10 stay silent then (`fetch`: missed heartbeats; `fetchNoWait`:
+ * no answer, a `TimeoutError`); newer ones answer "no responders" (a `JetStreamUnavailableError`),
+ * as a leader election does. Asks the server once, so the caller gets a `NotFoundError` instead of
+ * a retryable error it would retry for ever. Any other answer keeps the error. An ordered consumer
+ * recreates its consumer, so only its stream is checked.
  */
-export async function explainTimeout(
+export async function explainSilentPull(
   conn: Connection,
   err: HelixError,
   ctx: PullErrorContext,
   ordered: boolean,
 ): Promise<HelixError> {
-  if (err.code !== "TIMEOUT") return err;
+  if (err.code !== "TIMEOUT" && err.code !== "JETSTREAM_UNAVAILABLE") return err;
   try {
     const jsm = await conn.manager();
     if (ordered) await jsm.streams.info(ctx.stream);

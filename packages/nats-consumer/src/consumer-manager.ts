@@ -7,7 +7,12 @@ import {
   toHelixError,
   ValidationError,
 } from "@helix/nats-core";
-import type { ConsumerInfo, JetStreamManager, Consumer as RawConsumer } from "@nats-io/jetstream";
+import {
+  AckPolicy,
+  type ConsumerInfo,
+  type JetStreamManager,
+  type Consumer as RawConsumer,
+} from "@nats-io/jetstream";
 import { ConsumerHandle } from "./consumer-handle.js";
 import { runConsumerOperation } from "./consumer-operation.js";
 import {
@@ -162,12 +167,16 @@ async function createOrUpdate(
   name: string | undefined,
   config: ConsumerConfig,
 ): Promise<ConsumerInfo> {
-  if (name === undefined) return jsm.consumers.add(stream, config);
+  // A new consumer acks explicitly unless told otherwise (as Go's jetstream package does): the
+  // server's own default, none, loses every message a handler fails.
+  const created = { ack_policy: AckPolicy.Explicit, ...config };
+  if (name === undefined) return jsm.consumers.add(stream, created);
   const existing = await jsm.consumers.info(stream, name).catch((err: unknown) => {
     if (isConsumerNotFound(err)) return undefined;
     throw err;
   });
-  if (existing === undefined) return jsm.consumers.add(stream, config);
+  if (existing === undefined) return jsm.consumers.add(stream, created);
+  // An update keeps the policy the consumer has (the server refuses to change it).
   const { durable_name: _durable, name: _name, ...changes } = config;
   return jsm.consumers.update(stream, name, changes);
 }

@@ -1,6 +1,6 @@
 import { type ReceiveMode, type ReceiveOperation, throwIfAborted } from "@helix/nats-core";
 import type { JsMsg } from "@nats-io/jetstream";
-import { explainTimeout, toPullError } from "./consumer-errors.js";
+import { explainSilentPull, toPullError } from "./consumer-errors.js";
 import type { ConsumerHandle } from "./consumer-handle.js";
 import { assertExpires, assertInteger } from "./consumer-validation.js";
 import { pullNoWait } from "./fetch-no-wait.js";
@@ -33,7 +33,7 @@ async function runReceive(
       raws = await pull();
     } catch (err) {
       const ctx = { stream: handle.stream, consumer: handle.name, operation: mode };
-      throw await explainTimeout(handle.conn, toPullError(err, ctx), ctx, handle.ordered);
+      throw await explainSilentPull(handle.conn, toPullError(err, ctx), ctx, handle.ordered);
     }
     const msgs = raws.map((raw) => new HelixMsg(handle.conn, raw));
     op.messages = msgs.map((m) => m.delivered);

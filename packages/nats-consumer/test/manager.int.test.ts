@@ -3,7 +3,8 @@ import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsumerManager } from "../src/index.js";
-import { ofKind, setup, type TestContext } from "./helpers.js";
+import { versionAtLeast } from "../src/server-version.js";
+import { ofKind, publish, setup, type TestContext } from "./helpers.js";
 
 let t: TestContext;
 beforeAll(async () => {
@@ -120,30 +121,78 @@ describe("consumer management", () => {
     expect((await scoped.list()).map((x) => x.name)).toEqual([o.name]);
   });
 
-  it("refuses several filter subjects on a pre-2.10 server before sending anything", async () => {
+  it("several filter subjects: refused before sending anything before 2.10, created from 2.10 on", async () => {
     const stream = await t.stream();
     const consumers = createConsumerManager(t.conn);
-    expect(t.conn.nats.info?.version).toMatch(/^2\.9\./);
+    const version = t.conn.nats.info?.version ?? "";
+    const filters = [`${stream}.a`, `${stream}.b`];
     t.ops.length = 0;
-    const err = await consumers
-      .createOrUpdate(stream, {
+    if (versionAtLeast(version, "2.10.0")) {
+      const multi = await consumers.createOrUpdate(stream, {
         durable_name: "multi",
-        filter_subjects: [`${stream}.a`, `${stream}.b`],
-      })
-      .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ValidationError);
-    expect((err as Error).message).toMatch(/2\.10/);
-    expect((err as Error).message).toContain(t.conn.nats.info?.version ?? "?");
-    await expect(
-      consumers.ordered(stream, { filter_subjects: [`${stream}.a`, `${stream}.b`] }),
-    ).rejects.toBeInstanceOf(ValidationError);
-    expect(t.ops).toEqual([]);
+        filter_subjects: filters,
+      });
+      expect(multi.config.filter_subjects).toEqual(filters);
+      expect(multi.config.filter_subject).toBeUndefined();
+      const ordered = await consumers.ordered(stream, { filter_subjects: filters });
+      expect((await ordered.info()).config.filter_subjects).toEqual(filters);
+      expect(t.ops.map((op) => op.kind)).toEqual([
+        "consumer.create",
+        "consumer.ordered",
+        "consumer.get",
+      ]);
+    } else {
+      const err = await consumers
+        .createOrUpdate(stream, { durable_name: "multi", filter_subjects: filters })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as Error).message).toBe(
+        `more than one filter subject needs nats-server 2.10.0 or newer; the server is ${version}. Use one filter subject (or a wildcard) instead`,
+      );
+      await expect(consumers.ordered(stream, { filter_subjects: filters })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+      expect(t.ops).toEqual([]);
+    }
     // One subject in an array is fine everywhere: it is sent as filter_subject.
     const one = await consumers.createOrUpdate(stream, {
       durable_name: "single",
       filter_subjects: [`${stream}.a`],
     });
     expect(one.config.filter_subject).toBe(`${stream}.a`);
+  });
+
+  it("a consumer created without ack_policy acks explicitly, so a failed message comes back", async () => {
+    const stream = await t.stream();
+    const consumers = createConsumerManager(t.conn);
+    const plain = await consumers.createOrUpdate(stream, { durable_name: "plain" });
+    expect(plain.config.ack_policy).toBe("explicit");
+    const ephemeral = await consumers.createOrUpdate(stream, {});
+    expect(ephemeral.config.ack_policy).toBe("explicit");
+    // An update leaves the policy the consumer was created with.
+    const none = await consumers.createOrUpdate(stream, {
+      durable_name: "none",
+      ack_policy: AckPolicy.None,
+    });
+    expect(none.config.ack_policy).toBe("none");
+    const updated = await consumers.createOrUpdate(stream, {
+      durable_name: "none",
+      max_deliver: 4,
+    });
+    expect(updated.config).toMatchObject({ ack_policy: "none", max_deliver: 4 });
+
+    await publish(t.conn, `${stream}.x`, 1);
+    const deliveries: number[] = [];
+    const run = plain.consume(
+      (msg) => {
+        deliveries.push(msg.info.deliveryCount);
+        if (msg.info.deliveryCount === 1) throw new Error("first try fails");
+        run.stop();
+      },
+      { nakDelayMs: 0, onError: () => {} },
+    );
+    await run.closed;
+    expect(deliveries).toEqual([1, 2]);
   });
 
   it("validates names and config before any I/O", async () => {

@@ -125,6 +125,17 @@ describe("toHelixError (shapes of the client's errors; real ones are tested agai
     }
   });
 
+  it("maps a 503 pull status (2.10+: no consumer to answer) to a retryable JetStreamUnavailableError", () => {
+    const mapped = toHelixError(
+      clientError("JetStreamStatusError", "no responders", { code: 503 }),
+      { operation: "fetch" },
+    );
+    expect(mapped).toMatchObject({ code: "JETSTREAM_UNAVAILABLE", retryable: true });
+    expect(mapped.message).toBe(
+      "fetch: no responders: JetStream is not enabled, not ready, or electing a leader",
+    );
+  });
+
   it("leaves other status errors generic", () => {
     expect(toHelixError(clientError("JetStreamStatusError", "exceeded maxwaiting")).code).toBe(
       "NATS",

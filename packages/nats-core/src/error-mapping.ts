@@ -223,7 +223,8 @@ function consumerNotFound(context: ErrorContext, cause: unknown): NotFoundError 
 /**
  * Pull requests end with status messages, not API errors: the client reports them by their
  * description (409 "consumer deleted", 404 "consumer not found", 409 "stream deleted", 409
- * "idle heartbeats missed") or, when its own heartbeat check fails, as "heartbeats missed".
+ * "idle heartbeats missed", 503 "no responders") or, when its own heartbeat check fails, as
+ * "heartbeats missed".
  */
 function fromPullStatus(
   message: string,
@@ -239,6 +240,10 @@ function fromPullStatus(
   }
   if (description.endsWith("heartbeats missed")) {
     return new TimeoutError(prefix(context, "heartbeats from the server were missed"), { cause });
+  }
+  // Servers from 2.10 answer a pull on a consumer that does not exist with a 503 status.
+  if (description === "no responders" || codeOf(cause) === 503) {
+    return noResponders(context, cause);
   }
   return undefined;
 }

@@ -174,15 +174,18 @@ export class KeyValueHandle implements KeyValue {
   }
 
   /**
-   * Runs a direct read. On server 2.9 a direct get from a deleted bucket is never answered (the
-   * JetStream API import is a responder): on a timeout, ask whether the bucket still exists and
-   * say so with `NotFoundError`.
+   * Runs a direct read. A direct get from a deleted bucket gets no real answer: server 2.9 never
+   * answers it (the JetStream API import is a responder), so it times out; 2.10 and newer answer
+   * "no responders", as during a leader election. On either, ask whether the bucket still exists
+   * and say so with `NotFoundError`.
    */
   async #read<T>(read: () => Promise<T>): Promise<T> {
     try {
       return await read();
     } catch (err) {
-      if (toHelixError(err).code === "TIMEOUT" && (await this.#bucketIsMissing())) {
+      const code = toHelixError(err).code;
+      const silent = code === "TIMEOUT" || code === "JETSTREAM_UNAVAILABLE";
+      if (silent && (await this.#bucketIsMissing())) {
         throw new NotFoundError("bucket", this.bucket, { cause: err });
       }
       throw err;
