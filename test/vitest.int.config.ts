@@ -14,6 +14,7 @@ export default defineConfig({
       "reliability/**/*.int.test.ts",
       "packaging/**/*.int.test.ts",
       "readme/**/*.int.test.ts",
+      "interop/**/*.int.test.ts",
     ],
     testTimeout: 180_000,
     hookTimeout: 180_000,
