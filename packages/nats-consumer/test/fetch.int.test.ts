@@ -1,7 +1,8 @@
 import { CancelledError, NotFoundError, ValidationError } from "@helix/nats-core";
+import { versionAtLeast } from "@helix/nats-testing";
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Consumer, createConsumerManager } from "../src/index.js";
 import { ofKind, publish, setup, sleep, type TestContext } from "./helpers.js";
 
@@ -207,7 +208,20 @@ describe("Msg", () => {
     await a.nak();
     expect(a.settled).toBe(true);
     await b.nak(10);
+    const advisories: { stream_seq: number; reason?: string }[] = [];
+    const advisory = t.conn.nats.subscribe(
+      `$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.${stream}.${c.name}`,
+      { callback: (_err, m) => advisories.push(m.json()) },
+    );
+    await t.conn.nats.flush();
     await d.term("bad payload");
+    await vi.waitFor(() => expect(advisories.length).toBe(1), { timeout: 5_000 });
+    advisory.unsubscribe();
+    // A 2.10+ server takes the reason (and puts it in its advisory); 2.9 takes a bare term.
+    const reasonSent = versionAtLeast(t.conn.nats.info?.version, "2.10.0");
+    expect(advisories.map((a) => [a.stream_seq, a.reason])).toEqual([
+      [3, reasonSent ? "bad payload" : undefined],
+    ]);
     const settles = ofKind(t.ops, "settle");
     expect(settles.map((s) => [s.action, s.message.info.streamSequence])).toEqual([
       ["working", 1],

@@ -27,4 +27,5 @@ export {
   FLOOR_SERVER_VERSION,
   normalizeServerVersion,
   SERVER_VERSION_ENV,
+  versionAtLeast,
 } from "./versions.js";

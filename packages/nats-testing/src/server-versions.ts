@@ -83,11 +83,12 @@ export type ServerAvailability =
 export async function serverAvailability(
   version: string,
   env: NodeJS.ProcessEnv = process.env,
+  probes: { findGo?: typeof findGo; fallbackDirs?: readonly string[] } = {},
 ): Promise<ServerAvailability> {
   const wanted = normalizeServerVersion(version);
-  const bin = await findServerOfVersion(wanted, env);
+  const bin = await findServerOfVersion(wanted, env, probes.fallbackDirs);
   if (bin) return { kind: "installed", bin };
-  const go = findGo(env);
+  const go = (probes.findGo ?? findGo)(env);
   if (go) return { kind: "buildable", go, target: cachedServerPath(wanted, env) };
   return {
     kind: "unavailable",

@@ -27,6 +27,8 @@ describe("startCluster", () => {
   it("forms a 3-node JetStream cluster whose R3 stream survives losing its leader", async () => {
     await using cluster = await startCluster({ size: 3 });
     expect(cluster.nodes.map((node) => node.name)).toEqual(["n1", "n2", "n3"]);
+    const version = process.env.HELIX_NATS_SERVER_VERSION ?? cluster.nodes[0]?.version;
+    expect(cluster.nodes.map((node) => node.version)).toEqual([version, version, version]);
     expect(cluster.urls).toHaveLength(3);
     expect(cluster.url).toBe(cluster.urls.join(","));
     expect(new Set(cluster.nodes.map((node) => node.port)).size).toBe(3);

@@ -3,7 +3,12 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { isNatsTestingError, startServer } from "../src/index.js";
+import {
+  CURRENT_SERVER_VERSION,
+  FLOOR_SERVER_VERSION,
+  isNatsTestingError,
+  startServer,
+} from "../src/index.js";
 import { connectOnce, fillStream, isAlive, streamMessages, withConnection } from "./helpers.js";
 
 describe("startServer", () => {
@@ -12,7 +17,10 @@ describe("startServer", () => {
     expect(server.mode).toBe("process");
     expect(server.url).toBe(`nats://127.0.0.1:${server.port}`);
     expect(server.host).toBe("127.0.0.1");
-    expect(server.version).toMatch(/^\d+\.\d+\.\d+/);
+    // the version this project of the matrix runs (HELIX_NATS_SERVER_VERSION), as INFO reports it
+    const version = process.env.HELIX_NATS_SERVER_VERSION;
+    if (version) expect(server.version).toBe(version);
+    else expect(server.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(server.urlWithCredentials).toBeUndefined();
     const storeDir = server.storeDir!;
     const pid = server.pid!;
@@ -32,6 +40,19 @@ describe("startServer", () => {
     expect(existsSync(dirname(storeDir))).toBe(false);
     await expect(connectOnce({ servers: server.url })).rejects.toThrow();
     await expect(server.restart()).rejects.toMatchObject({ code: "NOT_SUPPORTED" });
+  });
+
+  it("runs the version asked for, and says so in a NatsTestingError when it cannot be had", async () => {
+    await using floor = await startServer({ version: `v${FLOOR_SERVER_VERSION}` });
+    expect(floor.version).toBe(FLOOR_SERVER_VERSION);
+    await using current = await startServer({ version: CURRENT_SERVER_VERSION });
+    expect(current.version).toBe(CURRENT_SERVER_VERSION);
+    await withConnection({ servers: current.url }, async (nc) => {
+      expect(nc.info?.version).toBe(CURRENT_SERVER_VERSION);
+    });
+    await expect(startServer({ version: "latest" })).rejects.toThrow(
+      'nats-testing: "latest" is not a nats-server version',
+    );
   });
 
   it("restart keeps the port and the stream data", async () => {
