@@ -1,4 +1,8 @@
 import { defineConfig } from "tsup";
 import { packageBuild } from "../../tsup.shared.js";
 
-export default defineConfig(packageBuild());
+// Two entries: the public API and `./internal` (shared with the sibling packages). Code splitting
+// keeps one copy of the modules both use (errors, cancellation) in a shared chunk.
+export default defineConfig(
+  packageBuild({ entry: ["src/index.ts", "src/internal.ts"], splitting: true }),
+);

@@ -1,4 +1,5 @@
 import { type HelixError, type ProcessOperation, ValidationError } from "@helix/nats-core";
+import { Semaphore } from "@helix/nats-core/internal";
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import { closedUnderError, type PullErrorContext, toPullError } from "./consumer-errors.js";
 import type { ConsumerHandle } from "./consumer-handle.js";
@@ -6,7 +7,6 @@ import { assertConsumeOptions } from "./consumer-validation.js";
 import { HelixMsg, SENT } from "./msg.js";
 import { defaultNakDelay, nakDelayFor } from "./nak-delay.js";
 import { toClientConsumeOptions } from "./pull-options.js";
-import { Slots } from "./slots.js";
 import { followStatus } from "./status-problems.js";
 import type { ConsumeContext, ConsumeOptions, HandlerContext, MsgHandler } from "./types.js";
 
@@ -38,7 +38,7 @@ class ConsumeRun implements ConsumeContext {
   readonly #handler: MsgHandler;
   readonly #options: ConsumeOptions;
   readonly #autoSettle: boolean;
-  readonly #slots: Slots;
+  readonly #slots: Semaphore;
   readonly #abort = new AbortController();
   readonly #handlerContext: HandlerContext;
   readonly #loop: Promise<void>;
@@ -53,7 +53,7 @@ class ConsumeRun implements ConsumeContext {
     this.#options = options;
     // Ordered consumers do not take acks (ack policy none): nothing to settle.
     this.#autoSettle = (options.autoAck ?? true) && !handle.ordered;
-    this.#slots = new Slots(options.concurrency ?? 1);
+    this.#slots = new Semaphore(options.concurrency ?? 1);
     this.#handlerContext = { signal: this.#abort.signal };
     this.#unregisterDrain = handle.conn.onDrain(() => this.drain());
     this.#loop = this.#run();
@@ -125,7 +125,7 @@ class ConsumeRun implements ConsumeContext {
     } finally {
       this.#stopping = true;
       this.#abort.abort();
-      await this.#slots.idle();
+      await this.#slots.whenIdle();
       // Acks are fire-and-forget publishes: a flush makes sure the server has them. Bounded by
       // the JetStream timeout: an unresponsive server must not hold `closed` forever.
       await boundedFlush(this.#handle.conn.nats, this.#handle.conn.jetstreamOptions.timeout);

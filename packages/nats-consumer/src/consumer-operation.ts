@@ -1,11 +1,10 @@
 import {
-  abortable,
   type Connection,
   type ConsumerOperation,
   type ConsumerOperationKind,
-  throwIfAborted,
   toHelixError,
 } from "@helix/nats-core";
+import { abortable, throwIfAborted } from "@helix/nats-core/internal";
 import type { JetStreamManager } from "@nats-io/jetstream";
 
 /**

@@ -1,6 +1,6 @@
 import { assertConsumerName, assertSubject, ValidationError } from "@helix/nats-core";
+import { versionAtLeast } from "@helix/nats-core/internal";
 import { assertNakDelay } from "./nak-delay.js";
-import { versionAtLeast } from "./server-version.js";
 import type { ConsumeOptions, ConsumerConfig, OrderedConfig, PullOptions } from "./types.js";
 
 /** The first server version that accepts more than one filter subject. */

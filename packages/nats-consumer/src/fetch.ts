@@ -1,4 +1,5 @@
-import { type ReceiveMode, type ReceiveOperation, throwIfAborted } from "@helix/nats-core";
+import type { ReceiveMode, ReceiveOperation } from "@helix/nats-core";
+import { throwIfAborted } from "@helix/nats-core/internal";
 import type { JsMsg } from "@nats-io/jetstream";
 import { explainSilentPull, toPullError } from "./consumer-errors.js";
 import type { ConsumerHandle } from "./consumer-handle.js";

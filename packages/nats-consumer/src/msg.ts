@@ -5,10 +5,10 @@ import {
   toHelixError,
   ValidationError,
 } from "@helix/nats-core";
+import { versionAtLeast } from "@helix/nats-core/internal";
 import type { JsMsg } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
 import { type DeliveryInfo, LazyDeliveredMessage } from "./delivered-message.js";
-import { versionAtLeast } from "./server-version.js";
 
 const decoder = new TextDecoder();
 

@@ -211,7 +211,11 @@ describe("Msg", () => {
     const advisories: { stream_seq: number; reason?: string }[] = [];
     const advisory = t.conn.nats.subscribe(
       `$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.${stream}.${c.name}`,
-      { callback: (_err, m) => advisories.push(m.json()) },
+      {
+        callback: (_err, m) => {
+          advisories.push(m.json());
+        },
+      },
     );
     await t.conn.nats.flush();
     await d.term("bad payload");

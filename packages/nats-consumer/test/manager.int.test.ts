@@ -1,9 +1,9 @@
 import { NotFoundError, ValidationError } from "@helix/nats-core";
+import { versionAtLeast } from "@helix/nats-testing";
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsumerManager } from "../src/index.js";
-import { versionAtLeast } from "../src/server-version.js";
 import { ofKind, publish, setup, type TestContext } from "./helpers.js";
 
 let t: TestContext;

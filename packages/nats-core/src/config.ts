@@ -1,4 +1,5 @@
 import type { ConnectionEvent } from "./events.js";
+import { DEFAULT_JETSTREAM_TIMEOUT_MS } from "./jetstream-api.js";
 import type { Plugin } from "./middleware.js";
 
 /** TLS towards the NATS server. A client certificate is optional: server-only TLS works. */
@@ -100,6 +101,6 @@ export const defaults = {
   /** `Config.jetstream`. */
   jetstream: {
     /** 5 s for JetStream API requests and publish acks. */
-    timeoutMs: 5_000,
+    timeoutMs: DEFAULT_JETSTREAM_TIMEOUT_MS,
   },
 } as const;

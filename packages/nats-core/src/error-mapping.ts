@@ -35,6 +35,12 @@ export const JetStreamCodes = {
   MessageExceedsMaximum: 10054,
   /** The stream refused to store it; a full discard-new stream is a `LimitExceededError`. */
   StreamStoreFailed: 10077,
+  /** A stream (or bucket) of that name exists with another configuration. */
+  StreamNameInUse: 10058,
+  /** A message delete failed; the server says so for a sequence that is not there. */
+  StreamMsgDeleteFailed: 10057,
+  /** A generic stream failure; a delete of a missing sequence answers it on some servers. */
+  StreamGeneralError: 10043,
 } as const;
 
 /** What the server says (code 10077) when a discard-new stream is full, by limit. */

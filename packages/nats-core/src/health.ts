@@ -1,5 +1,6 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { toHelixError } from "./error-mapping.js";
+import { jetStreamApiPrefix } from "./jetstream-api.js";
 
 /** The state of a connection as `status()` reports it. */
 export type ConnectionState = "connected" | "reconnecting" | "disconnected" | "draining" | "closed";
@@ -28,9 +29,7 @@ export function jetStreamInfoSubject(opts: {
   domain?: string | undefined;
   apiPrefix?: string | undefined;
 }): string {
-  if (opts.apiPrefix) return `${opts.apiPrefix.replace(/\.$/, "")}.INFO`;
-  if (opts.domain) return `$JS.${opts.domain}.API.INFO`;
-  return "$JS.API.INFO";
+  return `${jetStreamApiPrefix(opts)}.INFO`;
 }
 
 /**

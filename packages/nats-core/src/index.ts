@@ -4,7 +4,6 @@ export {
   parseAddress,
   redactAddress,
 } from "./address.js";
-export { abortable, sleep, throwIfAborted } from "./cancellation.js";
 export type { AuthConfig, Config, JetStreamConfig, ReconnectConfig, TlsConfig } from "./config.js";
 export { defaults } from "./config.js";
 export {
@@ -54,7 +53,6 @@ export {
   setHeaderIfAbsent,
 } from "./headers.js";
 export type { ConnectionState, HealthStatus } from "./health.js";
-export { explainLimit, type LimitTarget, type StreamLimits } from "./limits.js";
 export {
   type Middleware,
   type MiddlewarePlacement,
@@ -62,15 +60,13 @@ export {
   type Plugin,
 } from "./middleware.js";
 export {
-  assertBucketName,
   assertConsumerName,
-  assertKey,
   assertStreamName,
   assertSubject,
-  type KeyUse,
   type SubjectUse,
 } from "./names.js";
 export type {
+  CallOptions,
   ClientInfo,
   ConnectionEventOperation,
   ConsumerOperation,
@@ -93,5 +89,5 @@ export type {
   StreamOperation,
   StreamOperationKind,
 } from "./operations.js";
-export { type EncodedPayload, encodePayload, type Payload } from "./payload.js";
+export type { Payload } from "./payload.js";
 export { detectServiceName } from "./service-name.js";

@@ -15,6 +15,18 @@ export interface ClientInfo {
   readonly serverPort: number | undefined;
 }
 
+/**
+ * Options every call of every package takes (a stream, consumer or key-value call), the
+ * TypeScript form of Go's `ctx` for cancellation.
+ */
+export interface CallOptions {
+  /**
+   * Stops waiting for the server: the call rejects with `CancelledError`. A request already sent
+   * may still be applied by the server (a write may be stored).
+   */
+  signal?: AbortSignal | undefined;
+}
+
 /** Fields every operation has. */
 export interface OperationBase {
   /** The connection the operation runs on: name and server, never credentials. */

@@ -1,4 +1,5 @@
-import { assertBucketName, ValidationError } from "@helix/nats-core";
+import { ValidationError } from "@helix/nats-core";
+import { assertBucketName } from "@helix/nats-core/internal";
 import type { KvOptions } from "@nats-io/kv";
 import type { KeyValueStatus } from "./status.js";
 

@@ -1,10 +1,10 @@
 import {
   type Connection,
-  explainLimit,
   type HelixError,
   type LimitExceededError,
   ValidationError,
 } from "@helix/nats-core";
+import { explainLimit } from "@helix/nats-core/internal";
 
 /**
  * Restates a write refused by a bucket limit (`max_value_size`, or `max_bytes` of a full bucket)

@@ -1,11 +1,5 @@
-import {
-  assertKey,
-  type Connection,
-  encodePayload,
-  NotFoundError,
-  toHelixError,
-  ValidationError,
-} from "@helix/nats-core";
+import { type Connection, NotFoundError, toHelixError, ValidationError } from "@helix/nats-core";
+import { assertKey, encodePayload } from "@helix/nats-core/internal";
 import type { KV } from "@nats-io/kv";
 import { isMarker, type KeyValueEntry, toEntry } from "./entry.js";
 import type {

@@ -1,11 +1,11 @@
 import {
-  assertBucketName,
   type Connection,
   isConnection,
   JetStreamApiError,
   NotFoundError,
   ValidationError,
 } from "@helix/nats-core";
+import { assertBucketName } from "@helix/nats-core/internal";
 import { type JetStreamClient, jetstream, type StreamInfo } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import {

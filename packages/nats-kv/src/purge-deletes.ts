@@ -1,4 +1,5 @@
-import { type Connection, throwIfAborted } from "@helix/nats-core";
+import type { Connection } from "@helix/nats-core";
+import { throwIfAborted } from "@helix/nats-core/internal";
 import type { KV } from "@nats-io/kv";
 import { isMarker } from "./entry.js";
 import { streamNameOf } from "./status.js";

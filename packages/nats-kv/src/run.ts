@@ -1,11 +1,10 @@
-import {
-  abortable,
-  type Connection,
-  type KvOperation,
-  type KvOperationName,
-  type LimitExceededError,
-  throwIfAborted,
+import type {
+  Connection,
+  KvOperation,
+  KvOperationName,
+  LimitExceededError,
 } from "@helix/nats-core";
+import { abortable, throwIfAborted } from "@helix/nats-core/internal";
 import { explainBucketLimit, explainMaxPayload } from "./bucket-limit.js";
 import { toKvError } from "./kv-errors.js";
 

@@ -1,9 +1,5 @@
-import {
-  type EncodedPayload,
-  encodePayload,
-  type Payload,
-  ValidationError,
-} from "@helix/nats-core";
+import { type Payload, ValidationError } from "@helix/nats-core";
+import { type EncodedPayload, encodePayload } from "@helix/nats-core/internal";
 import type { MsgHdrs } from "@nats-io/transport-node";
 
 /**

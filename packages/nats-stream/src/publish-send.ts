@@ -1,15 +1,13 @@
 import {
-  abortable,
   type Connection,
   type HelixError,
   isRetryable,
   type LimitExceededError,
   NotFoundError,
   type PublishOperation,
-  sleep,
-  throwIfAborted,
   toHelixError,
 } from "@helix/nats-core";
+import { abortable, sleep, throwIfAborted } from "@helix/nats-core/internal";
 import { retryDelay } from "./backoff.js";
 import type { SendBatch } from "./publish-batch.js";
 import type { PubAck } from "./publish-types.js";

@@ -3,10 +3,10 @@ import {
   type HelixError,
   isConnection,
   type PublishOperation,
-  throwIfAborted,
   toHelixError,
   ValidationError,
 } from "@helix/nats-core";
+import { Semaphore, throwIfAborted } from "@helix/nats-core/internal";
 import type { PublishData } from "./payload.js";
 import { SendBatch } from "./publish-batch.js";
 import { type PreparedMessage, prepareMessage } from "./publish-message.js";
@@ -20,7 +20,6 @@ import type {
   PublishOptions,
 } from "./publish-types.js";
 import { type ResolvedPublisherOptions, resolvePublisherOptions } from "./publish-validation.js";
-import { PublishWindow } from "./publish-window.js";
 
 /**
  * Creates a publisher on `conn` (Go: `JetStream.Publish`, `PublishAsync`, `PublishAsyncPending`,
@@ -37,7 +36,7 @@ class HelixPublisher implements Publisher {
   readonly maxPending: number;
   #conn: Connection;
   #settings: ResolvedPublisherOptions;
-  #window: PublishWindow;
+  #window: Semaphore;
   /** Where `publishAsync` first attempts wait to be sent together (one socket write). */
   #batch = new SendBatch();
   /** Whether a stream listens on a subject; one closure for every publish. */
@@ -53,7 +52,7 @@ class HelixPublisher implements Publisher {
     this.#conn = conn;
     this.#settings = settings;
     this.maxPending = settings.maxPending;
-    this.#window = new PublishWindow(settings.maxPending);
+    this.#window = new Semaphore(settings.maxPending);
     const lookup = new StreamLookup(conn);
     this.#streamExists = (subject) => lookup.exists(subject);
   }
@@ -99,7 +98,7 @@ class HelixPublisher implements Publisher {
   ): Promise<PublishFuture> {
     const message = this.#prepare(subject, data, options);
     throwIfAborted(options.signal, "publishAsync");
-    await this.#window.acquire(options.signal);
+    await this.#window.acquire(options.signal, "publishAsync");
     this.#begin();
     const op = this.#operation(message, options, true);
     // `queued`: the terminal queued the first attempt for the batch's next turn (without an

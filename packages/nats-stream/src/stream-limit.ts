@@ -1,4 +1,5 @@
-import { type Connection, explainLimit, type LimitExceededError } from "@helix/nats-core";
+import type { Connection, LimitExceededError } from "@helix/nats-core";
+import { explainLimit } from "@helix/nats-core/internal";
 
 /**
  * Restates a publish refused by a stream limit with the limit's value, read from the

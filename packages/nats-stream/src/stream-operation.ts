@@ -1,12 +1,11 @@
 import {
-  abortable,
   type Connection,
   type HelixError,
   type StreamOperation,
   type StreamOperationKind,
-  throwIfAborted,
   toHelixError,
 } from "@helix/nats-core";
+import { abortable, throwIfAborted } from "@helix/nats-core/internal";
 import type { JetStreamManager } from "@nats-io/jetstream";
 
 /** What a stream operation is about, as middlewares see it. */

@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import { buildServerArgs, type ServerArgsSpec } from "./args.js";
+import { describeExit, type SpawnedProcess, spawnServerProcess } from "./child-process.js";
 import { NatsTestingError } from "./errors.js";
 import { readPortsFile } from "./ports.js";
 import { track } from "./process-registry.js";
 import { pollUntil, readInfoLine } from "./readiness.js";
-import { describeExit, type SpawnedProcess, spawnServerProcess } from "./server-process.js";
 import type { NatsServer } from "./server-types.js";
 import { removeDir, removeDirSync } from "./temp-dir.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogBuffer, describeExit } from "./server-process.js";
+import { createLogBuffer, describeExit } from "./child-process.js";
 
 describe("createLogBuffer", () => {
   it("keeps everything while short", () => {

@@ -1,5 +1,5 @@
+import type { ProcessServer, ReadyContext } from "./binary-server.js";
 import { NatsTestingError } from "./errors.js";
-import type { ProcessServer, ReadyContext } from "./process-server.js";
 import { checkHealthz, metaLeaderSeenBy, pollUntil, routeCount } from "./readiness.js";
 
 /** What the cluster readiness checks look at (owned by one `startCluster` call). */

@@ -1,5 +1,6 @@
 import { resolveBackend } from "./backend.js";
 import { INSTALL_HINT } from "./binary.js";
+import { ProcessServer, type ProcessServerSpec } from "./binary-server.js";
 import {
   type ClusterState,
   rejoined,
@@ -8,7 +9,6 @@ import {
 } from "./cluster-readiness.js";
 import { isNatsTestingError, NatsTestingError } from "./errors.js";
 import { findFreePorts } from "./ports.js";
-import { ProcessServer, type ProcessServerSpec } from "./process-server.js";
 import { randomName } from "./random-name.js";
 import type { NatsServer } from "./server-types.js";
 import { makeTempDir } from "./temp-dir.js";

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { CancelledError, HelixError, NotFoundError, TimeoutError } from "./errors.js";
+import { type Middleware, MiddlewareStack } from "./middleware.js";
+import type { Operation, StreamOperation } from "./operations.js";
+import { runOperation } from "./run-operation.js";
+
+const client = { name: "t", serverAddress: "127.0.0.1", serverPort: 4222 } as Operation["client"];
+
+function stackWith(...middlewares: Middleware[]): { run: MiddlewareStack["run"] } {
+  const stack = new MiddlewareStack();
+  middlewares.forEach((m, i) => {
+    stack.add(m, { name: `m${i}` });
+  });
+  return { run: (op, terminal) => stack.run(op, terminal) };
+}
+
+function streamOp(): StreamOperation {
+  return { kind: "stream.get", client, stream: "ORDERS" };
+}
+
+describe("runOperation", () => {
+  it("runs the call inside the stack with the operation it may fill in", async () => {
+    const seen: string[] = [];
+    const conn = stackWith(async (op, next) => {
+      seen.push(`before ${op.kind}`);
+      const out = await next();
+      seen.push(`after ${(op as StreamOperation & { seq?: number }).seq}`);
+      return out;
+    });
+    const op = streamOp();
+    const result = await runOperation(conn, op, async (o: StreamOperation & { seq?: number }) => {
+      o.seq = 7;
+      return "done";
+    });
+    expect(result).toBe("done");
+    expect(seen).toEqual(["before stream.get", "after 7"]);
+  });
+
+  it("an already aborted signal fails inside the stack: the middleware sees the CancelledError", async () => {
+    const seen: unknown[] = [];
+    const conn = stackWith(async (_op, next) => {
+      try {
+        return await next();
+      } catch (err) {
+        seen.push(err);
+        throw err;
+      }
+    });
+    let called = false;
+    const err = await runOperation(
+      conn,
+      streamOp(),
+      async () => {
+        called = true;
+      },
+      { signal: AbortSignal.abort() },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CancelledError);
+    expect((err as Error).message).toBe("stream.get: cancelled");
+    expect(seen).toEqual([err]);
+    expect(called).toBe(false);
+  });
+
+  it("an abort while the call runs rejects at once with CancelledError", async () => {
+    const controller = new AbortController();
+    const pending = runOperation(stackWith(), streamOp(), () => new Promise(() => {}), {
+      signal: controller.signal,
+    });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: "CANCELLED" });
+  });
+
+  it("maps a client error inside the stack, so middlewares see the typed error", async () => {
+    const seen: unknown[] = [];
+    const conn = stackWith(async (_op, next) =>
+      next().catch((err: unknown) => {
+        seen.push(err);
+        throw err;
+      }),
+    );
+    const clientError = Object.assign(new Error("timeout"), { name: "TimeoutError" });
+    const err = await runOperation(conn, streamOp(), () => Promise.reject(clientError)).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect((err as Error).message).toBe("stream.get: timed out waiting for the server");
+    expect((err as HelixError).cause).toBe(clientError);
+    expect(seen).toEqual([err]);
+  });
+
+  it("uses the caller's mapping, which may be async, and maps what a middleware throws", async () => {
+    const mapError = async (err: unknown, op: StreamOperation) =>
+      new NotFoundError("stream", op.stream, { cause: err });
+    const fromCall = await runOperation(
+      stackWith(),
+      streamOp(),
+      () => Promise.reject(new Error("x")),
+      {
+        mapError,
+      },
+    ).catch((e: unknown) => e);
+    expect(fromCall).toMatchObject({ code: "NOT_FOUND", what: "stream", resource: "ORDERS" });
+
+    const boom = new Error("boom");
+    const conn = stackWith(() => {
+      throw boom;
+    });
+    const fromMiddleware = await runOperation(conn, streamOp(), async () => 1).catch(
+      (e: unknown) => e,
+    );
+    expect(fromMiddleware).toBeInstanceOf(HelixError);
+    expect(fromMiddleware).toMatchObject({
+      code: "NATS",
+      message: "stream.get: boom",
+      cause: boom,
+    });
+
+    const typed = new TimeoutError("mine");
+    const passed = await runOperation(
+      stackWith(() => Promise.reject(typed)),
+      streamOp(),
+      async () => 1,
+    ).catch((e: unknown) => e);
+    expect(passed).toBe(typed);
+  });
+});

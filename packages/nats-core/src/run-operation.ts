@@ -1,0 +1,53 @@
+import { abortable, throwIfAborted } from "./cancellation.js";
+import type { Connection } from "./connection.js";
+import { toHelixError } from "./error-mapping.js";
+import { type HelixError, isHelixError } from "./errors.js";
+import type { Operation } from "./operations.js";
+
+/** How `runOperation` cancels and maps errors. */
+export interface RunOptions<O extends Operation> {
+  /** Cancels waiting for the call: it rejects with `CancelledError`. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Turns a failure into the error the caller gets; it may ask the server (a limit's value, a
+   * stream that vanished). Default: `toHelixError` prefixed with the operation's kind.
+   */
+  mapError?: ((err: unknown, op: O) => HelixError | Promise<HelixError>) | undefined;
+}
+
+function mapDefault(err: unknown, op: Operation): HelixError {
+  return toHelixError(err, { operation: op.kind });
+}
+
+/**
+ * The one road through the middleware stack: every operation of every package runs here, in
+ * this order:
+ * 1. the caller builds `op`;
+ * 2. the connection's middleware stack runs with it;
+ * 3. inside the stack, an already aborted `signal` fails the call, so a middleware sees a call
+ *    that was cancelled before it was sent;
+ * 4. `call(op)` is made cancellable by `signal` (it may fill in `op`: a revision, the messages);
+ * 5. a failure is mapped by `mapError` inside the stack, so middlewares see the typed error, and
+ *    an error a middleware throws is mapped too on the way out.
+ */
+export async function runOperation<O extends Operation, T>(
+  conn: Pick<Connection, "run">,
+  op: O,
+  call: (op: O) => Promise<T>,
+  options: RunOptions<O> = {},
+): Promise<T> {
+  const { signal } = options;
+  const mapError = options.mapError ?? mapDefault;
+  try {
+    return await conn.run(op, async () => {
+      try {
+        throwIfAborted(signal, op.kind);
+        return await abortable(call(op), signal, op.kind);
+      } catch (err) {
+        throw await mapError(err, op);
+      }
+    });
+  } catch (err) {
+    throw isHelixError(err) ? err : await mapError(err, op);
+  }
+}
