@@ -25,6 +25,7 @@ export default defineConfig({
   test: {
     projects: [
       "packages/*/vitest.config.ts",
+      "test/vitest.config.ts",
       ...matrix.flatMap(({ label, version }) =>
         integrationFolders().map(
           ({ dir, name }): TestProjectInlineConfiguration => ({
