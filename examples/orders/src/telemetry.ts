@@ -1,6 +1,8 @@
 // The OpenTelemetry SDK of the demo. Spans and metrics are always collected in memory, for the
 // waterfall and the metrics summary printed at the end; with an OTLP endpoint they are also
 // exported over OTLP/HTTP, so the same traces show up in Jaeger or Grafana.
+
+import { hostname } from "node:os";
 import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
@@ -64,7 +66,9 @@ export interface Telemetry {
  */
 export function setupTelemetry(serviceName: string, otlp: string | undefined): Telemetry {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const resource = resourceFromAttributes({ "service.name": serviceName });
+  // host.name: without it a backend such as Jaeger takes every span for another host's and
+  // flags a consumer span that starts after its producer's send ended as clock skew.
+  const resource = resourceFromAttributes({ "service.name": serviceName, "host.name": hostname() });
 
   const kept = new KeptTraces(KEPT_TRACES);
   const spanProcessors: SpanProcessor[] = [kept];
