@@ -4,7 +4,8 @@
 // a naming call and adds hundreds of nanoseconds to code that makes closures per operation (the
 // middleware stack does). The bundle is compiled as tsup compiles the published packages:
 // workspace packages are inlined from source (`@helix/source`), other packages stay external and
-// are loaded by Node from their absolute path. Shared by this suite and nats-otel's own benchmark.
+// are loaded by Node from their absolute path. Shared by the suite (run.mjs) and the otel plugin's
+// overhead benchmark (otel-overhead/run.mjs).
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";

@@ -22,10 +22,11 @@ import {
 
 /**
  * A sampled SDK as a production service runs it: every span sampled and batched to an exporter
- * that drops them, metrics aggregated in memory, W3C propagation. Handed to `otel()` through its
- * options, so nothing is registered globally but the context manager (see `enterContext`).
+ * that drops them, metrics aggregated in memory (collected every `exportIntervalMillis`), W3C
+ * propagation. Handed to `otel()` through its options, so nothing is registered globally but the
+ * context manager (see `enterContext`).
  */
-export function createSdk() {
+export function createSdk({ exportIntervalMillis = 10_000 } = {}) {
   const nullExporter: SpanExporter = {
     export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }),
     shutdown: () => Promise.resolve(),
@@ -38,7 +39,7 @@ export function createSdk() {
     readers: [
       new PeriodicExportingMetricReader({
         exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-        exportIntervalMillis: 10_000,
+        exportIntervalMillis,
       }),
     ],
   });

@@ -7,7 +7,7 @@ import {
 } from "@opentelemetry/sdk-metrics";
 import { describe, expect, test } from "vitest";
 import { MAX_ATTRIBUTE_SETS, messagingMetrics } from "./metrics.js";
-import { METRIC_SENT_MESSAGES } from "./semconv.js";
+import { METRIC_MESSAGING_CLIENT_SENT_MESSAGES } from "./semconv.js";
 
 function sdk() {
   const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
@@ -40,12 +40,14 @@ describe("messagingMetrics", () => {
     m?.sent.add("a", () => ({ dest: "a" }), 1);
     m?.sent.add("a", () => ({ dest: "a" }), 2);
     m?.sent.add("b", () => ({ dest: "b" }), 5);
-    expect((await points(METRIC_SENT_MESSAGES)).map((p) => [p.attributes, p.value])).toEqual([
+    expect(
+      (await points(METRIC_MESSAGING_CLIENT_SENT_MESSAGES)).map((p) => [p.attributes, p.value]),
+    ).toEqual([
       [{ dest: "a" }, 3],
       [{ dest: "b" }, 5],
     ]);
     m?.sent.add("a", () => ({ dest: "a" }), 1);
-    expect((await points(METRIC_SENT_MESSAGES))[0]?.value).toBe(4);
+    expect((await points(METRIC_MESSAGING_CLIENT_SENT_MESSAGES))[0]?.value).toBe(4);
   });
 
   test("plugins on one meter share the totals instead of reporting competing ones", async () => {
@@ -55,14 +57,14 @@ describe("messagingMetrics", () => {
     expect(second).toBe(first);
     first?.sent.add("k", () => ({ dest: "x" }), 1);
     second?.sent.add("k", () => ({ dest: "x" }), 1);
-    expect((await points(METRIC_SENT_MESSAGES)).map((p) => p.value)).toEqual([2]);
+    expect((await points(METRIC_MESSAGING_CLIENT_SENT_MESSAGES)).map((p) => p.value)).toEqual([2]);
   });
 
   test("attribute sets past the limit are counted under one overflow set", async () => {
     const { provider, points } = sdk();
     const m = messagingMetrics(provider, "t");
     for (let i = 0; i < MAX_ATTRIBUTE_SETS + 10; i++) m?.sent.add(`k${i}`, () => ({ i }), 1);
-    const all = await points(METRIC_SENT_MESSAGES);
+    const all = await points(METRIC_MESSAGING_CLIENT_SENT_MESSAGES);
     const overflow = all.filter((p) => p.attributes["otel.metric.overflow"] === true);
     expect(overflow.map((p) => p.value)).toEqual([10]);
     expect(all.length).toBe(MAX_ATTRIBUTE_SETS + 1);

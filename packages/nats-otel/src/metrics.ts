@@ -2,11 +2,11 @@ import type { Attributes, Histogram, Meter, MeterProvider } from "@opentelemetry
 import { createNoopMeter, metrics } from "@opentelemetry/api";
 import {
   DURATION_BUCKETS,
-  METRIC_CONSUMED_MESSAGES,
-  METRIC_OPERATION_DURATION,
-  METRIC_PROCESS_DURATION,
-  METRIC_RECONNECTS,
-  METRIC_SENT_MESSAGES,
+  METRIC_MESSAGING_CLIENT_CONSUMED_MESSAGES,
+  METRIC_MESSAGING_CLIENT_OPERATION_DURATION,
+  METRIC_MESSAGING_CLIENT_SENT_MESSAGES,
+  METRIC_MESSAGING_NATS_CLIENT_RECONNECTS,
+  METRIC_MESSAGING_PROCESS_DURATION,
 } from "./semconv.js";
 
 /**
@@ -67,13 +67,13 @@ export class MessagingMetrics {
 
   constructor(meter: Meter) {
     const advice = { explicitBucketBoundaries: [...DURATION_BUCKETS] };
-    this.operationDuration = meter.createHistogram(METRIC_OPERATION_DURATION, {
+    this.operationDuration = meter.createHistogram(METRIC_MESSAGING_CLIENT_OPERATION_DURATION, {
       description:
         "Duration of a messaging operation started by the client: publish, receive, settle, management and KV calls.",
       unit: "s",
       advice,
     });
-    this.processDuration = meter.createHistogram(METRIC_PROCESS_DURATION, {
+    this.processDuration = meter.createHistogram(METRIC_MESSAGING_PROCESS_DURATION, {
       description:
         "Duration of processing one message by a consume handler, its auto-ack included.",
       unit: "s",
@@ -86,14 +86,24 @@ export class MessagingMetrics {
         });
       });
     };
-    observe(METRIC_SENT_MESSAGES, "Messages the client published.", "{message}", this.sent);
     observe(
-      METRIC_CONSUMED_MESSAGES,
+      METRIC_MESSAGING_CLIENT_SENT_MESSAGES,
+      "Messages the client published.",
+      "{message}",
+      this.sent,
+    );
+    observe(
+      METRIC_MESSAGING_CLIENT_CONSUMED_MESSAGES,
       "Messages delivered to the client: fetched, or handed to a consume handler.",
       "{message}",
       this.consumed,
     );
-    observe(METRIC_RECONNECTS, "Times the connection reconnected.", "{reconnect}", this.reconnects);
+    observe(
+      METRIC_MESSAGING_NATS_CLIENT_RECONNECTS,
+      "Times the connection reconnected.",
+      "{reconnect}",
+      this.reconnects,
+    );
   }
 
   /**
@@ -113,15 +123,17 @@ export class MessagingMetrics {
 const SHARED = Symbol.for("@helix/nats-otel.metrics");
 
 /**
- * The instruments on the configured meter provider, or on the global one as it is when the
- * plugin is installed (register the SDK before connecting); `undefined` when that meter is the
- * API's no-op one, so that nothing is computed for metrics nobody collects.
+ * The instruments on the meter `scope` (at `version`) of the configured meter provider, or of the
+ * global one as it is when the plugin is installed (register the SDK before connecting);
+ * `undefined` when that meter is the API's no-op one, so that nothing is computed for metrics
+ * nobody collects.
  */
 export function messagingMetrics(
   provider: MeterProvider | undefined,
   scope: string,
+  version?: string,
 ): MessagingMetrics | undefined {
-  const meter = (provider ?? metrics.getMeterProvider()).getMeter(scope);
+  const meter = (provider ?? metrics.getMeterProvider()).getMeter(scope, version);
   if (Object.getPrototypeOf(meter) === Object.getPrototypeOf(createNoopMeter())) return undefined;
   const holder = meter as Meter & { [SHARED]?: MessagingMetrics };
   const existing = holder[SHARED];

@@ -1,6 +1,11 @@
 import { isHelixError, type Operation } from "@helix/nats-core";
 import { type Span, SpanStatusCode } from "@opentelemetry/api";
-import { ERROR_TYPE, NATS_KV_OUTCOME, OTHER_ERROR } from "./semconv.js";
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_MESSAGING_NATS_KV_OUTCOME,
+  ERROR_TYPE_VALUE_OTHER,
+  MESSAGING_NATS_KV_OUTCOME_VALUE_KEY_EXISTS,
+} from "./semconv.js";
 
 /**
  * `error.type` for a failure: a helix-nats error's stable `code` (`TIMEOUT`, `NOT_FOUND`…), else
@@ -9,7 +14,7 @@ import { ERROR_TYPE, NATS_KV_OUTCOME, OTHER_ERROR } from "./semconv.js";
 export function errorType(err: unknown): string {
   if (isHelixError(err)) return err.code;
   if (err instanceof Error && err.name !== "" && err.name !== "Error") return err.name;
-  return OTHER_ERROR;
+  return ERROR_TYPE_VALUE_OTHER;
 }
 
 /**
@@ -20,7 +25,7 @@ export function errorType(err: unknown): string {
  */
 export function expectedOutcome(op: Operation, err: unknown): string | undefined {
   if (op.kind === "kv.create" && isHelixError(err) && err.code === "KEY_EXISTS") {
-    return "key_exists";
+    return MESSAGING_NATS_KV_OUTCOME_VALUE_KEY_EXISTS;
   }
   return undefined;
 }
@@ -28,12 +33,12 @@ export function expectedOutcome(op: Operation, err: unknown): string | undefined
 /** Marks `span` as failed by `err`: status ERROR with the message, `error.type`, the exception. */
 export function recordFailure(span: Span, err: unknown, type: string): void {
   const message = err instanceof Error ? err.message : String(err);
-  span.setAttribute(ERROR_TYPE, type);
+  span.setAttribute(ATTR_ERROR_TYPE, type);
   span.recordException(err instanceof Error ? err : message);
   span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
 
 /** Notes an expected outcome on `span`, leaving its status UNSET. */
 export function recordOutcome(span: Span, outcome: string): void {
-  span.setAttribute(NATS_KV_OUTCOME, outcome);
+  span.setAttribute(ATTR_MESSAGING_NATS_KV_OUTCOME, outcome);
 }

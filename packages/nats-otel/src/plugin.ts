@@ -13,10 +13,14 @@ import { createIdleCheck } from "./idle.js";
 import { type MessagingMetrics, messagingMetrics } from "./metrics.js";
 import { type OtelOptions, resolveOtelOptions } from "./options.js";
 import { extractContext, type HasHeaders, resolvePropagator } from "./propagation.js";
-import { createTracingMiddleware } from "./tracing-middleware.js";
+import { createTelemetryMiddleware } from "./telemetry-middleware.js";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
-/** The instrumentation scope of every tracer and meter this plugin uses. */
-export const INSTRUMENTATION_SCOPE = "@helix/nats-otel";
+/**
+ * The instrumentation scope name of every tracer and meter this plugin uses: the package name.
+ * Its version is the package version.
+ */
+export const INSTRUMENTATION_SCOPE = PACKAGE_NAME;
 
 /** The name of the plugin and of its middleware in a connection's stack. */
 export const OTEL_PLUGIN_NAME = "otel";
@@ -40,16 +44,19 @@ export interface OtelPlugin extends Plugin {
  */
 function tracerFor(provider: TracerProvider | undefined): Tracer {
   try {
-    return (provider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_SCOPE);
+    return (provider ?? trace.getTracerProvider()).getTracer(
+      INSTRUMENTATION_SCOPE,
+      PACKAGE_VERSION,
+    );
   } catch {
-    return new ProxyTracerProvider().getTracer(INSTRUMENTATION_SCOPE);
+    return new ProxyTracerProvider().getTracer(INSTRUMENTATION_SCOPE, PACKAGE_VERSION);
   }
 }
 
 /** The plugin's instruments; a meter that throws while making them means no metrics. */
 function metricsFor(provider: MeterProvider | undefined): MessagingMetrics | undefined {
   try {
-    return messagingMetrics(provider, INSTRUMENTATION_SCOPE);
+    return messagingMetrics(provider, INSTRUMENTATION_SCOPE, PACKAGE_VERSION);
   } catch {
     return undefined;
   }
@@ -73,7 +80,7 @@ export function otel(options?: OtelOptions): OtelPlugin {
     install(stack: MiddlewareStack) {
       const tracer = tracerFor(resolved.tracerProvider);
       const metrics = metricsFor(resolved.meterProvider);
-      const middleware = createTracingMiddleware({
+      const middleware = createTelemetryMiddleware({
         tracer,
         metrics,
         propagator,

@@ -9,7 +9,7 @@ import {
 import { describe, expect, test } from "vitest";
 import { messagingMetrics } from "./metrics.js";
 import { recordConnectionEvent } from "./record-metrics.js";
-import { METRIC_RECONNECTS } from "./semconv.js";
+import { METRIC_MESSAGING_NATS_CLIENT_RECONNECTS } from "./semconv.js";
 
 const client: ClientInfo = { name: "orders-api", serverAddress: undefined, serverPort: undefined };
 
@@ -33,7 +33,7 @@ describe("recordConnectionEvent", () => {
       .getMetrics()
       .at(-1)
       ?.scopeMetrics.flatMap((s) => s.metrics)
-      .find((m) => m.descriptor.name === METRIC_RECONNECTS)?.dataPoints ??
+      .find((m) => m.descriptor.name === METRIC_MESSAGING_NATS_CLIENT_RECONNECTS)?.dataPoints ??
       []) as DataPoint<number>[];
     expect(points.map((p) => [p.attributes, p.value])).toEqual([
       [

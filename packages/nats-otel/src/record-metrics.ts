@@ -3,12 +3,12 @@ import type { Attributes } from "@opentelemetry/api";
 import type { MessagingMetrics } from "./metrics.js";
 import { metricKey, type OperationShape } from "./operation-shapes.js";
 import {
-  CLIENT_ID,
-  ERROR_TYPE,
-  MESSAGING_SYSTEM,
-  SERVER_ADDRESS,
-  SERVER_PORT,
-  SYSTEM_NATS,
+  ATTR_ERROR_TYPE,
+  ATTR_MESSAGING_CLIENT_ID,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  MESSAGING_SYSTEM_VALUE_NATS,
 } from "./semconv.js";
 import { receivedCount, type TracedOperation } from "./span-shape.js";
 
@@ -29,7 +29,7 @@ export function recordOperationMetrics(
   let attributes = shape.buildAttributes;
   if (errorType !== undefined) {
     key = metricKey(shape.naming, shape.consumer, op.client, errorType);
-    attributes = () => ({ ...shape.attributes, [ERROR_TYPE]: errorType });
+    attributes = () => ({ ...shape.attributes, [ATTR_ERROR_TYPE]: errorType });
   }
   // Counts first: they are this plugin's own totals and cannot fail, unlike the SDK's histogram.
   if (op.kind === "process") m.consumed.add(key, attributes, 1);
@@ -53,12 +53,15 @@ export function recordConnectionEvent(m: MessagingMetrics, op: ConnectionEventOp
   m.reconnects.add(
     key,
     () => {
-      const attrs: Attributes = { [MESSAGING_SYSTEM]: SYSTEM_NATS, [CLIENT_ID]: op.client.name };
+      const attrs: Attributes = {
+        [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_NATS,
+        [ATTR_MESSAGING_CLIENT_ID]: op.client.name,
+      };
       // `host:port`, credentials already removed by core.
       const server = parseAddress(event.server);
       if ("host" in server) {
-        attrs[SERVER_ADDRESS] = server.host;
-        attrs[SERVER_PORT] = server.port;
+        attrs[ATTR_SERVER_ADDRESS] = server.host;
+        attrs[ATTR_SERVER_PORT] = server.port;
       }
       return attrs;
     },

@@ -9,31 +9,35 @@ import {
 import { type Attributes, type Span, SpanKind } from "@opentelemetry/api";
 import type { DestinationNamer } from "./destination.js";
 import {
-  BODY_SIZE,
-  CLIENT_ID,
-  CONSUMER_GROUP,
-  DESTINATION_NAME,
-  MESSAGE_ID,
-  MESSAGING_SYSTEM,
-  NATS_CONSUMER_ORDERED,
-  NATS_CONSUMER_STATUS,
-  NATS_CONSUMER_STATUS_ENDS,
-  NATS_DELIVERY_COUNT,
-  NATS_DUPLICATE,
-  NATS_KV_BUCKET,
-  NATS_KV_KEY,
-  NATS_KV_REVISION,
-  NATS_NAK_DELAY,
-  NATS_PUBLISH_ATTEMPTS,
-  NATS_RECEIVE_MODE,
-  NATS_STREAM,
-  NATS_STREAM_SEQUENCE,
-  NATS_SUBJECT,
-  OPERATION_NAME,
-  OPERATION_TYPE,
-  SERVER_ADDRESS,
-  SERVER_PORT,
-  SYSTEM_NATS,
+  ATTR_MESSAGING_CLIENT_ID,
+  ATTR_MESSAGING_CONSUMER_GROUP_NAME,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_MESSAGE_BODY_SIZE,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_NATS_CONSUMER_ORDERED,
+  ATTR_MESSAGING_NATS_CONSUMER_STATUS,
+  ATTR_MESSAGING_NATS_CONSUMER_STATUS_ENDS,
+  ATTR_MESSAGING_NATS_KV_BUCKET,
+  ATTR_MESSAGING_NATS_KV_KEY,
+  ATTR_MESSAGING_NATS_KV_REVISION,
+  ATTR_MESSAGING_NATS_MESSAGE_DELIVERY_COUNT,
+  ATTR_MESSAGING_NATS_MESSAGE_DUPLICATE,
+  ATTR_MESSAGING_NATS_MESSAGE_STREAM_SEQUENCE,
+  ATTR_MESSAGING_NATS_NAK_DELAY_MS,
+  ATTR_MESSAGING_NATS_PUBLISH_ATTEMPTS,
+  ATTR_MESSAGING_NATS_RECEIVE_MODE,
+  ATTR_MESSAGING_NATS_STREAM_NAME,
+  ATTR_MESSAGING_NATS_SUBJECT,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
+  MESSAGING_OPERATION_TYPE_VALUE_RECEIVE,
+  MESSAGING_OPERATION_TYPE_VALUE_SEND,
+  MESSAGING_OPERATION_TYPE_VALUE_SETTLE,
+  MESSAGING_SYSTEM_VALUE_NATS,
 } from "./semconv.js";
 
 /** Operations that get a span (connection events are counted, not traced). */
@@ -54,13 +58,28 @@ export interface OperationNaming {
 export function nameOperation(op: TracedOperation, destination: DestinationNamer): OperationNaming {
   switch (op.kind) {
     case "publish":
-      return naming("send", "send", destination(op.subject), SpanKind.PRODUCER);
+      return naming(
+        "send",
+        MESSAGING_OPERATION_TYPE_VALUE_SEND,
+        destination(op.subject),
+        SpanKind.PRODUCER,
+      );
     case "receive":
-      return naming("receive", "receive", op.stream, SpanKind.CLIENT);
+      return naming("receive", MESSAGING_OPERATION_TYPE_VALUE_RECEIVE, op.stream, SpanKind.CLIENT);
     case "process":
-      return naming("process", "process", destination(op.message.subject), SpanKind.CONSUMER);
+      return naming(
+        "process",
+        MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
+        destination(op.message.subject),
+        SpanKind.CONSUMER,
+      );
     case "settle":
-      return naming(op.action, "settle", destination(op.message.subject), SpanKind.CLIENT);
+      return naming(
+        op.action,
+        MESSAGING_OPERATION_TYPE_VALUE_SETTLE,
+        destination(op.message.subject),
+        SpanKind.CLIENT,
+      );
     case "consumer.status":
       return naming(op.kind, undefined, op.stream, SpanKind.CLIENT);
     default:
@@ -93,16 +112,17 @@ export function commonAttributes(
   consumer: string | undefined,
 ): Attributes {
   const attrs: Attributes = {
-    [MESSAGING_SYSTEM]: SYSTEM_NATS,
-    [OPERATION_NAME]: naming.name,
+    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_NATS,
+    [ATTR_MESSAGING_OPERATION_NAME]: naming.name,
   };
-  if (naming.type !== undefined) attrs[OPERATION_TYPE] = naming.type;
-  if (naming.destination !== "") attrs[DESTINATION_NAME] = naming.destination;
-  if (consumer !== undefined && consumer !== "") attrs[CONSUMER_GROUP] = consumer;
+  if (naming.type !== undefined) attrs[ATTR_MESSAGING_OPERATION_TYPE] = naming.type;
+  if (naming.destination !== "") attrs[ATTR_MESSAGING_DESTINATION_NAME] = naming.destination;
+  if (consumer !== undefined && consumer !== "")
+    attrs[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = consumer;
   const address = client.serverAddress;
-  if (address !== undefined) attrs[SERVER_ADDRESS] = address;
+  if (address !== undefined) attrs[ATTR_SERVER_ADDRESS] = address;
   const port = client.serverPort;
-  if (port !== undefined) attrs[SERVER_PORT] = port;
+  if (port !== undefined) attrs[ATTR_SERVER_PORT] = port;
   return attrs;
 }
 
@@ -129,51 +149,52 @@ export function addStartAttributes(
   op: TracedOperation,
   recordBodySize: boolean,
 ): void {
-  attrs[CLIENT_ID] = op.client.name;
+  attrs[ATTR_MESSAGING_CLIENT_ID] = op.client.name;
   switch (op.kind) {
     case "publish":
-      attrs[NATS_SUBJECT] = op.subject;
-      if (op.msgID !== undefined) attrs[MESSAGE_ID] = op.msgID;
-      if (recordBodySize) attrs[BODY_SIZE] = op.payload.length;
+      attrs[ATTR_MESSAGING_NATS_SUBJECT] = op.subject;
+      if (op.msgID !== undefined) attrs[ATTR_MESSAGING_MESSAGE_ID] = op.msgID;
+      if (recordBodySize) attrs[ATTR_MESSAGING_MESSAGE_BODY_SIZE] = op.payload.length;
       return;
     case "receive":
-      attrs[NATS_STREAM] = op.stream;
-      attrs[NATS_RECEIVE_MODE] = op.mode;
+      attrs[ATTR_MESSAGING_NATS_STREAM_NAME] = op.stream;
+      attrs[ATTR_MESSAGING_NATS_RECEIVE_MODE] = op.mode;
       return;
     case "process":
     case "settle":
       addMessageAttributes(attrs, op.message, recordBodySize && op.kind === "process");
-      if (op.kind === "settle" && op.delayMs !== undefined) attrs[NATS_NAK_DELAY] = op.delayMs;
+      if (op.kind === "settle" && op.delayMs !== undefined)
+        attrs[ATTR_MESSAGING_NATS_NAK_DELAY_MS] = op.delayMs;
       return;
     case "consumer.status":
-      attrs[NATS_STREAM] = op.stream;
-      attrs[NATS_CONSUMER_STATUS] = op.status;
-      attrs[NATS_CONSUMER_STATUS_ENDS] = op.ends;
+      attrs[ATTR_MESSAGING_NATS_STREAM_NAME] = op.stream;
+      attrs[ATTR_MESSAGING_NATS_CONSUMER_STATUS] = op.status;
+      attrs[ATTR_MESSAGING_NATS_CONSUMER_STATUS_ENDS] = op.ends;
       return;
     default:
       if ("bucket" in op) {
-        if (op.bucket !== "") attrs[NATS_KV_BUCKET] = op.bucket;
-        if (op.key !== undefined) attrs[NATS_KV_KEY] = op.key;
+        if (op.bucket !== "") attrs[ATTR_MESSAGING_NATS_KV_BUCKET] = op.bucket;
+        if (op.key !== undefined) attrs[ATTR_MESSAGING_NATS_KV_KEY] = op.key;
         return;
       }
-      if (op.stream !== "") attrs[NATS_STREAM] = op.stream;
-      if ("ordered" in op) attrs[NATS_CONSUMER_ORDERED] = op.ordered;
+      if (op.stream !== "") attrs[ATTR_MESSAGING_NATS_STREAM_NAME] = op.stream;
+      if ("ordered" in op) attrs[ATTR_MESSAGING_NATS_CONSUMER_ORDERED] = op.ordered;
       else {
-        if (op.subject !== undefined) attrs[NATS_SUBJECT] = op.subject;
-        if (op.seq !== undefined) attrs[NATS_STREAM_SEQUENCE] = op.seq;
+        if (op.subject !== undefined) attrs[ATTR_MESSAGING_NATS_SUBJECT] = op.subject;
+        if (op.seq !== undefined) attrs[ATTR_MESSAGING_NATS_MESSAGE_STREAM_SEQUENCE] = op.seq;
       }
   }
 }
 
 function addMessageAttributes(attrs: Attributes, message: DeliveredMessage, bodySize: boolean) {
   const info = message.info;
-  attrs[NATS_SUBJECT] = message.subject;
-  attrs[NATS_STREAM] = info.stream;
-  attrs[NATS_STREAM_SEQUENCE] = info.streamSequence;
-  attrs[NATS_DELIVERY_COUNT] = info.deliveryCount;
+  attrs[ATTR_MESSAGING_NATS_SUBJECT] = message.subject;
+  attrs[ATTR_MESSAGING_NATS_STREAM_NAME] = info.stream;
+  attrs[ATTR_MESSAGING_NATS_MESSAGE_STREAM_SEQUENCE] = info.streamSequence;
+  attrs[ATTR_MESSAGING_NATS_MESSAGE_DELIVERY_COUNT] = info.deliveryCount;
   const id = getHeader(message.headers, "Nats-Msg-Id");
-  if (id) attrs[MESSAGE_ID] = id;
-  if (bodySize) attrs[BODY_SIZE] = message.data.length;
+  if (id) attrs[ATTR_MESSAGING_MESSAGE_ID] = id;
+  if (bodySize) attrs[ATTR_MESSAGING_MESSAGE_BODY_SIZE] = message.data.length;
 }
 
 /** Attributes known once the operation has finished: what the server answered. */
@@ -182,11 +203,11 @@ export function addEndAttributes(span: Span, op: TracedOperation): void {
     case "publish": {
       const { ack } = op;
       if (ack !== undefined) {
-        span.setAttribute(NATS_STREAM, ack.stream);
-        span.setAttribute(NATS_STREAM_SEQUENCE, ack.seq);
-        if (ack.duplicate) span.setAttribute(NATS_DUPLICATE, true);
+        span.setAttribute(ATTR_MESSAGING_NATS_STREAM_NAME, ack.stream);
+        span.setAttribute(ATTR_MESSAGING_NATS_MESSAGE_STREAM_SEQUENCE, ack.seq);
+        if (ack.duplicate) span.setAttribute(ATTR_MESSAGING_NATS_MESSAGE_DUPLICATE, true);
       }
-      if (op.attempt > 1) span.setAttribute(NATS_PUBLISH_ATTEMPTS, op.attempt);
+      if (op.attempt > 1) span.setAttribute(ATTR_MESSAGING_NATS_PUBLISH_ATTEMPTS, op.attempt);
       return;
     }
     case "receive":
@@ -196,10 +217,11 @@ export function addEndAttributes(span: Span, op: TracedOperation): void {
       return;
     default:
       if ("bucket" in op) {
-        if (op.revision !== undefined) span.setAttribute(NATS_KV_REVISION, op.revision);
+        if (op.revision !== undefined)
+          span.setAttribute(ATTR_MESSAGING_NATS_KV_REVISION, op.revision);
       } else if ("ordered" in op && op.consumer !== undefined && op.consumer !== "") {
         // Named by the server during the call (ephemeral and ordered consumers).
-        span.setAttribute(CONSUMER_GROUP, op.consumer);
+        span.setAttribute(ATTR_MESSAGING_CONSUMER_GROUP_NAME, op.consumer);
       }
   }
 }

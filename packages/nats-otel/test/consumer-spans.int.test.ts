@@ -3,13 +3,12 @@ import { NotFoundError } from "@helix/nats-core";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
-import { createStream, deleteStreams, until } from "./helpers.js";
+import { createStream, deleteStreams, onlySpan, until } from "./helpers.js";
 import {
   expectChildOf,
   expectFailedWith,
   expectUnset,
   insideSpan,
-  onlySpan,
   serverAttrs,
   sharedTraced,
   waitForSpan,

@@ -12,13 +12,12 @@ import {
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { messageContext } from "../src/index.js";
-import { parentOf, until, useAsyncContext } from "./helpers.js";
+import { onlySpan, parentOf, until, useAsyncContext } from "./helpers.js";
 import {
   durable,
   headerKeys,
   hex,
   ids,
-  one,
   storedHeaders,
   type Traced,
   traced,
@@ -89,13 +88,13 @@ describe("trace headers written by others", () => {
 
       const [handled] = await consumeAll(stream, "go", 1);
 
-      const span = one(t.sdk, `process ${subject}`);
+      const span = onlySpan(t.sdk, `process ${subject}`);
       expect(span.spanContext().traceId).toBe(traceId);
       expect(parentOf(span)?.spanId).toBe(spanId);
       expect(parentOf(span)?.isRemote).toBe(true);
       expect(span.status.code).toBe(SpanStatusCode.UNSET);
       expect(handled?.active).toEqual(span.spanContext());
-      const ack = one(t.sdk, `ack ${subject}`);
+      const ack = onlySpan(t.sdk, `ack ${subject}`);
       expect(ack.spanContext().traceId).toBe(traceId);
       expect(parentOf(ack)?.spanId).toBe(span.spanContext().spanId);
     },
@@ -155,12 +154,12 @@ describe("trace headers written by others", () => {
 
     const [handled] = await consumeAll(stream, "badbag", 1);
 
-    const span = one(t.sdk, `process ${subject}`);
+    const span = onlySpan(t.sdk, `process ${subject}`);
     expect(span.spanContext().traceId).toBe(traceId);
     expect(parentOf(span)?.spanId).toBe(spanId);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
     expect(handled?.active).toEqual(span.spanContext());
-    expect(one(t.sdk, `ack ${subject}`).status.code).toBe(SpanStatusCode.UNSET);
+    expect(onlySpan(t.sdk, `ack ${subject}`).status.code).toBe(SpanStatusCode.UNSET);
   });
 
   it("a fetch links to the context a Go producer wrote", async () => {
@@ -174,11 +173,11 @@ describe("trace headers written by others", () => {
     const [msg] = await c.fetch(1, { expiresMs: 5_000 });
     await msg?.ack();
 
-    const receive = one(t.sdk, `receive ${stream}`);
+    const receive = onlySpan(t.sdk, `receive ${stream}`);
     expect(receive.links.map((l) => [l.context.traceId, l.context.spanId])).toEqual([
       [traceId, spanId],
     ]);
-    const ack = one(t.sdk, `ack ${subject}`);
+    const ack = onlySpan(t.sdk, `ack ${subject}`);
     expect(ack.links.map((l) => [l.context.traceId, l.context.spanId])).toEqual([
       [traceId, spanId],
     ]);
@@ -195,7 +194,7 @@ describe("messages you pull yourself", () => {
       propagation.createBaggage({ tenant: { value: "acme" } }),
     );
     await context.with(ctx, () => createPublisher(t.conn).publish(subject, "x", { msgID: "p-1" }));
-    const send = one(t.sdk, `send ${subject}`);
+    const send = onlySpan(t.sdk, `send ${subject}`);
 
     const iterator = c.messages({ expiresMs: 5_000 });
     let msg: Msg | null = null;
@@ -221,7 +220,7 @@ describe("messages you pull yourself", () => {
     expect(inside?.isRemote).toBe(true);
     expect(baggage?.getEntry("tenant")?.value).toBe("acme");
 
-    const ack = one(t.sdk, `ack ${subject}`);
+    const ack = onlySpan(t.sdk, `ack ${subject}`);
     expect(ack.spanContext().traceId).toBe(send.spanContext().traceId);
     expect(parentOf(ack)?.spanId).toBe(send.spanContext().spanId);
     expect(ack.links).toEqual([]);

@@ -21,7 +21,7 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import { type OtelOptions, otel } from "../src/index.js";
 
 /**
@@ -89,6 +89,28 @@ export function createSdk(): Sdk {
       await meterProvider.shutdown();
     },
   };
+}
+
+/**
+ * The only finished span named `name`. Fails when there are none or several, listing the names of
+ * every finished span.
+ */
+export function onlySpan(sdk: Sdk, name: string): ReadableSpan {
+  const spans = sdk.named(name);
+  expect(
+    spans.length,
+    `spans named "${name}" among the finished spans: ${sdk
+      .spans()
+      .map((s) => s.name)
+      .join(", ")}`,
+  ).toBe(1);
+  return spans[0] as ReadableSpan;
+}
+
+/** Host and port of the shared test server, as spans and metric points must report them. */
+export function sharedServer(): { address: string; port: number } {
+  const url = new URL(inject("natsUrl"));
+  return { address: url.hostname, port: Number(url.port) };
 }
 
 /** Options wiring the plugin to `sdk`. */

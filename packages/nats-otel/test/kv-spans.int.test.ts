@@ -3,12 +3,12 @@ import { createKeyValueManager, type KeyValue } from "@helix/nats-kv";
 import { SpanKind } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
+import { onlySpan } from "./helpers.js";
 import {
   expectChildOf,
   expectFailedWith,
   expectUnset,
   insideSpan,
-  onlySpan,
   serverAttrs,
   sharedTraced,
   uniqueName,

@@ -5,17 +5,19 @@ import type { DataPoint, Histogram, MetricData } from "@opentelemetry/sdk-metric
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, beforeEach, expect, inject } from "vitest";
 import { type OtelOptions, otel } from "../src/index.js";
-import { createSdk, type Sdk, sdkOptions, until, useAsyncContext } from "./helpers.js";
+import {
+  createSdk,
+  onlySpan,
+  type Sdk,
+  sdkOptions,
+  sharedServer,
+  until,
+  useAsyncContext,
+} from "./helpers.js";
 
 /** A unique name (stream, bucket, consumer) per test. */
 export function uniqueName(prefix: string): string {
   return `${prefix}${randomBytes(5).toString("hex")}`;
-}
-
-/** Host and port of the shared test server, as the plugin must report them. */
-export function sharedServer(): { address: string; port: number } {
-  const url = new URL(inject("natsUrl"));
-  return { address: url.hostname, port: Number(url.port) };
 }
 
 /** `server.address` and `server.port` of the shared server, as span and point attributes. */
@@ -35,16 +37,6 @@ export async function connectWith(
     plugins: [otel(sdkOptions(sdk, options.otel))],
     ...options.config,
   });
-}
-
-/** The only finished span named `name` (fails when there are none or several). */
-export function onlySpan(sdk: Sdk, name: string): ReadableSpan {
-  const spans = sdk.named(name);
-  expect(
-    spans.map((s) => s.name),
-    `spans named "${name}"`,
-  ).toEqual([name]);
-  return spans[0] as ReadableSpan;
 }
 
 /** Waits for a span named `name`, then returns the only one. */

@@ -9,8 +9,8 @@ import { startServer, versionAtLeast } from "@helix/nats-testing";
 import { createInbox } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { otel } from "../src/index.js";
-import { createSdk, parentOf, sdkOptions, until, useAsyncContext } from "./helpers.js";
-import { headerKeys, ids, one, storedHeaders } from "./messaging-helpers.js";
+import { createSdk, onlySpan, parentOf, sdkOptions, until, useAsyncContext } from "./helpers.js";
+import { headerKeys, ids, storedHeaders } from "./messaging-helpers.js";
 
 const version = inject("natsServerVersion");
 const tracingServer = versionAtLeast(version, "2.14.0");
@@ -47,14 +47,16 @@ describe.skipIf(!tracingServer)(
       try {
         const events: string[] = [];
         const sub = conn.nats.subscribe(traceDest, {
-          callback: (_e, m) => events.push(m.string()),
+          callback: (_e, m) => {
+            events.push(m.string());
+          },
         });
         await conn.nats.flush();
         const jsm = await conn.manager();
         await jsm.streams.add({ name: "TRACED", subjects: ["traced.>"] });
 
         const ack = await createPublisher(conn).publish("traced.order", { id: 1 });
-        const send = one(sdk, "send traced.order");
+        const send = onlySpan(sdk, "send traced.order");
         const sent = ids(send);
         const traceparent = `00-${sent.traceId}-${sent.spanId}-01`;
 
@@ -72,7 +74,7 @@ describe.skipIf(!tracingServer)(
         });
         await run.closed;
         expect(seen).toEqual([traceparent]);
-        expect(parentOf(one(sdk, "process traced.order"))?.spanId).toBe(sent.spanId);
+        expect(parentOf(onlySpan(sdk, "process traced.order"))?.spanId).toBe(sent.spanId);
 
         // The server did trace the message: one event, its ingress and the stream it stored into.
         await until(() => events.length >= 1);

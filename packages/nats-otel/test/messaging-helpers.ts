@@ -74,12 +74,6 @@ export function tracedPerTest(client: string): (extra?: OtelOptions) => Promise<
   };
 }
 
-/** The shared server's host and port, as the spans must report them. */
-export function server(): { address: string; port: number } {
-  const url = new URL(inject("natsUrl"));
-  return { address: url.hostname, port: Number(url.port) };
-}
-
 /** A durable pull consumer with explicit acks (made through the traced connection). */
 export function durable(
   conn: Connection,
@@ -109,20 +103,6 @@ export function parseTraceparent(value: string | undefined): { traceId: string; 
 /** The header names of `h`, exactly as stored (casing kept). */
 export function headerKeys(h: MsgHdrs | undefined): string[] {
   return h === undefined ? [] : Array.from(h.keys());
-}
-
-/** The single span named `name`; fails when there is not exactly one. */
-export function one(sdk: Sdk, name: string): ReadableSpan {
-  const spans = sdk.named(name);
-  if (spans.length !== 1) {
-    throw new Error(
-      `expected one span "${name}", got ${spans.length}: ${sdk
-        .spans()
-        .map((s) => s.name)
-        .join(", ")}`,
-    );
-  }
-  return spans[0] as ReadableSpan;
 }
 
 /** The trace id and span id of a finished span. */

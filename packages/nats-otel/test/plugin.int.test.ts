@@ -16,12 +16,13 @@ import {
   createSdk,
   createStream,
   deleteStreams,
+  onlySpan,
   sdkOptions,
   until,
   useAsyncContext,
   w3cPropagator,
 } from "./helpers.js";
-import { onlySpan, uniqueName } from "./management-helpers.js";
+import { uniqueName } from "./management-helpers.js";
 
 beforeAll(() => {
   useAsyncContext();

@@ -11,8 +11,8 @@ import {
 } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
-import { parentOf, pointsWith, until } from "./helpers.js";
-import { durable, ids, one, server, type Traced, tracedPerTest } from "./messaging-helpers.js";
+import { onlySpan, parentOf, pointsWith, sharedServer, until } from "./helpers.js";
+import { durable, ids, type Traced, tracedPerTest } from "./messaging-helpers.js";
 
 const CLIENT = "otel-process";
 const setup = tracedPerTest(CLIENT);
@@ -45,7 +45,7 @@ async function publishWithBaggage(
     propagation.createBaggage({ tenant: { value: "acme" } }),
   );
   await context.with(ctx, () => createPublisher(t.conn).publish(subject, "x", { msgID }));
-  return one(t.sdk, `send ${subject}`);
+  return onlySpan(t.sdk, `send ${subject}`);
 }
 
 describe("process spans", () => {
@@ -65,7 +65,7 @@ describe("process spans", () => {
       await run.drain();
     }
 
-    const span = one(t.sdk, `process ${subject}`);
+    const span = onlySpan(t.sdk, `process ${subject}`);
     expect(span.kind).toBe(SpanKind.CONSUMER);
     expect(span.spanContext().traceId).toBe(send.spanContext().traceId);
     expect(parentOf(span)?.spanId).toBe(send.spanContext().spanId);
@@ -77,8 +77,8 @@ describe("process spans", () => {
       "messaging.destination.name": subject,
       "messaging.consumer.group.name": "billing",
       "messaging.client.id": CLIENT,
-      "server.address": server().address,
-      "server.port": server().port,
+      "server.address": sharedServer().address,
+      "server.port": sharedServer().port,
       "messaging.nats.subject": subject,
       "messaging.nats.stream.name": stream,
       "messaging.nats.message.stream_sequence": 1,
@@ -100,8 +100,8 @@ describe("process spans", () => {
       "messaging.operation.type": "process",
       "messaging.destination.name": subject,
       "messaging.consumer.group.name": "billing",
-      "server.address": server().address,
-      "server.port": server().port,
+      "server.address": sharedServer().address,
+      "server.port": sharedServer().port,
     });
     const consumed = await t.sdk.metric("messaging.client.consumed.messages");
     const handed = pointsWith(consumed, { "messaging.operation.name": "process" });
@@ -125,7 +125,7 @@ describe("process spans", () => {
       await run.drain();
     }
 
-    const span = one(t.sdk, `process ${subject}`);
+    const span = onlySpan(t.sdk, `process ${subject}`);
     expect(span.kind).toBe(SpanKind.CONSUMER);
     expect(parentOf(span)).toBeUndefined();
     expect(span.spanContext().traceId).not.toBe(send.spanContext().traceId);
@@ -136,7 +136,7 @@ describe("process spans", () => {
     expect(seen[0]?.baggage?.getEntry("tenant")?.value).toBe("acme");
     // What the handler settles stays in the process span's trace.
     await until(() => t.sdk.named(`ack ${subject}`).length === 1);
-    expect(parentOf(one(t.sdk, `ack ${subject}`))?.spanId).toBe(span.spanContext().spanId);
+    expect(parentOf(onlySpan(t.sdk, `ack ${subject}`))?.spanId).toBe(span.spanContext().spanId);
   });
 
   it("a handler that throws: ERROR with error.type = the error's class, then the redelivery (delivery_count 2) succeeds", async () => {
@@ -146,7 +146,7 @@ describe("process spans", () => {
     const c = await durable(t.conn, stream, "failing");
     t.sdk.reset();
     await createPublisher(t.conn).publish(subject, "x", { msgID: "m-3" });
-    const send = one(t.sdk, `send ${subject}`);
+    const send = onlySpan(t.sdk, `send ${subject}`);
 
     const errors: Error[] = [];
     const run = c.consume(
@@ -178,7 +178,7 @@ describe("process spans", () => {
     for (const s of [first, second]) expect(parentOf(s)?.spanId).toBe(send.spanContext().spanId);
 
     // The automatic nak of the failed delivery ran inside its process span.
-    const nak = one(t.sdk, `nak ${subject}`);
+    const nak = onlySpan(t.sdk, `nak ${subject}`);
     expect(parentOf(nak)?.spanId).toBe(first.spanContext().spanId);
     expect(nak.attributes["messaging.nats.nak.delay_ms"]).toBe(0);
     expect(errors.map((e) => e.name)).toEqual(["TypeError"]);

@@ -12,14 +12,12 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
-import { parentOf, pointsWith } from "./helpers.js";
+import { onlySpan, parentOf, pointsWith, sharedServer } from "./helpers.js";
 import {
   headerKeys,
   hex,
   ids,
-  one,
   parseTraceparent,
-  server,
   storedHeaders,
   tracedPerTest,
 } from "./messaging-helpers.js";
@@ -36,7 +34,7 @@ describe("send spans", () => {
 
     const ack = await createPublisher(t.conn).publish(subject, { id: 42 }, { msgID: "order-42" });
 
-    const span = one(t.sdk, `send ${subject}`);
+    const span = onlySpan(t.sdk, `send ${subject}`);
     expect(span.kind).toBe(SpanKind.PRODUCER);
     expect(span.attributes).toEqual({
       "messaging.system": "nats",
@@ -44,8 +42,8 @@ describe("send spans", () => {
       "messaging.operation.type": "send",
       "messaging.destination.name": subject,
       "messaging.client.id": CLIENT,
-      "server.address": server().address,
-      "server.port": server().port,
+      "server.address": sharedServer().address,
+      "server.port": sharedServer().port,
       "messaging.nats.subject": subject,
       "messaging.message.id": "order-42",
       "messaging.nats.stream.name": stream,
@@ -74,8 +72,8 @@ describe("send spans", () => {
       "messaging.operation.name": "send",
       "messaging.operation.type": "send",
       "messaging.destination.name": subject,
-      "server.address": server().address,
-      "server.port": server().port,
+      "server.address": sharedServer().address,
+      "server.port": sharedServer().port,
     });
   });
 
@@ -87,7 +85,7 @@ describe("send spans", () => {
 
     const ack = await createPublisher(t.conn).publish(subject, "x");
 
-    const span = one(t.sdk, `send ${subject}`);
+    const span = onlySpan(t.sdk, `send ${subject}`);
     const h = await storedHeaders(t.conn, stream, ack.seq);
     const id = h.get("Nats-Msg-Id");
     expect(id).not.toBe("");
@@ -107,7 +105,7 @@ describe("send spans", () => {
     );
     root.end();
 
-    const span = one(t.sdk, `send ${subject}`);
+    const span = onlySpan(t.sdk, `send ${subject}`);
     expect(span.spanContext().traceId).toBe(root.spanContext().traceId);
     expect(parentOf(span)?.spanId).toBe(root.spanContext().spanId);
     const h = await storedHeaders(t.conn, stream, ack.seq);
@@ -132,7 +130,7 @@ describe("send spans", () => {
     });
     expect(exportedWhenAcked).toBe(1);
 
-    const span = one(t.sdk, `send ${subject}`);
+    const span = onlySpan(t.sdk, `send ${subject}`);
     expect(span.kind).toBe(SpanKind.PRODUCER);
     expect(span.ended).toBe(true);
     expect(span.attributes).toEqual({
@@ -141,8 +139,8 @@ describe("send spans", () => {
       "messaging.operation.type": "send",
       "messaging.destination.name": subject,
       "messaging.client.id": CLIENT,
-      "server.address": server().address,
-      "server.port": server().port,
+      "server.address": sharedServer().address,
+      "server.port": sharedServer().port,
       "messaging.nats.subject": subject,
       "messaging.message.id": "a-1",
       "messaging.nats.stream.name": stream,
@@ -195,7 +193,7 @@ describe("send spans", () => {
     const h = await storedHeaders(t.conn, stream, ack.seq);
     expect(headerKeys(h)).toContain("Tracestate");
     expect(h.get("Tracestate")).toBe("vendor=abc");
-    expect(parseTraceparent(h.get("Traceparent"))).toEqual(ids(one(t.sdk, `send ${subject}`)));
+    expect(parseTraceparent(h.get("Traceparent"))).toEqual(ids(onlySpan(t.sdk, `send ${subject}`)));
   });
 
   it("keeps a `traceparent` the caller set (lower case): not overwritten, no `Tracestate` added beside it", async () => {
@@ -221,7 +219,7 @@ describe("send spans", () => {
     expect(traceKeys).toEqual(["traceparent"]);
     expect(h.get("traceparent")).toBe(own);
     // The send span is still recorded, in the active context's trace.
-    const span = one(t.sdk, `send ${subject}`);
+    const span = onlySpan(t.sdk, `send ${subject}`);
     expect(span.spanContext().traceId).toBe(trace.getSpanContext(parent)?.traceId);
   });
 
@@ -262,7 +260,7 @@ describe("send spans", () => {
     expect(err).toBeInstanceOf(Error);
     expect(err.code).toBe("NOT_FOUND");
 
-    const span = one(t.sdk, `send ${subject}`);
+    const span = onlySpan(t.sdk, `send ${subject}`);
     expect(span.kind).toBe(SpanKind.PRODUCER);
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: err.message });
     expect(span.attributes["error.type"]).toBe("NOT_FOUND");
@@ -294,9 +292,9 @@ describe("send options", () => {
     await createPublisher(on.conn).publish(subject, new Uint8Array(7));
     await createPublisher(off.conn).publish(subject, new Uint8Array(7));
 
-    expect(one(on.sdk, `send ${subject}`).attributes["messaging.message.body.size"]).toBe(7);
+    expect(onlySpan(on.sdk, `send ${subject}`).attributes["messaging.message.body.size"]).toBe(7);
     expect(
-      one(off.sdk, `send ${subject}`).attributes["messaging.message.body.size"],
+      onlySpan(off.sdk, `send ${subject}`).attributes["messaging.message.body.size"],
     ).toBeUndefined();
   });
 
@@ -308,7 +306,7 @@ describe("send options", () => {
 
     await createPublisher(t.conn).publish(subject, "x");
 
-    const span = one(t.sdk, `send ${stream}.eu.*`);
+    const span = onlySpan(t.sdk, `send ${stream}.eu.*`);
     expect(span.attributes["messaging.destination.name"]).toBe(`${stream}.eu.*`);
     expect(span.attributes["messaging.nats.subject"]).toBe(subject);
     const sent = await t.sdk.metric("messaging.client.sent.messages");
@@ -333,7 +331,7 @@ describe("send options", () => {
     await createPublisher(empty.conn).publish(subject, "y");
 
     for (const sdk of [throwing.sdk, empty.sdk]) {
-      const span = one(sdk, `send ${subject}`);
+      const span = onlySpan(sdk, `send ${subject}`);
       expect(span.attributes["messaging.destination.name"]).toBe(subject);
       expect(span.status.code).toBe(SpanStatusCode.UNSET);
     }

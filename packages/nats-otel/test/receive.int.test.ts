@@ -2,8 +2,8 @@ import { createPublisher } from "@helix/nats-stream";
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
-import { parentOf, pointsWith, sleep } from "./helpers.js";
-import { durable, ids, one, server, type Traced, tracedPerTest } from "./messaging-helpers.js";
+import { onlySpan, parentOf, pointsWith, sharedServer, sleep } from "./helpers.js";
+import { durable, ids, type Traced, tracedPerTest } from "./messaging-helpers.js";
 
 const CLIENT = "otel-receive";
 const setup = tracedPerTest(CLIENT);
@@ -31,8 +31,8 @@ function expectReceive(
     "messaging.destination.name": stream,
     "messaging.consumer.group.name": consumer,
     "messaging.client.id": CLIENT,
-    "server.address": server().address,
-    "server.port": server().port,
+    "server.address": sharedServer().address,
+    "server.port": sharedServer().port,
     "messaging.nats.stream.name": stream,
     "messaging.nats.receive.mode": mode,
     "messaging.batch.message_count": count,
@@ -67,7 +67,7 @@ describe("receive spans", () => {
     root.end();
     expect(msgs).toHaveLength(4);
 
-    const span = one(t.sdk, `receive ${stream}`);
+    const span = onlySpan(t.sdk, `receive ${stream}`);
     expectReceive(span, stream, "fetcher", "fetch", 4);
     expect(span.spanContext().traceId).toBe(root.spanContext().traceId);
     expect(parentOf(span)?.spanId).toBe(root.spanContext().spanId);
@@ -99,7 +99,7 @@ describe("receive spans", () => {
     const msgs = await fetching;
     expect(msgs).toHaveLength(2);
 
-    const span = one(t.sdk, `receive ${stream}`);
+    const span = onlySpan(t.sdk, `receive ${stream}`);
     expectReceive(span, stream, "waiter", "fetch", 2);
     expect(parentOf(span)).toBeUndefined();
     // Back-dated: the pull (and the span) began before the second message was even sent.
@@ -122,7 +122,7 @@ describe("receive spans", () => {
     const msgs = await c.fetchNoWait(10);
     expect(msgs).toHaveLength(2);
 
-    const span = one(t.sdk, `receive ${stream}`);
+    const span = onlySpan(t.sdk, `receive ${stream}`);
     expectReceive(span, stream, "nowait", "fetchNoWait", 2);
     expect(parentOf(span)).toBeUndefined();
     expect(linkIds(span)).toEqual(sends.map(ids));
@@ -136,7 +136,7 @@ describe("receive spans", () => {
 
     expect(await c.fetchNoWait(5)).toEqual([]);
 
-    const span = one(t.sdk, `receive ${stream}`);
+    const span = onlySpan(t.sdk, `receive ${stream}`);
     expectReceive(span, stream, "empty", "fetchNoWait", 0);
     expect(span.links).toEqual([]);
     const consumed = await t.sdk.metric("messaging.client.consumed.messages");
@@ -161,7 +161,7 @@ describe("receive spans", () => {
     const msgs = await c.fetchBytes(100_000, { expiresMs: 1_000 });
     expect(msgs).toHaveLength(2);
 
-    const span = one(t.sdk, `receive ${stream}`);
+    const span = onlySpan(t.sdk, `receive ${stream}`);
     expectReceive(span, stream, "bytes", "fetchBytes", 2);
     expect(linkIds(span)).toEqual(sends.map(ids));
   });

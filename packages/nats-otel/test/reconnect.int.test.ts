@@ -3,8 +3,8 @@ import { createPublisher } from "@helix/nats-stream";
 import { startServer } from "@helix/nats-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { otel } from "../src/index.js";
-import { createSdk, type Sdk, sdkOptions, until, useAsyncContext } from "./helpers.js";
-import { onlySpan, pointsExactly } from "./management-helpers.js";
+import { createSdk, onlySpan, type Sdk, sdkOptions, until, useAsyncContext } from "./helpers.js";
+import { pointsExactly } from "./management-helpers.js";
 
 beforeAll(() => {
   useAsyncContext();

@@ -2,8 +2,8 @@ import { createPublisher } from "@helix/nats-stream";
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
-import { parentOf, pointsWith, until } from "./helpers.js";
-import { durable, ids, one, server, type Traced, tracedPerTest } from "./messaging-helpers.js";
+import { onlySpan, parentOf, pointsWith, sharedServer, until } from "./helpers.js";
+import { durable, ids, type Traced, tracedPerTest } from "./messaging-helpers.js";
 
 const CLIENT = "otel-settle";
 const setup = tracedPerTest(CLIENT);
@@ -37,8 +37,8 @@ function settleAttributes(
     "messaging.destination.name": subject,
     "messaging.consumer.group.name": consumer,
     "messaging.client.id": CLIENT,
-    "server.address": server().address,
-    "server.port": server().port,
+    "server.address": sharedServer().address,
+    "server.port": sharedServer().port,
     "messaging.nats.subject": subject,
     "messaging.nats.stream.name": stream,
     "messaging.nats.message.stream_sequence": seq,
@@ -66,8 +66,8 @@ describe("settle spans", () => {
       await run.drain();
     }
 
-    const process = one(t.sdk, `process ${subject}`);
-    const ack = one(t.sdk, `ack ${subject}`);
+    const process = onlySpan(t.sdk, `process ${subject}`);
+    const ack = onlySpan(t.sdk, `ack ${subject}`);
     expect(ack.kind).toBe(SpanKind.CLIENT);
     expect(ack.attributes).toEqual(settleAttributes("ack", subject, stream, "auto", 1, "m-1"));
     expect(ack.spanContext().traceId).toBe(send?.spanContext().traceId);
@@ -84,8 +84,8 @@ describe("settle spans", () => {
       "messaging.operation.type": "settle",
       "messaging.destination.name": subject,
       "messaging.consumer.group.name": "auto",
-      "server.address": server().address,
-      "server.port": server().port,
+      "server.address": sharedServer().address,
+      "server.port": sharedServer().port,
     });
   });
 
@@ -103,9 +103,9 @@ describe("settle spans", () => {
     await m1?.nak(250);
     await m2?.term("poison");
 
-    const working = one(t.sdk, `working ${subject}`);
-    const nak = one(t.sdk, `nak ${subject}`);
-    const term = one(t.sdk, `term ${subject}`);
+    const working = onlySpan(t.sdk, `working ${subject}`);
+    const nak = onlySpan(t.sdk, `nak ${subject}`);
+    const term = onlySpan(t.sdk, `term ${subject}`);
     expect(working.attributes).toEqual(
       settleAttributes("working", subject, stream, "manual", 1, "m-1"),
     );
@@ -129,7 +129,7 @@ describe("settle spans", () => {
     const again = await c.fetch(1, { expiresMs: 5_000 });
     expect(again.map((m) => [m.seq, m.info.deliveryCount])).toEqual([[1, 2]]);
     await again[0]?.ack();
-    const ackAgain = one(t.sdk, `ack ${subject}`);
+    const ackAgain = onlySpan(t.sdk, `ack ${subject}`);
     expect(ackAgain.attributes["messaging.nats.message.delivery_count"]).toBe(2);
   });
 
@@ -144,7 +144,7 @@ describe("settle spans", () => {
 
     await msg?.ack();
 
-    const ack = one(t.sdk, `ack ${subject}`);
+    const ack = onlySpan(t.sdk, `ack ${subject}`);
     expect(ack.kind).toBe(SpanKind.CLIENT);
     expect(ack.attributes).toEqual(settleAttributes("ack", subject, stream, "later", 1, "m-1"));
     expect(parentOf(ack)).toBeUndefined();
@@ -164,7 +164,7 @@ describe("settle spans", () => {
     await context.with(trace.setSpan(context.active(), root), () => msg?.ackAck());
     root.end();
 
-    const ack = one(t.sdk, `ack ${subject}`);
+    const ack = onlySpan(t.sdk, `ack ${subject}`);
     expect(parentOf(ack)?.spanId).toBe(root.spanContext().spanId);
     expect(ack.spanContext().traceId).toBe(root.spanContext().traceId);
     expect(ack.links).toEqual([]);

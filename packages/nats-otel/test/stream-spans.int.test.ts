@@ -3,14 +3,13 @@ import { createStreamManager } from "@helix/nats-stream";
 import { SpanKind } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
-import { deleteStreams } from "./helpers.js";
+import { deleteStreams, onlySpan } from "./helpers.js";
 import {
   expectChildOf,
   expectFailedWith,
   expectRoot,
   expectUnset,
   insideSpan,
-  onlySpan,
   serverAttrs,
   sharedTraced,
   uniqueName,

@@ -1,8 +1,8 @@
 import { createPublisher } from "@helix/nats-stream";
 import { context, SpanKind, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parentOf, until, useAsyncContext } from "./helpers.js";
-import { durable, one, type Traced, traced } from "./messaging-helpers.js";
+import { onlySpan, parentOf, until, useAsyncContext } from "./helpers.js";
+import { durable, type Traced, traced } from "./messaging-helpers.js";
 
 let t: Traced;
 beforeAll(async () => {
@@ -38,12 +38,12 @@ describe("one trace across services", () => {
           t.sdk.named(`ack ${orders}`).length === 1 && t.sdk.named(`ack ${invoices}`).length === 1,
       );
 
-      const send1 = one(t.sdk, `send ${orders}`);
-      const process1 = one(t.sdk, `process ${orders}`);
-      const ack1 = one(t.sdk, `ack ${orders}`);
-      const send2 = one(t.sdk, `send ${invoices}`);
-      const process2 = one(t.sdk, `process ${invoices}`);
-      const ack2 = one(t.sdk, `ack ${invoices}`);
+      const send1 = onlySpan(t.sdk, `send ${orders}`);
+      const process1 = onlySpan(t.sdk, `process ${orders}`);
+      const ack1 = onlySpan(t.sdk, `ack ${orders}`);
+      const send2 = onlySpan(t.sdk, `send ${invoices}`);
+      const process2 = onlySpan(t.sdk, `process ${invoices}`);
+      const ack2 = onlySpan(t.sdk, `ack ${invoices}`);
 
       const traceId = root.spanContext().traceId;
       for (const s of [send1, process1, ack1, send2, process2, ack2]) {

@@ -17,7 +17,7 @@ import { type OperationShape, OperationShapes } from "./operation-shapes.js";
 import { errorType, expectedOutcome, recordFailure, recordOutcome } from "./outcome.js";
 import { extractContext, injectContext } from "./propagation.js";
 import { recordConnectionEvent, recordOperationMetrics } from "./record-metrics.js";
-import { BATCH_COUNT } from "./semconv.js";
+import { ATTR_MESSAGING_BATCH_MESSAGE_COUNT } from "./semconv.js";
 import {
   addEndAttributes,
   addStartAttributes,
@@ -30,7 +30,7 @@ import type { Telemetry } from "./telemetry.js";
  * The plugin's middleware. Telemetry never changes what an operation does: a tracer, meter or
  * propagator that throws is ignored, and the operation's own result or error passes through.
  */
-export function createTracingMiddleware(t: Telemetry): Middleware {
+export function createTelemetryMiddleware(t: Telemetry): Middleware {
   const shapes = new OperationShapes(t.destination);
   return (op, next) => {
     if (t.idle()) return next();
@@ -116,8 +116,11 @@ function traceCall<T>(
   } catch {
     // A failing tracer leaves this operation untraced; the operation itself goes on.
   }
-  return observe(next, (err, failed) => finish(t, shapes, op, shape, span, started, err, failed));
+  return observe(next, (err, failed) =>
+    finish({ t, shapes, op, shape, span, started, err, failed }),
+  );
 }
+
 /**
  * A settle outside any span (a message fetched, then acked later) links to the message's
  * creation context; inside a `process` span the parent already says which message it is.
@@ -145,7 +148,7 @@ function traceReceive<T>(
     try {
       shape = shapes.of(op);
       const attributes = startAttributes(shape, op, false);
-      attributes[BATCH_COUNT] = receivedCount(op);
+      attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = receivedCount(op);
       const links: Link[] = [];
       for (const message of op.messages ?? []) {
         const link = linkTo(extractContext(t.propagator, message.headers));
@@ -159,7 +162,7 @@ function traceReceive<T>(
     } catch {
       // Untraced, as above.
     }
-    finish(t, shapes, op, shape, span, started, err, failed);
+    finish({ t, shapes, op, shape, span, started, err, failed });
   });
 }
 
@@ -198,7 +201,9 @@ function traceProcess<T>(
     // Untraced: the handler runs in the caller's context.
   }
   const run = active === undefined ? next : () => context.with(active, next);
-  return observe(run, (err, failed) => finish(t, shapes, op, shape, span, started, err, failed));
+  return observe(run, (err, failed) =>
+    finish({ t, shapes, op, shape, span, started, err, failed }),
+  );
 }
 
 /** Settle with `settleSpans: false`: metrics only. */
@@ -211,21 +216,28 @@ function measureOnly<T>(
   const started = performance.now();
   const shape = guard(() => shapes.of(op));
   return observe(next, (err, failed) =>
-    finish(t, shapes, op, shape, undefined, started, err, failed),
+    finish({ t, shapes, op, shape, span: undefined, started, err, failed }),
   );
 }
 
+/** An operation that has just finished, with what `finish` needs to record it. */
+interface FinishedOperation {
+  readonly t: Telemetry;
+  readonly shapes: OperationShapes;
+  readonly op: TracedOperation;
+  /** `undefined` when naming the operation failed: then no metrics are recorded. */
+  readonly shape: OperationShape | undefined;
+  /** `undefined` when the operation is untraced (no span, or `settleSpans: false`). */
+  readonly span: Span | undefined;
+  /** `performance.now()` when the operation started. */
+  readonly started: number;
+  /** What the operation threw, when `failed`. */
+  readonly err: unknown;
+  readonly failed: boolean;
+}
+
 /** Ends the span (status, end attributes) and records the metrics of a finished operation. */
-function finish(
-  t: Telemetry,
-  shapes: OperationShapes,
-  op: TracedOperation,
-  shape: OperationShape | undefined,
-  span: Span | undefined,
-  started: number,
-  err: unknown,
-  failed: boolean,
-): void {
+function finish({ t, shapes, op, shape, span, started, err, failed }: FinishedOperation): void {
   try {
     // One clock for the span and the metric: the performance clock the start was read from
     // (a back-dated receive span would otherwise end on the millisecond wall clock).

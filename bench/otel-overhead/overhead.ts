@@ -7,7 +7,7 @@
  *    per publish and per processed message.
  * 2. End to end against a real nats-server: sequential `publish` and `consume` with auto-ack.
  *
- * Run: pnpm --filter @helix/nats-otel bench   (add `-- --quick` for a short run)
+ * Run: pnpm bench:otel (or bench:otel:quick) in bench/, or node otel-overhead/run.mjs [--quick].
  */
 import { createConsumerManager } from "@helix/nats-consumer";
 import {
@@ -20,27 +20,10 @@ import {
   type Operation,
   type Plugin,
 } from "@helix/nats-core";
+import { otel } from "@helix/nats-otel";
 import { createPublisher } from "@helix/nats-stream";
 import { startServer } from "@helix/nats-testing";
-import {
-  CompositePropagator,
-  ExportResultCode,
-  W3CBaggagePropagator,
-  W3CTraceContextPropagator,
-} from "@opentelemetry/core";
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from "@opentelemetry/sdk-metrics";
-import {
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  type SpanExporter,
-} from "@opentelemetry/sdk-trace-base";
-import { type OtelOptions, otel } from "../src/index.js";
+import { createSdk } from "../src/sdk.js";
 
 const quick = process.argv.includes("--quick");
 const ROUNDS = quick ? 3 : 7;
@@ -51,37 +34,10 @@ const CONSUMED = quick ? 5_000 : 20_000;
 type Variant = "without plugin" | "with plugin" | "with plugin and SDK";
 const VARIANTS: readonly Variant[] = ["without plugin", "with plugin", "with plugin and SDK"];
 
-/**
- * A sampled SDK as a production service would run it: every span sampled and batched to an
- * exporter that drops them, metrics aggregated in memory, W3C propagation.
- */
-function sdkOptions(): OtelOptions {
-  const nullExporter: SpanExporter = {
-    export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }),
-    shutdown: () => Promise.resolve(),
-  };
-  return {
-    tracerProvider: new BasicTracerProvider({
-      sampler: new AlwaysOnSampler(),
-      spanProcessors: [new BatchSpanProcessor(nullExporter, { maxQueueSize: 8192 })],
-    }),
-    meterProvider: new MeterProvider({
-      readers: [
-        new PeriodicExportingMetricReader({
-          exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-          exportIntervalMillis: 60_000,
-        }),
-      ],
-    }),
-    propagator: new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-    }),
-  };
-}
-
 function pluginsFor(v: Variant): Plugin[] {
   if (v === "with plugin") return [otel()];
-  if (v === "with plugin and SDK") return [otel(sdkOptions())];
+  // The suite's sampled SDK, its metrics collected once a minute rather than every 10 s.
+  if (v === "with plugin and SDK") return [createSdk({ exportIntervalMillis: 60_000 }).plugin];
   return [];
 }
 
