@@ -12,6 +12,9 @@ export function packageBuild(overrides: Options = {}): Options {
     platform: "node",
     splitting: false,
     treeshake: true,
+    // Class names survive bundling: an error built from dist must be named as its export
+    // (esbuild renames a class whose name it shadows, e.g. HelixError → _HelixError).
+    keepNames: true,
     tsconfig: "tsconfig.build.json",
     ...overrides,
   };

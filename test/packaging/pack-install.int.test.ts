@@ -28,6 +28,7 @@ interface ScriptReport {
   notFound: string;
   testing?: { jetstream?: boolean; skipped?: string };
   spans: string[];
+  errorNames: { exported: string; cls: string; instance: string | null }[];
 }
 
 let project: PackedProject;
@@ -64,7 +65,21 @@ async function runScript(script: string, tag: string): Promise<ScriptReport> {
   return JSON.parse(lines.at(-1) ?? "") as ScriptReport;
 }
 
+/** Every exported error class of the built packages is named as it is exported, instances too. */
+function expectErrorNames(report: ScriptReport): void {
+  const names = report.errorNames.map((e) => e.exported);
+  for (const expected of ["HelixError", "ConnectionError", "NotFoundError", "NatsTestingError"]) {
+    expect(names).toContain(expected);
+  }
+  for (const e of report.errorNames) {
+    expect({ exported: e.exported, cls: e.cls }).toEqual({ exported: e.exported, cls: e.exported });
+    // ConfigError needs its reasons; every other one can be built from a message.
+    if (e.exported !== "ConfigError") expect(e).toMatchObject({ instance: e.exported });
+  }
+}
+
 function expectWorked(report: ScriptReport, tag: string, value: unknown): void {
+  expectErrorNames(report);
   expect(report.seq).toBe(1);
   expect(report.fetched).toEqual({ id: 1 });
   expect(report.consumed).toEqual({ id: 2 });

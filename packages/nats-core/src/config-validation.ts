@@ -84,8 +84,10 @@ export interface ResolvedConfig {
     /** Timeout of JetStream API requests and publish acks, in ms. */
     timeoutMs: number;
   };
-  /** Timeout of the first connection, in ms. */
+  /** Timeout of the first connection, in ms (all attempts, with `waitOnFirstConnect`). */
   timeoutMs: number;
+  /** Whether `connect` retries a server that is not there yet until `timeoutMs`. */
+  waitOnFirstConnect: boolean;
   /** Interval of client pings, in ms. */
   pingIntervalMs: number;
   /** Plugins to install, in order. */
@@ -107,6 +109,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
     "reconnect",
     "jetstream",
     "timeoutMs",
+    "waitOnFirstConnect",
     "pingIntervalMs",
     "plugins",
     "onEvent",
@@ -144,6 +147,9 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     positive: true,
   });
   const plugins = resolvePlugins(config.plugins, fail);
+  if (config.waitOnFirstConnect !== undefined && typeof config.waitOnFirstConnect !== "boolean") {
+    fail(["waitOnFirstConnect"], "waitOnFirstConnect must be a boolean");
+  }
   if (config.onEvent !== undefined && typeof config.onEvent !== "function") {
     fail(["onEvent"], "onEvent must be a function");
   }
@@ -157,6 +163,7 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     reconnect,
     jetstream,
     timeoutMs: timeoutMs ?? defaults.timeoutMs,
+    waitOnFirstConnect: config.waitOnFirstConnect ?? false,
     pingIntervalMs: pingIntervalMs ?? defaults.pingIntervalMs,
     plugins,
     onEvent: config.onEvent,

@@ -71,8 +71,18 @@ export interface Config {
   reconnect?: ReconnectConfig;
   /** JetStream client options. */
   jetstream?: JetStreamConfig;
-  /** Timeout of the first connection. Default 20000 ms. */
+  /**
+   * Timeout of the first connection, in ms. Default 20000 ms. With `waitOnFirstConnect`, the
+   * time all the attempts together may take.
+   */
   timeoutMs?: number;
+  /**
+   * Wait for a server that is not there yet: a refused or unreachable first connection is tried
+   * again every `reconnect.waitMs` until `timeoutMs` has passed (for a service that starts
+   * before its NATS server, as in a compose file). Wrong credentials are not retried. Default
+   * `false`: the first failure is thrown at once (a `ConnectionError` marked retryable).
+   */
+  waitOnFirstConnect?: boolean;
   /** Interval of client pings. Default 120000 ms. */
   pingIntervalMs?: number;
   /** Middleware plugins installed before the first operation. */

@@ -31,14 +31,20 @@ export async function connect(config: Config = {}): Promise<Connection> {
   const scrub = secretScrubber(resolved.secrets);
   const target = describeTarget(resolved);
 
-  let nc: NatsConnection | undefined;
-  try {
-    nc = await natsConnect(options);
-    return new HelixConnection(nc, resolved, stack);
-  } catch (err) {
-    if (nc && !nc.isClosed()) await nc.close().catch(() => {});
-    if (isHelixError(err)) throw err;
-    throw connectionFailure(err, target, scrub);
+  const deadline = Date.now() + resolved.timeoutMs;
+  for (;;) {
+    let nc: NatsConnection | undefined;
+    try {
+      nc = await natsConnect({ ...options, timeout: Math.max(deadline - Date.now(), 1) });
+      return new HelixConnection(nc, resolved, stack);
+    } catch (err) {
+      if (nc && !nc.isClosed()) await nc.close().catch(() => {});
+      if (isHelixError(err)) throw err;
+      const failure = connectionFailure(err, target, scrub);
+      const wait = Math.min(resolved.reconnect.waitMs, deadline - Date.now());
+      if (!resolved.waitOnFirstConnect || !failure.retryable || wait <= 0) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }
 
@@ -107,9 +113,14 @@ function connectionFailure(
   const clean = err instanceof Error ? scrubError(err, scrub) : err;
   const mapped = toHelixError(clean);
   const reason = scrub(describeReason(clean));
-  const code =
-    mapped.code === "AUTHORIZATION_FAILED" ? "AUTHORIZATION_FAILED" : "CONNECTION_FAILED";
-  return new ConnectionError(`Could not connect to ${target}: ${reason}`, { cause: clean, code });
+  // A server that refused or did not answer may be there later; one that refused the
+  // credentials will refuse them again.
+  const refused = mapped.code === "AUTHORIZATION_FAILED";
+  return new ConnectionError(`Could not connect to ${target}: ${reason}`, {
+    cause: clean,
+    code: refused ? "AUTHORIZATION_FAILED" : "CONNECTION_FAILED",
+    retryable: !refused,
+  });
 }
 
 function describeReason(err: unknown): string {

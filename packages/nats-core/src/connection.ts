@@ -21,6 +21,7 @@ import type { MiddlewareStack, Plugin } from "./middleware.js";
 import type { ClientInfo, Operation } from "./operations.js";
 import { installPlugins, pluginProblem } from "./plugins.js";
 import { scrubError, secretScrubber } from "./secrets.js";
+import { jetStreamEnabled } from "./usable.js";
 
 const CONNECTION_BRAND = Symbol.for("@helix/nats.connection");
 const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
@@ -195,6 +196,15 @@ export class HelixConnection implements Connection {
         jetstream: false,
         server,
         reason: `the connection is ${connection}`,
+      };
+    }
+    if (!jetStreamEnabled(this)) {
+      return {
+        code: 503,
+        connection,
+        jetstream: false,
+        server,
+        reason: "JetStream is not enabled on this server (its INFO says so)",
       };
     }
     const subject = jetStreamInfoSubject(this.#config.jetstream);

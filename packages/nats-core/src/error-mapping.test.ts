@@ -136,6 +136,14 @@ describe("toHelixError (shapes of the client's errors; real ones are tested agai
     );
   });
 
+  it("maps a request the closing connection gave up on to ConnectionError", () => {
+    const mapped = toHelixError(clientError("RequestError", "connection closed"), {
+      operation: "kv.put",
+    });
+    expect(mapped).toMatchObject({ name: "ConnectionError", code: "CONNECTION_CLOSED" });
+    expect(mapped.message).toBe("kv.put: the connection closed before the server answered");
+  });
+
   it("leaves other status errors generic", () => {
     expect(toHelixError(clientError("JetStreamStatusError", "exceeded maxwaiting")).code).toBe(
       "NATS",

@@ -104,6 +104,14 @@ export function toHelixError(err: unknown, context: ErrorContext = {}): HelixErr
         return new TimeoutError(prefix(context, "timed out waiting for the server"), opts);
       }
       if (isNamed(e.cause, "NoRespondersError")) return noResponders(context, err);
+      // The client fails every request still waiting when the connection closes (or a drain
+      // closes the reply subscription): the request may have been applied.
+      if (message === "connection closed") {
+        return new ConnectionError(
+          prefix(context, "the connection closed before the server answered"),
+          { ...opts, code: "CONNECTION_CLOSED" },
+        );
+      }
       // A request to a subject the server's permissions deny (a JetStream publish is one).
       if (isNamed(e.cause, "PermissionViolationError")) {
         return new PermissionError(prefix(context, message), opts);

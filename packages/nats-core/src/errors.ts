@@ -13,6 +13,7 @@ export type HelixErrorCode =
   | "CONFIG_INVALID"
   | "CONNECTION_FAILED"
   | "CONNECTION_CLOSED"
+  | "CONNECTION_DRAINING"
   | "AUTHORIZATION_FAILED"
   | "PERMISSION_DENIED"
   | "TIMEOUT"
@@ -102,7 +103,11 @@ export class ConnectionError extends HelixError {
   constructor(
     message: string,
     options: HelixErrorOptions & {
-      code?: "CONNECTION_FAILED" | "CONNECTION_CLOSED" | "AUTHORIZATION_FAILED";
+      code?:
+        | "CONNECTION_FAILED"
+        | "CONNECTION_CLOSED"
+        | "CONNECTION_DRAINING"
+        | "AUTHORIZATION_FAILED";
     } = {},
   ) {
     super(message, options.code ?? "CONNECTION_FAILED", options);

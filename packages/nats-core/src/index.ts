@@ -91,3 +91,4 @@ export type {
 } from "./operations.js";
 export type { Payload } from "./payload.js";
 export { detectServiceName } from "./service-name.js";
+export { type Shutdown, type ShutdownOptions, shutdownOnSignal } from "./shutdown.js";

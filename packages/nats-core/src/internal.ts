@@ -16,3 +16,4 @@ export { type EncodedPayload, encodePayload } from "./payload.js";
 export { type RunOptions, runOperation } from "./run-operation.js";
 export { Semaphore } from "./semaphore.js";
 export { compareVersions, versionAtLeast } from "./server-version.js";
+export { assertUsable, jetStreamEnabled } from "./usable.js";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Connection } from "./connection.js";
 import { CancelledError, HelixError, NotFoundError, TimeoutError } from "./errors.js";
 import { type Middleware, MiddlewareStack } from "./middleware.js";
 import type { Operation, StreamOperation } from "./operations.js";
@@ -6,12 +7,33 @@ import { runOperation } from "./run-operation.js";
 
 const client = { name: "t", serverAddress: "127.0.0.1", serverPort: 4222 } as Operation["client"];
 
-function stackWith(...middlewares: Middleware[]): { run: MiddlewareStack["run"] } {
+interface FakeServer {
+  closed?: boolean;
+  draining?: boolean;
+  jetstream?: boolean;
+}
+
+/** A connection as the runner sees it: a stack, and the client's state and INFO. */
+function stackWith(...middlewares: Middleware[]): Connection {
+  return stackOn({}, ...middlewares);
+}
+
+function stackOn(server: FakeServer, ...middlewares: Middleware[]): Connection {
   const stack = new MiddlewareStack();
   middlewares.forEach((m, i) => {
     stack.add(m, { name: `m${i}` });
   });
-  return { run: (op, terminal) => stack.run(op, terminal) };
+  const fake = {
+    server: undefined,
+    run: (op: Operation, terminal: () => Promise<unknown>) => stack.run(op, terminal),
+    jetstreamOptions: {},
+    nats: {
+      isClosed: () => server.closed === true,
+      isDraining: () => server.draining === true,
+      info: { server_name: "n1", server_id: "ID", jetstream: server.jetstream ?? true },
+    },
+  };
+  return fake as unknown as Connection;
 }
 
 function streamOp(): StreamOperation {
@@ -122,5 +144,58 @@ describe("runOperation", () => {
       async () => 1,
     ).catch((e: unknown) => e);
     expect(passed).toBe(typed);
+  });
+
+  it("refuses, inside the stack and before the call, a closed or draining connection and a server without JetStream", async () => {
+    const cases: [FakeServer, Record<string, unknown>][] = [
+      [
+        { closed: true },
+        {
+          name: "ConnectionError",
+          code: "CONNECTION_CLOSED",
+          message: "stream.get: the connection is closed",
+        },
+      ],
+      [
+        { draining: true },
+        {
+          name: "ConnectionError",
+          code: "CONNECTION_DRAINING",
+          message:
+            "stream.get: the connection is draining, so nothing new is sent (it would be applied but never answered)",
+        },
+      ],
+      [
+        { jetstream: false },
+        {
+          name: "JetStreamUnavailableError",
+          code: "JETSTREAM_UNAVAILABLE",
+          retryable: false,
+          message:
+            'stream.get: JetStream is not enabled on the server "n1"; start it with -js or a jetstream {} block',
+        },
+      ],
+    ];
+    for (const [server, expected] of cases) {
+      const seen: unknown[] = [];
+      let called = false;
+      const conn = stackOn(server, (_op, next) =>
+        next().catch((err: unknown) => {
+          seen.push(err);
+          throw err;
+        }),
+      );
+      const err = await runOperation(conn, streamOp(), async () => {
+        called = true;
+      }).catch((e: unknown) => e);
+      expect(err).toMatchObject(expected);
+      expect(seen).toEqual([err]);
+      expect(called).toBe(false);
+    }
+    // Core NATS calls do not need JetStream.
+    const plain = await runOperation(stackOn({ jetstream: false }), streamOp(), async () => "ok", {
+      jetstream: false,
+    });
+    expect(plain).toBe("ok");
   });
 });

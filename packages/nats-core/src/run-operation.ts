@@ -3,11 +3,17 @@ import type { Connection } from "./connection.js";
 import { toHelixError } from "./error-mapping.js";
 import { type HelixError, isHelixError } from "./errors.js";
 import type { Operation } from "./operations.js";
+import { assertUsable } from "./usable.js";
 
 /** How `runOperation` cancels and maps errors. */
 export interface RunOptions<O extends Operation> {
   /** Cancels waiting for the call: it rejects with `CancelledError`. */
   signal?: AbortSignal | undefined;
+  /**
+   * Whether the call needs JetStream (refused at once on a server without it). Default `true`;
+   * core NATS calls say `false`.
+   */
+  jetstream?: boolean | undefined;
   /**
    * Turns a failure into the error the caller gets; it may ask the server (a limit's value, a
    * stream that vanished). Default: `toHelixError` prefixed with the operation's kind.
@@ -25,13 +31,14 @@ function mapDefault(err: unknown, op: Operation): HelixError {
  * 1. the caller builds `op`;
  * 2. the connection's middleware stack runs with it;
  * 3. inside the stack, an already aborted `signal` fails the call, so a middleware sees a call
- *    that was cancelled before it was sent;
+ *    that was cancelled before it was sent; so does a connection that is closed or draining, or a
+ *    server without JetStream (`assertUsable`): refused before anything is sent;
  * 4. `call(op)` is made cancellable by `signal` (it may fill in `op`: a revision, the messages);
  * 5. a failure is mapped by `mapError` inside the stack, so middlewares see the typed error, and
  *    an error a middleware throws is mapped too on the way out.
  */
 export async function runOperation<O extends Operation, T>(
-  conn: Pick<Connection, "run">,
+  conn: Connection,
   op: O,
   call: (op: O) => Promise<T>,
   options: RunOptions<O> = {},
@@ -42,6 +49,7 @@ export async function runOperation<O extends Operation, T>(
     return await conn.run(op, async () => {
       try {
         throwIfAborted(signal, op.kind);
+        assertUsable(conn, op.kind, options.jetstream ?? true);
         return await abortable(call(op), signal, op.kind);
       } catch (err) {
         throw await mapError(err, op);

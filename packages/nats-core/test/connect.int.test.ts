@@ -57,8 +57,52 @@ describe("connect against a real server", () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as ConnectionError).code).toBe("CONNECTION_FAILED");
+    // Nothing listening may be a server still starting: worth trying again.
+    expect((err as ConnectionError).retryable).toBe(true);
     expect((err as Error).message).toContain(`nats://127.0.0.1:${port}`);
     expect((err as Error).message).toMatch(/refused/i);
+  });
+
+  it("waitOnFirstConnect: waits for a server that starts after connect was called", async () => {
+    const port = await freePort();
+    const events: string[] = [];
+    const connecting = connect({
+      addresses: [`nats://127.0.0.1:${port}`],
+      name: "core-int-wait",
+      waitOnFirstConnect: true,
+      timeoutMs: 30_000,
+      reconnect: { waitMs: 100 },
+    }).then((conn) => {
+      events.push("connected");
+      return conn;
+    });
+    // The first attempts are refused; connect keeps trying instead of failing.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(events).toEqual([]);
+    events.push("server started");
+    await using server = await startServer({ port });
+    const conn = await connecting;
+    try {
+      expect(events).toEqual(["server started", "connected"]);
+      expect(conn.server).toEqual({ address: "127.0.0.1", port: server.port });
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it("waitOnFirstConnect gives up after timeoutMs with a retryable ConnectionError", async () => {
+    const port = await freePort();
+    const err = await connect({
+      addresses: [`nats://127.0.0.1:${port}`],
+      waitOnFirstConnect: true,
+      timeoutMs: 400,
+      reconnect: { waitMs: 100 },
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      name: "ConnectionError",
+      code: "CONNECTION_FAILED",
+      retryable: true,
+    });
   });
 
   it("fails with ConnectionError when the peer accepts TCP but never speaks NATS", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { deferred, ofKind, recordOperations, uniqueName, until } from "./test-helpers.js";
 
-type Op = { kind: "a"; n: number } | { kind: "b"; s: string };
+type Op = { kind: "a"; n: number } | { kind: "b"; s: string } | { kind: "c.x" | "c.y"; c: number };
 
 describe("test helpers", () => {
   it("uniqueName gives distinct valid names with the prefix", () => {
@@ -30,6 +30,10 @@ describe("test helpers", () => {
       { kind: "b", s: "y" },
     ]);
     expect(ofKind(ops, "b").map((op) => op.s)).toEqual(["y"]);
+    await installed?.({ kind: "c.y", c: 3 }, async () => "w");
+    // a member whose kind is a union is found by any of its kinds, and typed as that member
+    expect(ofKind(ops, "c.y").map((op) => op.c)).toEqual([3]);
+    expect(ofKind(ops, "c.x")).toEqual([]);
   });
 
   it("until waits for a condition and fails with what was awaited", async () => {

@@ -43,12 +43,22 @@ export function recordOperations<Op extends OperationLike>(
   return seen;
 }
 
+/**
+ * The members of `Op` whose `kind` can be `K`: also those whose `kind` is itself a union (a
+ * `kv.put` is a `KvOperation`, whose `kind` is every `kv.*`), as core's `OperationOf` does.
+ */
+export type OfKind<Op extends OperationLike, K extends string> = Op extends OperationLike
+  ? K extends Op["kind"]
+    ? Op
+    : never
+  : never;
+
 /** The recorded operations of one kind, typed as that kind. */
 export function ofKind<Op extends OperationLike, K extends Op["kind"]>(
   ops: readonly Op[],
   kind: K,
-): Extract<Op, { kind: K }>[] {
-  return ops.filter((op): op is Extract<Op, { kind: K }> => op.kind === kind);
+): OfKind<Op, K>[] {
+  return ops.filter((op): op is OfKind<Op, K> => op.kind === kind);
 }
 
 /**

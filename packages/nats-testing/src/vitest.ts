@@ -10,6 +10,7 @@ import { SERVER_VERSION_ENV } from "./versions.js";
 
 export {
   deferred,
+  type OfKind,
   ofKind,
   type RecordableConnection,
   recordOperations,
