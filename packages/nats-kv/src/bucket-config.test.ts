@@ -1,49 +1,8 @@
-import { ValidationError } from "@helix/nats-core";
 import { describe, expect, it } from "vitest";
-import { assertKeyValueConfig, configDifferences, toKvOptions } from "./bucket-config.js";
-import type { KeyValueStatus } from "./status.js";
-
-function fieldOf(config: unknown): string | undefined {
-  try {
-    assertKeyValueConfig(config);
-    return undefined;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return (err as ValidationError).field;
-  }
-}
+import { configDifferences, toKvOptions } from "./bucket-config.js";
+import type { KeyValueStatus } from "./types.js";
 
 describe("bucket configuration", () => {
-  it("accepts a full configuration", () => {
-    expect(
-      fieldOf({
-        bucket: "b-1_x",
-        history: 64,
-        ttlMs: 0,
-        maxValueSize: -1,
-        maxBytes: 10,
-        storage: "memory",
-        replicas: 3,
-        description: "d",
-      }),
-    ).toBeUndefined();
-  });
-
-  it("names the first bad field", () => {
-    expect(fieldOf(null)).toBe("config");
-    expect(fieldOf({ bucket: "a.b" })).toBe("bucket");
-    expect(fieldOf({ bucket: "a b" })).toBe("bucket");
-    expect(fieldOf({ bucket: "a", history: 0 })).toBe("history");
-    expect(fieldOf({ bucket: "a", history: 1.5 })).toBe("history");
-    expect(fieldOf({ bucket: "a", ttlMs: -5 })).toBe("ttlMs");
-    expect(fieldOf({ bucket: "a", maxValueSize: -2 })).toBe("maxValueSize");
-    expect(fieldOf({ bucket: "a", maxBytes: 0 })).toBe("maxBytes");
-    expect(fieldOf({ bucket: "a", replicas: 0 })).toBe("replicas");
-    expect(fieldOf({ bucket: "a", storage: "disk" })).toBe("storage");
-    expect(fieldOf({ bucket: "a", description: 3 })).toBe("description");
-    expect(fieldOf({ bucket: "a", ttl: 3 })).toBe("ttl");
-  });
-
   it("translates to the client's options with defaults", () => {
     expect(toKvOptions({ bucket: "a" })).toEqual({
       history: 1,

@@ -1,43 +1,7 @@
 import type { KvEntry } from "@nats-io/kv";
+import type { KeyValueEntry, KeyValueOperationType, KeyValueWatchEntry } from "./types.js";
 
 const decoder = new TextDecoder();
-
-/** What a stored entry records: a value, a delete marker, or a purge marker. */
-export type KeyValueOperationType = "PUT" | "DEL" | "PURGE";
-
-/** One entry of a bucket: a value of a key at a revision. */
-export interface KeyValueEntry {
-  /** The bucket the entry belongs to. */
-  readonly bucket: string;
-  /** The entry's key. */
-  readonly key: string;
-  /** The raw bytes (empty for delete and purge markers). */
-  readonly value: Uint8Array;
-  /** The revision: the sequence of this entry in the bucket's stream. */
-  readonly revision: number;
-  /** When the server stored the entry. */
-  readonly created: Date;
-  /** `PUT` for a value, `DEL` for a delete marker, `PURGE` for a purge marker. */
-  readonly operation: KeyValueOperationType;
-  /**
-   * Distance from the latest entry seen by the reader: in a watch or history, how many entries
-   * are still pending after this one; 0 for a direct read.
-   */
-  readonly delta: number;
-  /** The value decoded as UTF-8. */
-  string(): string;
-  /** The value parsed as JSON; throws `SyntaxError` when it is not JSON. */
-  json<T = unknown>(): T;
-}
-
-/** An entry delivered by a watch. */
-export interface KeyValueWatchEntry extends KeyValueEntry {
-  /**
-   * False for the initial values (what the bucket held when the watch started), true for the
-   * live updates that came after. Computed by helix-nats, not taken from the client.
-   */
-  readonly isUpdate: boolean;
-}
 
 class Entry implements KeyValueEntry {
   readonly bucket: string;

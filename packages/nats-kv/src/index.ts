@@ -1,14 +1,18 @@
-export { isRetryable } from "@helix/nats-core";
-export type { KeyValueConfig } from "./bucket-config.js";
-export type { KeyValueEntry, KeyValueOperationType, KeyValueWatchEntry } from "./entry.js";
+export { type CallOptions, isRetryable } from "@helix/nats-core";
+export { createKeyValueManager } from "./manager.js";
 export type {
   KeyValue,
+  KeyValueConfig,
   KeyValueDeleteOptions,
+  KeyValueEntry,
   KeyValueInput,
+  KeyValueManager,
+  KeyValueOperationType,
+  KeyValueStatus,
+  KeyValueWatchEntry,
+  KeyValueWatcher,
   KeyValueWatchOptions,
+  KvCallOptions,
   PurgeDeletesOptions,
-} from "./keyvalue.js";
-export { createKeyValueManager, type KeyValueManager } from "./manager.js";
-export type { KvCallOptions } from "./run.js";
-export type { KeyValueStatus } from "./status.js";
-export type { KeyValueWatcher, WatchOptions } from "./watcher.js";
+  WatchOptions,
+} from "./types.js";

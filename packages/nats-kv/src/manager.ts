@@ -1,41 +1,22 @@
 import {
+  type CallOptions,
   type Connection,
   isConnection,
   JetStreamApiError,
+  JetStreamCodes,
   NotFoundError,
   ValidationError,
 } from "@helix/nats-core";
 import { assertBucketName } from "@helix/nats-core/internal";
 import { type JetStreamClient, jetstream, type StreamInfo } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
-import {
-  assertKeyValueConfig,
-  configDifferences,
-  type KeyValueConfig,
-  toKvOptions,
-} from "./bucket-config.js";
-import type { KeyValue } from "./keyvalue.js";
-import { KeyValueHandle } from "./keyvalue-handle.js";
-import { toKvError } from "./kv-errors.js";
-import { type KvCallOptions, runKv } from "./run.js";
-import { type KeyValueStatus, streamNameOf, toStatus } from "./status.js";
-
-/** Creates, opens, deletes and lists key-value buckets. */
-export interface KeyValueManager {
-  /**
-   * Creates a bucket, or opens it when it exists with the same settings (for the fields given).
-   * A bucket that exists with other settings is a `JetStreamApiError` (code 10058), not changed.
-   */
-  create(config: KeyValueConfig, options?: KvCallOptions): Promise<KeyValue>;
-  /** Opens an existing bucket; `NotFoundError` (`what: "bucket"`) when it does not exist. */
-  get(bucket: string, options?: KvCallOptions): Promise<KeyValue>;
-  /** Deletes a bucket and all its entries; `NotFoundError` when it does not exist. */
-  delete(bucket: string, options?: KvCallOptions): Promise<void>;
-  /** The status of every bucket of the account (JetStream domain). */
-  list(options?: KvCallOptions): Promise<KeyValueStatus[]>;
-}
-
-const STREAM_NAME_IN_USE = 10058;
+import { configDifferences, toKvOptions } from "./bucket-config.js";
+import { toKvError } from "./errors.js";
+import { KeyValueHandle } from "./handle.js";
+import { runKv } from "./operation.js";
+import { streamNameOf, toStatus } from "./status.js";
+import type { KeyValue, KeyValueConfig, KeyValueManager, KeyValueStatus } from "./types.js";
+import { assertKeyValueConfig } from "./validation.js";
 
 /** The key-value manager of a connection. Honours the connection's JetStream domain or API prefix. */
 export function createKeyValueManager(conn: Connection): KeyValueManager {
@@ -57,7 +38,7 @@ class Manager implements KeyValueManager {
     this.#kvm = new Kvm(js);
   }
 
-  async create(config: KeyValueConfig, options?: KvCallOptions): Promise<KeyValue> {
+  async create(config: KeyValueConfig, options?: CallOptions): Promise<KeyValue> {
     assertKeyValueConfig(config);
     const bucket = config.bucket;
     return runKv(this.#conn, "bucket.create", { bucket }, options, async () => {
@@ -67,7 +48,7 @@ class Manager implements KeyValueManager {
         if (differences.length > 0) {
           throw new JetStreamApiError(
             `kv.bucket.create: bucket "${bucket}" already exists with other settings (${differences.join("; ")})`,
-            STREAM_NAME_IN_USE,
+            JetStreamCodes.StreamNameInUse,
           );
         }
         return this.#open(bucket, existing);
@@ -77,7 +58,7 @@ class Manager implements KeyValueManager {
     });
   }
 
-  async get(bucket: string, options?: KvCallOptions): Promise<KeyValue> {
+  async get(bucket: string, options?: CallOptions): Promise<KeyValue> {
     assertBucketName(bucket);
     return runKv(this.#conn, "bucket.get", { bucket }, options, async () => {
       const info = await this.#info(bucket);
@@ -86,7 +67,7 @@ class Manager implements KeyValueManager {
     });
   }
 
-  async delete(bucket: string, options?: KvCallOptions): Promise<void> {
+  async delete(bucket: string, options?: CallOptions): Promise<void> {
     assertBucketName(bucket);
     return runKv(this.#conn, "bucket.delete", { bucket }, options, async () => {
       const jsm = await this.#conn.manager();
@@ -94,7 +75,7 @@ class Manager implements KeyValueManager {
     });
   }
 
-  async list(options?: KvCallOptions): Promise<KeyValueStatus[]> {
+  async list(options?: CallOptions): Promise<KeyValueStatus[]> {
     return runKv(this.#conn, "bucket.list", { bucket: "" }, options, async () => {
       const statuses: KeyValueStatus[] = [];
       for await (const status of this.#kvm.list()) statuses.push(toStatus(status.streamInfo));

@@ -1,32 +1,5 @@
 import type { StreamInfo } from "@nats-io/jetstream";
-
-/** A bucket's configuration and state, as plain data. */
-export interface KeyValueStatus {
-  /** The bucket name. */
-  readonly bucket: string;
-  /** The stream that stores the bucket (`KV_<bucket>`). */
-  readonly streamName: string;
-  /** Entries stored, history and markers included. */
-  readonly values: number;
-  /** Entries kept per key. */
-  readonly history: number;
-  /** How long an entry lives, in milliseconds; 0 for ever. */
-  readonly ttlMs: number;
-  /** Bytes stored. */
-  readonly bytes: number;
-  /** Where the bucket is stored. */
-  readonly backingStore: "file" | "memory";
-  /** How many servers hold a copy of the bucket. */
-  readonly replicas: number;
-  /** Largest value accepted, in bytes; -1 for no limit. */
-  readonly maxValueSize: number;
-  /** Largest bucket size, in bytes; -1 for no limit. */
-  readonly maxBytes: number;
-  /** The bucket's description; empty when none was set. */
-  readonly description: string;
-  /** The cluster the bucket lives in; empty outside a cluster. */
-  readonly cluster: string;
-}
+import type { KeyValueStatus } from "./types.js";
 
 const KV_STREAM_PREFIX = "KV_";
 const NANOS_PER_MILLI = 1_000_000;

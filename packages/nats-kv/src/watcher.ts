@@ -1,44 +1,27 @@
 import type { Connection } from "@helix/nats-core";
-import type { KvEntry } from "@nats-io/kv";
+import { type KvEntry, KvWatchInclude, type KvWatchOptions } from "@nats-io/kv";
 import { AsyncQueue } from "./async-queue.js";
-import { isMarker, type KeyValueWatchEntry, toWatchEntry } from "./entry.js";
+import { isMarker, toWatchEntry } from "./entry.js";
+import { toKvError } from "./errors.js";
 import { InitialValues } from "./initial-values.js";
-import { toKvError } from "./kv-errors.js";
+import type { KeyValueWatchEntry, KeyValueWatcher, WatchOptions } from "./types.js";
 
-/** Options of `watch` and `watchAll`. */
-export interface WatchOptions {
-  /** Skip delete and purge markers (they still count as initial values). */
-  ignoreDeletes?: boolean;
-  /** Deliver every stored entry of the matching keys first, not only the latest of each. */
-  includeHistory?: boolean;
-  /** Deliver no initial values: only what is written after the watch started. */
-  updatesOnly?: boolean;
-  /**
-   * Deliver every entry from this revision on (inclusive; history included), then live updates.
-   * To continue after the last revision you processed, pass that revision + 1.
-   */
-  resumeFromRevision?: number;
-  /** Deliver entries without their values (the `value` is empty). */
-  metaOnly?: boolean;
-}
-
-/** A running watch: an async iterable of entries, initial values first, then live updates. */
-export interface KeyValueWatcher extends AsyncIterable<KeyValueWatchEntry>, AsyncDisposable {
-  /** The bucket watched. */
-  readonly bucket: string;
-  /** The key filter watched (`>` for `watchAll`). */
-  readonly filter: string;
-  /** How many entries the server held for this watch when it started (before `ignoreDeletes`). */
-  readonly initialCount: number;
-  /** Resolves once every initial value was received (at once when there are none), or the watch ended. */
-  readonly initialized: Promise<void>;
-  /**
-   * Resolves when the watch has ended: `stop()`, connection drain or close, or its bucket deleted
-   * (the iteration then throws `NotFoundError`).
-   */
-  readonly closed: Promise<void>;
-  /** Stops the watch: the iteration ends, buffered entries are dropped. Idempotent. */
-  stop(): void;
+/**
+ * The client's watch options for validated ones (`assertWatchOptions`); `ignoreDeletes` is
+ * applied by the `Watcher`, which also skips purge markers.
+ */
+export function toClientWatchOptions(filter: string, options: WatchOptions): KvWatchOptions {
+  const resume = options.resumeFromRevision;
+  return {
+    key: filter,
+    headers_only: options.metaOnly === true,
+    include: options.includeHistory
+      ? KvWatchInclude.AllHistory
+      : options.updatesOnly
+        ? KvWatchInclude.UpdatesOnly
+        : KvWatchInclude.LastValue,
+    ...(resume !== undefined ? { resumeFromRevision: resume } : {}),
+  };
 }
 
 /** The part of the client's watch iterator this module uses. */

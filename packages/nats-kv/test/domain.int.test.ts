@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "@helix/nats-core";
 import { startServer } from "@helix/nats-testing";
+import { uniqueName } from "@helix/nats-testing/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyValueManager } from "../src/index.js";
-import { uniqueBucket } from "./helpers.js";
 
 describe("key-value through a JetStream domain", () => {
   const dir = mkdtempSync(join(tmpdir(), "helix-kv-domain-"));
@@ -25,7 +25,7 @@ describe("key-value through a JetStream domain", () => {
     await using conn = await connect({ addresses: [server.url], jetstream: { domain: "hub" } });
     const options = { ...conn.jetstreamOptions };
     const kvm = createKeyValueManager(conn);
-    const bucket = uniqueBucket("dom");
+    const bucket = uniqueName("dom");
     const kv = await kvm.create({ bucket, history: 2 });
     const watcher = await kv.watchAll();
     const rev = await kv.put("k", "v");
@@ -45,7 +45,7 @@ describe("key-value through a JetStream domain", () => {
       jetstream: { domain: "elsewhere", timeoutMs: 1000 },
     });
     const err = await createKeyValueManager(conn)
-      .create({ bucket: uniqueBucket("nodom") })
+      .create({ bucket: uniqueName("nodom") })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "JETSTREAM_UNAVAILABLE" });
   });

@@ -1,12 +1,11 @@
-import { randomBytes } from "node:crypto";
 import { type Connection, connect, type KvOperation, type Middleware } from "@helix/nats-core";
 
-/** A bucket name no other test uses. */
-export function uniqueBucket(prefix: string): string {
-  return `${prefix}_${randomBytes(5).toString("hex")}`;
-}
-
-/** What a recording middleware saw: each operation as it was after `next()` settled. */
+/**
+ * What the kv suites' recording middleware saw: each operation as it was once `next()` settled
+ * (the revision a call read or wrote is in), with the name of the error it ended with. Specific
+ * to these suites; `recordOperations` of `@helix/nats-testing/vitest` keeps the live operation
+ * objects and no outcome.
+ */
 export interface Recorded {
   kind: string;
   bucket: string;
@@ -15,7 +14,7 @@ export interface Recorded {
   error: string | undefined;
 }
 
-/** Connects and installs a middleware that records every kv operation. */
+/** Connects and installs a middleware that records every kv operation's `Recorded` summary. */
 export async function connectRecording(
   url: string,
   jetstream: { timeoutMs?: number } = {},

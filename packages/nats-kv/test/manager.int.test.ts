@@ -5,9 +5,10 @@ import {
   NotFoundError,
   ValidationError,
 } from "@helix/nats-core";
+import { uniqueName } from "@helix/nats-testing/vitest";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createKeyValueManager, type KeyValueManager } from "../src/index.js";
-import { connectRecording, type Recorded, uniqueBucket } from "./helpers.js";
+import { connectRecording, type Recorded } from "./helpers.js";
 
 const url = inject("natsUrl");
 
@@ -25,7 +26,7 @@ describe("key-value manager", () => {
   });
 
   it("creates a bucket with every setting, and the handle knows its name", async () => {
-    const bucket = uniqueBucket("cfg");
+    const bucket = uniqueName("cfg");
     const kv = await kvm.create({
       bucket,
       history: 5,
@@ -63,7 +64,7 @@ describe("key-value manager", () => {
   });
 
   it("uses the defaults: history 1, no ttl, no limits, file storage", async () => {
-    const bucket = uniqueBucket("defaults");
+    const bucket = uniqueName("defaults");
     const kv = await kvm.create({ bucket });
     expect(await kv.status()).toMatchObject({
       history: 1,
@@ -78,7 +79,7 @@ describe("key-value manager", () => {
   });
 
   it("create opens a bucket that exists with the same settings, refuses other settings", async () => {
-    const bucket = uniqueBucket("again");
+    const bucket = uniqueName("again");
     const first = await kvm.create({ bucket, history: 3 });
     await first.put("k", "v");
     const again = await kvm.create({ bucket, history: 3 });
@@ -93,13 +94,13 @@ describe("key-value manager", () => {
   });
 
   it("get opens an existing bucket and throws NotFoundError for a missing one", async () => {
-    const bucket = uniqueBucket("get");
+    const bucket = uniqueName("get");
     await (await kvm.create({ bucket })).put("a", "1");
     const kv = await kvm.get(bucket);
     expect(kv.bucket).toBe(bucket);
     expect((await kv.get("a"))?.string()).toBe("1");
 
-    const missing = uniqueBucket("missing");
+    const missing = uniqueName("missing");
     const err = await kvm.get(missing).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect(err).toMatchObject({ what: "bucket", resource: missing, code: "NOT_FOUND" });
@@ -107,7 +108,7 @@ describe("key-value manager", () => {
   });
 
   it("delete removes the bucket; deleting a missing one is NotFoundError", async () => {
-    const bucket = uniqueBucket("del");
+    const bucket = uniqueName("del");
     await kvm.create({ bucket });
     await kvm.delete(bucket);
     await expect(kvm.get(bucket)).rejects.toMatchObject({ what: "bucket", resource: bucket });
@@ -117,8 +118,8 @@ describe("key-value manager", () => {
   });
 
   it("list returns the status of every bucket", async () => {
-    const a = uniqueBucket("list");
-    const b = uniqueBucket("list");
+    const a = uniqueName("list");
+    const b = uniqueName("list");
     await kvm.create({ bucket: a, history: 2 });
     await kvm.create({ bucket: b, description: "second" });
     const all = await kvm.list();
@@ -161,7 +162,7 @@ describe("key-value manager", () => {
   });
 
   it("runs every manager call through the middleware as kv.bucket.* with the bucket", async () => {
-    const bucket = uniqueBucket("mw");
+    const bucket = uniqueName("mw");
     const start = ops.length;
     await kvm.create({ bucket });
     await kvm.get(bucket);

@@ -1,6 +1,5 @@
-import { ValidationError } from "@helix/nats-core";
 import { describe, expect, it } from "vitest";
-import { toClientWatchOptions } from "./watch-options.js";
+import { toClientWatchOptions } from "./watcher.js";
 
 describe("toClientWatchOptions", () => {
   it("maps the options to the client's, leaving ignoreDeletes to the watcher", () => {
@@ -18,17 +17,5 @@ describe("toClientWatchOptions", () => {
     expect(toClientWatchOptions("a", { resumeFromRevision: 9 })).toMatchObject({
       resumeFromRevision: 9,
     });
-  });
-
-  it("rejects contradictory or malformed options", () => {
-    const bad = [
-      { includeHistory: true, updatesOnly: true },
-      { updatesOnly: true, resumeFromRevision: 2 },
-      { resumeFromRevision: 0 },
-      { ignoreDeletes: "yes" as unknown as boolean },
-    ];
-    for (const options of bad) {
-      expect(() => toClientWatchOptions(">", options)).toThrow(ValidationError);
-    }
   });
 });

@@ -1,24 +1,26 @@
-import { type Connection, NotFoundError, toHelixError, ValidationError } from "@helix/nats-core";
-import { assertKey, encodePayload } from "@helix/nats-core/internal";
+import { type CallOptions, type Connection, NotFoundError, toHelixError } from "@helix/nats-core";
+import { assertInteger, assertKey, encodePayload } from "@helix/nats-core/internal";
 import type { KV } from "@nats-io/kv";
-import { isMarker, type KeyValueEntry, toEntry } from "./entry.js";
+import { isMarker, toEntry } from "./entry.js";
+import { toKvError } from "./errors.js";
+import { runKv } from "./operation.js";
+import { purgeDeletes } from "./purge-deletes.js";
+import { streamNameOf, toStatus } from "./status.js";
 import type {
   KeyValue,
   KeyValueDeleteOptions,
+  KeyValueEntry,
   KeyValueInput,
+  KeyValueStatus,
+  KeyValueWatcher,
   KeyValueWatchOptions,
   PurgeDeletesOptions,
-} from "./keyvalue.js";
-import { toKvError } from "./kv-errors.js";
-import { purgeDeletes } from "./purge-deletes.js";
-import { assertExpectedRevision, assertRevision } from "./revisions.js";
-import { type KvCallOptions, runKv } from "./run.js";
-import { type KeyValueStatus, streamNameOf, toStatus } from "./status.js";
-import { toClientWatchOptions } from "./watch-options.js";
+} from "./types.js";
+import { assertWatchOptions } from "./validation.js";
 import {
   type ClientWatchIterator,
   initialCountOf,
-  type KeyValueWatcher,
+  toClientWatchOptions,
   Watcher,
 } from "./watcher.js";
 
@@ -58,7 +60,7 @@ export class KeyValueHandle implements KeyValue {
     this.raw = raw;
   }
 
-  async get(key: string, options?: KvCallOptions): Promise<KeyValueEntry | null> {
+  async get(key: string, options?: CallOptions): Promise<KeyValueEntry | null> {
     assertKey(key);
     return runKv(this.#conn, "get", { bucket: this.bucket, key }, options, async (op) => {
       const raw = await this.#read(() => this.raw.get(key));
@@ -71,10 +73,10 @@ export class KeyValueHandle implements KeyValue {
   async getRevision(
     key: string,
     revision: number,
-    options?: KvCallOptions,
+    options?: CallOptions,
   ): Promise<KeyValueEntry | null> {
     assertKey(key);
-    assertRevision(revision);
+    assertInteger(revision, "revision", 1);
     return runKv(
       this.#conn,
       "getRevision",
@@ -87,13 +89,13 @@ export class KeyValueHandle implements KeyValue {
     );
   }
 
-  async create(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number> {
+  async create(key: string, value: KeyValueInput, options?: CallOptions): Promise<number> {
     assertKey(key);
     const data = encodePayload(value, "value").bytes;
     return this.#write("create", key, undefined, options, () => this.raw.create(key, data));
   }
 
-  async put(key: string, value: KeyValueInput, options?: KvCallOptions): Promise<number> {
+  async put(key: string, value: KeyValueInput, options?: CallOptions): Promise<number> {
     assertKey(key);
     const data = encodePayload(value, "value").bytes;
     return this.#write("put", key, undefined, options, () => this.raw.put(key, data));
@@ -103,10 +105,10 @@ export class KeyValueHandle implements KeyValue {
     key: string,
     value: KeyValueInput,
     revision: number,
-    options?: KvCallOptions,
+    options?: CallOptions,
   ): Promise<number> {
     assertKey(key);
-    assertExpectedRevision(revision);
+    assertInteger(revision, "revision", 0);
     const data = encodePayload(value, "value").bytes;
     // The client's update() throws synchronously for revision 0; a put that expects last
     // sequence 0 is what the server understands as "the key has no entry".
@@ -127,11 +129,7 @@ export class KeyValueHandle implements KeyValue {
 
   async purgeDeletes(options?: PurgeDeletesOptions): Promise<{ purged: number }> {
     const olderThanMs = options?.olderThanMs ?? DEFAULT_PURGE_DELETES_OLDER_THAN_MS;
-    if (typeof olderThanMs !== "number" || !Number.isSafeInteger(olderThanMs) || olderThanMs < 0) {
-      throw new ValidationError("olderThanMs", "olderThanMs must be a non-negative integer", {
-        value: olderThanMs,
-      });
-    }
+    assertInteger(olderThanMs, "olderThanMs", 0);
     return runKv(this.#conn, "purgeDeletes", { bucket: this.bucket }, options, () =>
       purgeDeletes(this.#conn, this.bucket, this.raw, olderThanMs, options?.signal),
     );
@@ -146,21 +144,21 @@ export class KeyValueHandle implements KeyValue {
     return this.#watch("watchAll", ">", options);
   }
 
-  async keys(filter = ">", options?: KvCallOptions): Promise<string[]> {
+  async keys(filter = ">", options?: CallOptions): Promise<string[]> {
     assertKey(filter, "filter");
     return runKv(this.#conn, "keys", { bucket: this.bucket, key: filter }, options, async () =>
       collect(await this.raw.keys(filter), options?.signal, (key) => key),
     );
   }
 
-  async history(key: string, options?: KvCallOptions): Promise<KeyValueEntry[]> {
+  async history(key: string, options?: CallOptions): Promise<KeyValueEntry[]> {
     assertKey(key, "filter");
     return runKv(this.#conn, "history", { bucket: this.bucket, key }, options, async () =>
       collect(await this.raw.history({ key }), options?.signal, (raw) => toEntry(this.bucket, raw)),
     );
   }
 
-  async status(options?: KvCallOptions): Promise<KeyValueStatus> {
+  async status(options?: CallOptions): Promise<KeyValueStatus> {
     return runKv(this.#conn, "status", { bucket: this.bucket }, options, async () => {
       const raw = await this.raw.status();
       return toStatus(raw.streamInfo, this.#conn.nats.info?.cluster ?? "");
@@ -199,14 +197,10 @@ export class KeyValueHandle implements KeyValue {
     name: "create" | "put" | "update",
     key: string,
     revision: number | undefined,
-    options: KvCallOptions | undefined,
+    options: CallOptions | undefined,
     send: () => Promise<number>,
   ): Promise<number> {
-    const fields =
-      revision === undefined
-        ? { bucket: this.bucket, key }
-        : { bucket: this.bucket, key, revision };
-    return runKv(this.#conn, name, fields, options, async (op) => {
+    return runKv(this.#conn, name, { bucket: this.bucket, key, revision }, options, async (op) => {
       const written = await send();
       op.revision = written;
       return written;
@@ -220,12 +214,8 @@ export class KeyValueHandle implements KeyValue {
   ): Promise<void> {
     assertKey(key);
     const revision = options?.revision;
-    if (revision !== undefined) assertRevision(revision);
-    const fields =
-      revision === undefined
-        ? { bucket: this.bucket, key }
-        : { bucket: this.bucket, key, revision };
-    return runKv(this.#conn, name, fields, options, async () => {
+    if (revision !== undefined) assertInteger(revision, "revision", 1);
+    return runKv(this.#conn, name, { bucket: this.bucket, key, revision }, options, async () => {
       const opts = revision === undefined ? undefined : { previousSeq: revision };
       await (name === "delete" ? this.raw.delete(key, opts) : this.raw.purge(key, opts));
     });
@@ -236,6 +226,7 @@ export class KeyValueHandle implements KeyValue {
     filter: string,
     options: KeyValueWatchOptions,
   ): Promise<KeyValueWatcher> {
+    assertWatchOptions(options);
     const clientOptions = toClientWatchOptions(filter, options);
     return runKv(this.#conn, name, { bucket: this.bucket, key: filter }, options, async () => {
       const iter = (await this.raw.watch(clientOptions)) as unknown as ClientWatchIterator;

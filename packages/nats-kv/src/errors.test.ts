@@ -6,7 +6,7 @@ import {
   WrongRevisionError,
 } from "@helix/nats-core";
 import { describe, expect, it } from "vitest";
-import { toKvError } from "./kv-errors.js";
+import { toKvError } from "./errors.js";
 
 const wrongLast = (code = 10071) =>
   Object.assign(new Error("wrong last sequence: 4"), { name: "JetStreamApiError", code });

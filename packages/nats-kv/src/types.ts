@@ -1,0 +1,216 @@
+import type { CallOptions, Payload } from "@helix/nats-core";
+import type { KV } from "@nats-io/kv";
+
+/**
+ * Options every key-value call accepts.
+ * @deprecated use `CallOptions` (from `@helix/nats-core`, re-exported here): the same type.
+ */
+export type KvCallOptions = CallOptions;
+
+/**
+ * What a key-value write accepts: bytes as they are, a string as UTF-8, anything else as JSON.
+ * `undefined`, functions, symbols, values JSON cannot represent, and binary data other than a
+ * `Uint8Array` are refused with `ValidationError` before any I/O.
+ */
+export type KeyValueInput = Payload;
+
+/** What a stored entry records: a value, a delete marker, or a purge marker. */
+export type KeyValueOperationType = "PUT" | "DEL" | "PURGE";
+
+/** One entry of a bucket: a value of a key at a revision. */
+export interface KeyValueEntry {
+  /** The bucket the entry belongs to. */
+  readonly bucket: string;
+  /** The entry's key. */
+  readonly key: string;
+  /** The raw bytes (empty for delete and purge markers). */
+  readonly value: Uint8Array;
+  /** The revision: the sequence of this entry in the bucket's stream. */
+  readonly revision: number;
+  /** When the server stored the entry. */
+  readonly created: Date;
+  /** `PUT` for a value, `DEL` for a delete marker, `PURGE` for a purge marker. */
+  readonly operation: KeyValueOperationType;
+  /**
+   * Distance from the latest entry seen by the reader: in a watch or history, how many entries
+   * are still pending after this one; 0 for a direct read.
+   */
+  readonly delta: number;
+  /** The value decoded as UTF-8. */
+  string(): string;
+  /** The value parsed as JSON; throws `SyntaxError` when it is not JSON. */
+  json<T = unknown>(): T;
+}
+
+/** An entry delivered by a watch. */
+export interface KeyValueWatchEntry extends KeyValueEntry {
+  /**
+   * False for the initial values (what the bucket held when the watch started), true for the
+   * live updates that came after. Computed by helix-nats, not taken from the client.
+   */
+  readonly isUpdate: boolean;
+}
+
+/** The configuration of a new bucket. */
+export interface KeyValueConfig {
+  /** The bucket name: letters, digits, `-` and `_`. */
+  bucket: string;
+  /** A free-text description, stored with the bucket's stream. */
+  description?: string;
+  /** Entries kept per key, 1 to 64. Default 1. */
+  history?: number;
+  /** How long an entry lives, in milliseconds; 0 (the default) keeps entries for ever. */
+  ttlMs?: number;
+  /** Largest value accepted, in bytes; -1 (the default) for no limit. */
+  maxValueSize?: number;
+  /** Largest bucket size, in bytes; -1 (the default) for no limit. */
+  maxBytes?: number;
+  /** Where the bucket is stored. Default `"file"`. */
+  storage?: "file" | "memory";
+  /** Copies kept in a cluster, 1 to 5. Default 1. */
+  replicas?: number;
+}
+
+/** A bucket's configuration and state, as plain data. */
+export interface KeyValueStatus {
+  /** The bucket name. */
+  readonly bucket: string;
+  /** The stream that stores the bucket (`KV_<bucket>`). */
+  readonly streamName: string;
+  /** Entries stored, history and markers included. */
+  readonly values: number;
+  /** Entries kept per key. */
+  readonly history: number;
+  /** How long an entry lives, in milliseconds; 0 for ever. */
+  readonly ttlMs: number;
+  /** Bytes stored. */
+  readonly bytes: number;
+  /** Where the bucket is stored. */
+  readonly backingStore: "file" | "memory";
+  /** How many servers hold a copy of the bucket. */
+  readonly replicas: number;
+  /** Largest value accepted, in bytes; -1 for no limit. */
+  readonly maxValueSize: number;
+  /** Largest bucket size, in bytes; -1 for no limit. */
+  readonly maxBytes: number;
+  /** The bucket's description; empty when none was set. */
+  readonly description: string;
+  /** The cluster the bucket lives in; empty outside a cluster. */
+  readonly cluster: string;
+}
+
+/** Options of `watch` and `watchAll`. */
+export interface WatchOptions {
+  /** Skip delete and purge markers (they still count as initial values). */
+  ignoreDeletes?: boolean;
+  /** Deliver every stored entry of the matching keys first, not only the latest of each. */
+  includeHistory?: boolean;
+  /** Deliver no initial values: only what is written after the watch started. */
+  updatesOnly?: boolean;
+  /**
+   * Deliver every entry from this revision on (inclusive; history included), then live updates.
+   * To continue after the last revision you processed, pass that revision + 1.
+   */
+  resumeFromRevision?: number;
+  /** Deliver entries without their values (the `value` is empty). */
+  metaOnly?: boolean;
+}
+
+/** Options of `watch`/`watchAll`, with cancellation of the start. */
+export interface KeyValueWatchOptions extends WatchOptions, CallOptions {}
+
+/** A running watch: an async iterable of entries, initial values first, then live updates. */
+export interface KeyValueWatcher extends AsyncIterable<KeyValueWatchEntry>, AsyncDisposable {
+  /** The bucket watched. */
+  readonly bucket: string;
+  /** The key filter watched (`>` for `watchAll`). */
+  readonly filter: string;
+  /** How many entries the server held for this watch when it started (before `ignoreDeletes`). */
+  readonly initialCount: number;
+  /** Resolves once every initial value was received (at once when there are none), or the watch ended. */
+  readonly initialized: Promise<void>;
+  /**
+   * Resolves when the watch has ended: `stop()`, connection drain or close, or its bucket deleted
+   * (the iteration then throws `NotFoundError`).
+   */
+  readonly closed: Promise<void>;
+  /** Stops the watch: the iteration ends, buffered entries are dropped. Idempotent. */
+  stop(): void;
+}
+
+/** Options of `delete` and `purge`. */
+export interface KeyValueDeleteOptions extends CallOptions {
+  /** Only if the key's latest revision is this one; else `WrongRevisionError`. */
+  revision?: number;
+}
+
+/** Options of `purgeDeletes`. */
+export interface PurgeDeletesOptions extends CallOptions {
+  /**
+   * Only keys whose latest entry is a delete/purge marker are touched. Markers older than this are
+   * removed with the key's history; younger ones are kept (the history before them is removed).
+   * Default 30 minutes, as in Go; 0 removes every marker. Entries written after a marker are
+   * never removed.
+   */
+  olderThanMs?: number;
+}
+
+/** A key-value bucket. Every method validates before any I/O and runs as a `kv.*` operation. */
+export interface KeyValue {
+  /** The bucket name (always known, also on handles made by `create`). */
+  readonly bucket: string;
+  /** The client's bucket (escape hatch). */
+  readonly raw: KV;
+  /** The latest entry of `key`; `null` when the key is missing, deleted or purged. */
+  get(key: string, options?: CallOptions): Promise<KeyValueEntry | null>;
+  /** The entry of `key` at `revision`; `null` when there is none, or it is a delete/purge marker. */
+  getRevision(key: string, revision: number, options?: CallOptions): Promise<KeyValueEntry | null>;
+  /** Writes `key` only if it has no value (a deleted key counts as none): `KeyExistsError` else. Resolves to the revision. */
+  create(key: string, value: KeyValueInput, options?: CallOptions): Promise<number>;
+  /** Writes `key`. Resolves to the revision. */
+  put(key: string, value: KeyValueInput, options?: CallOptions): Promise<number>;
+  /**
+   * Writes `key` only if its latest revision is `revision` (0: only if the key has no entry at
+   * all); `WrongRevisionError` else. Resolves to the new revision.
+   */
+  update(
+    key: string,
+    value: KeyValueInput,
+    revision: number,
+    options?: CallOptions,
+  ): Promise<number>;
+  /** Writes a delete marker (history is kept). */
+  delete(key: string, options?: KeyValueDeleteOptions): Promise<void>;
+  /** Writes a purge marker and removes the key's history. */
+  purge(key: string, options?: KeyValueDeleteOptions): Promise<void>;
+  /** Removes the delete/purge markers of deleted keys (see `olderThanMs`). Resolves to the number of entries removed. */
+  purgeDeletes(options?: PurgeDeletesOptions): Promise<{
+    /** How many entries were removed. */
+    purged: number;
+  }>;
+  /** Watches the keys matching `keys` (wildcards `*` and `>` allowed). */
+  watch(keys: string, options?: KeyValueWatchOptions): Promise<KeyValueWatcher>;
+  /** Watches every key of the bucket. */
+  watchAll(options?: KeyValueWatchOptions): Promise<KeyValueWatcher>;
+  /** The keys that have a value (deleted and purged keys are left out), matching `filter` (default `>`). */
+  keys(filter?: string, options?: CallOptions): Promise<string[]>;
+  /** Every stored entry of `key` (a filter is allowed), markers included, oldest first; `[]` when none. */
+  history(key: string, options?: CallOptions): Promise<KeyValueEntry[]>;
+  /** The bucket's configuration and state. */
+  status(options?: CallOptions): Promise<KeyValueStatus>;
+}
+
+/** Creates, opens, deletes and lists key-value buckets. */
+export interface KeyValueManager {
+  /**
+   * Creates a bucket, or opens it when it exists with the same settings (for the fields given).
+   * A bucket that exists with other settings is a `JetStreamApiError` (code 10058), not changed.
+   */
+  create(config: KeyValueConfig, options?: CallOptions): Promise<KeyValue>;
+  /** Opens an existing bucket; `NotFoundError` (`what: "bucket"`) when it does not exist. */
+  get(bucket: string, options?: CallOptions): Promise<KeyValue>;
+  /** Deletes a bucket and all its entries; `NotFoundError` when it does not exist. */
+  delete(bucket: string, options?: CallOptions): Promise<void>;
+  /** The status of every bucket of the account (JetStream domain). */
+  list(options?: CallOptions): Promise<KeyValueStatus[]>;
+}
