@@ -1,15 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { createConsumerManager } from "@helix/nats-consumer";
 import {
-  assertBucketName,
   assertConsumerName,
-  assertKey,
   assertStreamName,
   assertSubject,
   type Connection,
   connect,
   ValidationError,
 } from "@helix/nats-core";
+import { assertBucketName, assertKey } from "@helix/nats-core/internal";
 import { createKeyValueManager, type KeyValue } from "@helix/nats-kv";
 import { createPublisher, createStreamManager } from "@helix/nats-stream";
 import fc from "fast-check";
