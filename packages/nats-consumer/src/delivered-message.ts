@@ -1,16 +1,7 @@
 import type { DeliveredMessage } from "@helix/nats-core";
 import type { JsMsg } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
-
-/**
- * Delivery facts of a JetStream message, as helix reports them: what middlewares see in
- * `DeliveredMessage.info` (stream, consumer, sequences, `deliveryCount` from 1, `pending` after
- * this one, `timestampMs`), plus the timestamp as a `Date`.
- */
-export type DeliveryInfo = DeliveredMessage["info"] & {
-  /** The same instant as `timestampMs`. */
-  readonly timestamp: Date;
-};
+import type { DeliveryInfo } from "./types.js";
 
 /**
  * The `DeliveredMessage` middlewares see, built once per message over the client's `JsMsg`.

@@ -5,18 +5,10 @@ import {
   JetStreamUnavailableError,
   TimeoutError,
 } from "@helix/nats-core";
-import type { JetStreamOptions, JsMsg } from "@nats-io/jetstream";
+import { DEFAULT_JETSTREAM_TIMEOUT_MS, jetStreamApiPrefix } from "@helix/nats-core/internal";
+import type { JsMsg } from "@nats-io/jetstream";
 import { type Msg as CoreMsg, createInbox } from "@nats-io/transport-node";
 import { PulledJsMsg } from "./pulled-message.js";
-
-const DEFAULT_TIMEOUT_MS = 5_000;
-
-/** The JetStream API prefix the client uses for these options. */
-export function apiPrefix(options: Readonly<JetStreamOptions>): string {
-  if (options.domain) return `$JS.${options.domain}.API`;
-  const prefix = options.apiPrefix ?? "$JS.API";
-  return prefix.endsWith(".") ? prefix.slice(0, -1) : prefix;
-}
 
 /**
  * Sends one pull request with `no_wait: true` and collects what the server has now. The server
@@ -32,7 +24,7 @@ export function pullNoWait(
   signal?: AbortSignal,
 ): Promise<JsMsg[]> {
   const nc = conn.nats;
-  const timeoutMs = conn.jetstreamOptions.timeout ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = conn.jetstreamOptions.timeout ?? DEFAULT_JETSTREAM_TIMEOUT_MS;
   const inbox = createInbox((nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix);
   return new Promise<JsMsg[]>((resolve, reject) => {
     const received: JsMsg[] = [];
@@ -68,7 +60,7 @@ export function pullNoWait(
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
       nc.publish(
-        `${apiPrefix(conn.jetstreamOptions)}.CONSUMER.MSG.NEXT.${stream}.${consumer}`,
+        `${jetStreamApiPrefix(conn.jetstreamOptions)}.CONSUMER.MSG.NEXT.${stream}.${consumer}`,
         JSON.stringify({ batch, no_wait: true }),
         { reply: inbox },
       );

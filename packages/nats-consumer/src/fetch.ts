@@ -1,57 +1,25 @@
-import type { ReceiveMode, ReceiveOperation } from "@helix/nats-core";
-import { throwIfAborted } from "@helix/nats-core/internal";
+import type { CallOptions } from "@helix/nats-core";
+import { assertInteger } from "@helix/nats-core/internal";
 import type { JsMsg } from "@nats-io/jetstream";
-import { explainSilentPull, toPullError } from "./consumer-errors.js";
-import type { ConsumerHandle } from "./consumer-handle.js";
-import { assertExpires, assertInteger } from "./consumer-validation.js";
 import { pullNoWait } from "./fetch-no-wait.js";
-import { HelixMsg, type Msg } from "./msg.js";
-import type { CallOptions, FetchOptions } from "./types.js";
+import { HelixMsg } from "./msg.js";
+import { runReceive } from "./operation.js";
+import { DEFAULT_EXPIRES_MS } from "./pull-options.js";
+import type { FetchOptions, Msg, PullTarget } from "./types.js";
+import { assertExpires } from "./validation.js";
 
 const MIN_EXPIRES_MS = 1_000;
 
-/** Runs one pull as a `receive` operation; `op.messages` is set before the terminal returns. */
-async function runReceive(
-  handle: ConsumerHandle,
-  mode: ReceiveMode,
-  batch: number,
-  signal: AbortSignal | undefined,
-  pull: () => Promise<JsMsg[]>,
-): Promise<Msg[]> {
-  throwIfAborted(signal, mode);
-  const op: ReceiveOperation = {
-    kind: "receive",
-    client: handle.conn.client,
-    mode,
-    stream: handle.stream,
-    consumer: handle.name,
-    batch,
-    ...(signal ? { signal } : {}),
-  };
-  return handle.conn.run(op, async () => {
-    let raws: JsMsg[];
-    try {
-      raws = await pull();
-    } catch (err) {
-      const ctx = { stream: handle.stream, consumer: handle.name, operation: mode };
-      throw await explainSilentPull(handle.conn, toPullError(err, ctx), ctx, handle.ordered);
-    }
-    const msgs = raws.map((raw) => new HelixMsg(handle.conn, raw));
-    op.messages = msgs.map((m) => m.delivered);
-    return msgs;
-  });
-}
-
 /** Collects a client fetch; an abort ends it early with what was received so far. */
 async function collect(
-  handle: ConsumerHandle,
+  target: PullTarget,
   options: { max_messages: number; expires: number } | { max_bytes: number; expires: number },
   signal: AbortSignal | undefined,
 ): Promise<JsMsg[]> {
-  const iter = await handle.raw.fetch(options);
+  const iter = await target.raw.fetch(options);
   const onAbort = (): void => iter.stop();
   signal?.addEventListener("abort", onAbort, { once: true });
-  // Aborted while the pull was being set up (or in a middleware): no event will come.
+  // Aborted while the pull was being set up: no event will come.
   if (signal?.aborted) iter.stop();
   const out: JsMsg[] = [];
   try {
@@ -66,9 +34,14 @@ async function collect(
   return out;
 }
 
+/** The client's messages as helix messages. */
+function wrap(target: PullTarget, raws: JsMsg[]): HelixMsg[] {
+  return raws.map((raw) => new HelixMsg(target.conn, raw));
+}
+
 /** `fetch` (batch = messages) and `fetchBytes` (batch = bytes). */
 export function fetchBatch(
-  handle: ConsumerHandle,
+  target: PullTarget,
   mode: "fetch" | "fetchBytes",
   batch: number,
   options: FetchOptions,
@@ -79,19 +52,16 @@ export function fetchBatch(
   } catch (err) {
     return Promise.reject(err);
   }
-  const expires = options.expiresMs ?? 30_000;
-  return runReceive(handle, mode, batch, options.signal, () =>
-    collect(
-      handle,
-      mode === "fetch" ? { max_messages: batch, expires } : { max_bytes: batch, expires },
-      options.signal,
-    ),
+  const expires = options.expiresMs ?? DEFAULT_EXPIRES_MS;
+  const pull = mode === "fetch" ? { max_messages: batch, expires } : { max_bytes: batch, expires };
+  return runReceive(target, mode, batch, options.signal, async () =>
+    wrap(target, await collect(target, pull, options.signal)),
   );
 }
 
 /** `fetchNoWait`: what is available now, never waiting the client's minimum expiry. */
 export function fetchNoWait(
-  handle: ConsumerHandle,
+  target: PullTarget,
   batch: number,
   options: CallOptions,
 ): Promise<Msg[]> {
@@ -100,15 +70,19 @@ export function fetchNoWait(
   } catch (err) {
     return Promise.reject(err);
   }
-  return runReceive(handle, "fetchNoWait", batch, options.signal, async () => {
-    if (!handle.ordered) {
-      return pullNoWait(handle.conn, handle.stream, handle.name, batch, options.signal);
+  return runReceive(target, "fetchNoWait", batch, options.signal, async () => {
+    if (!target.ordered) {
+      return wrap(
+        target,
+        await pullNoWait(target.conn, target.stream, target.name, batch, options.signal),
+      );
     }
     // An ordered consumer tracks its own sequence in the client, so its pulls must go through
     // the client: ask only for what the server says is pending, which arrives at once.
-    const info = await handle.raw.info(false);
+    const info = await target.raw.info(false);
     const available = Math.min(batch, info.num_pending);
     if (available === 0) return [];
-    return collect(handle, { max_messages: available, expires: MIN_EXPIRES_MS }, options.signal);
+    const pull = { max_messages: available, expires: MIN_EXPIRES_MS };
+    return wrap(target, await collect(target, pull, options.signal));
   });
 }

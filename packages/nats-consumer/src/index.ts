@@ -1,10 +1,8 @@
+export type { CallOptions } from "@helix/nats-core";
 export { isRetryable } from "@helix/nats-core";
-export { createConsumerManager } from "./consumer-manager.js";
-export type { DeliveryInfo } from "./delivered-message.js";
-export type { Msg } from "./msg.js";
-export { defaultNakDelay, type NakDelay } from "./nak-delay.js";
+export { createConsumerManager } from "./manager.js";
+export { defaultNakDelay } from "./nak-delay.js";
 export type {
-  CallOptions,
   ConsumeContext,
   ConsumeErrorContext,
   ConsumeOptions,
@@ -12,11 +10,14 @@ export type {
   ConsumerConfig,
   ConsumerManager,
   ConsumerStatus,
+  DeliveryInfo,
   FetchOptions,
   HandlerContext,
   MessagesContext,
   MessagesOptions,
+  Msg,
   MsgHandler,
+  NakDelay,
   OrderedConfig,
   PullOptions,
   StreamConsumers,

@@ -1,17 +1,17 @@
-import type { HelixError, ReceiveOperation } from "@helix/nats-core";
+import type { HelixError } from "@helix/nats-core";
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
-import { closedUnderError, type PullErrorContext, toPullError } from "./consumer-errors.js";
-import type { ConsumerHandle } from "./consumer-handle.js";
-import { assertPullOptions } from "./consumer-validation.js";
-import { HelixMsg, type Msg } from "./msg.js";
+import { closedUnderError, type PullErrorContext, toPullError } from "./errors.js";
+import { HelixMsg } from "./msg.js";
+import { runReceive } from "./operation.js";
 import { toClientConsumeOptions } from "./pull-options.js";
-import { followStatus } from "./status-problems.js";
-import type { MessagesContext, MessagesOptions } from "./types.js";
+import { followStatus } from "./pull-status.js";
+import type { MessagesContext, MessagesOptions, Msg, PullTarget } from "./types.js";
+import { assertPullOptions } from "./validation.js";
 
 /** Validates, then makes a pull iterator; the client's consume starts on the first `next()`. */
-export function startMessages(handle: ConsumerHandle, options: MessagesOptions): MessagesContext {
+export function startMessages(target: PullTarget, options: MessagesOptions): MessagesContext {
   assertPullOptions(options);
-  return new MessagesIterator(handle, options);
+  return new MessagesIterator(target, options);
 }
 
 interface Started {
@@ -26,7 +26,7 @@ interface Started {
  */
 class MessagesIterator implements MessagesContext {
   readonly closed: Promise<void>;
-  readonly #handle: ConsumerHandle;
+  readonly #target: PullTarget;
   readonly #options: MessagesOptions;
   #started: Promise<Started> | undefined;
   #stopped = false;
@@ -34,8 +34,8 @@ class MessagesIterator implements MessagesContext {
   #settleClosed!: (err?: HelixError) => void;
   #unregisterDrain: (() => void) | undefined;
 
-  constructor(handle: ConsumerHandle, options: MessagesOptions) {
-    this.#handle = handle;
+  constructor(target: PullTarget, options: MessagesOptions) {
+    this.#target = target;
     this.#options = options;
     this.closed = new Promise<void>((resolve, reject) => {
       this.#settleClosed = (err) => (err ? reject(err) : resolve());
@@ -44,25 +44,13 @@ class MessagesIterator implements MessagesContext {
   }
 
   get #context(): PullErrorContext {
-    return { stream: this.#handle.stream, consumer: this.#handle.name, operation: "next" };
+    return { stream: this.#target.stream, consumer: this.#target.name, operation: "next" };
   }
 
   next(): Promise<Msg | null> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#stopped) return Promise.resolve(null);
-    const op: ReceiveOperation = {
-      kind: "receive",
-      client: this.#handle.conn.client,
-      mode: "next",
-      stream: this.#handle.stream,
-      consumer: this.#handle.name,
-      batch: 1,
-    };
-    return this.#handle.conn.run(op, async () => {
-      const msg = await this.#read();
-      op.messages = msg ? [msg.delivered] : [];
-      return msg;
-    });
+    return runReceive(this.#target, "next", 1, undefined, this.#readOne).then(firstOrNull);
   }
 
   stop(): void {
@@ -100,6 +88,11 @@ class MessagesIterator implements MessagesContext {
     }
   }
 
+  readonly #readOne = async (): Promise<HelixMsg[]> => {
+    const msg = await this.#read();
+    return msg ? [msg] : [];
+  };
+
   async #read(): Promise<HelixMsg | null> {
     let started: Started;
     try {
@@ -119,29 +112,29 @@ class MessagesIterator implements MessagesContext {
       if (!this.#stopped) {
         const failure = err
           ? toPullError(err, this.#context)
-          : closedUnderError(this.#handle.conn, this.#context);
+          : closedUnderError(this.#target.conn, this.#context);
         if (failure) throw this.#end(failure);
       }
       this.stop();
       return null;
     }
     if (this.#stopped) return null;
-    return new HelixMsg(this.#handle.conn, r.value);
+    return new HelixMsg(this.#target.conn, r.value);
   }
 
   #start(): Promise<Started> {
     if (!this.#started) {
       // `conn.drain()` stops a running iterator first: a pending next() returns null.
-      this.#unregisterDrain = this.#handle.conn.onDrain(() => {
+      this.#unregisterDrain = this.#target.conn.onDrain(() => {
         this.stop();
         return this.closed.catch(() => {});
       });
-      this.#started = this.#handle.raw
+      this.#started = this.#target.raw
         .consume(toClientConsumeOptions(this.#options))
         .then((messages) => {
           followStatus(
             messages,
-            this.#handle,
+            this.#target,
             this.#context,
             this.#options,
             (problem) => {
@@ -165,4 +158,8 @@ class MessagesIterator implements MessagesContext {
     this.stop();
     return this.#failure;
   }
+}
+
+function firstOrNull(msgs: HelixMsg[]): HelixMsg | null {
+  return msgs[0] ?? null;
 }

@@ -1,7 +1,4 @@
-import { ValidationError } from "@helix/nats-core";
-
-/** The redelivery delay after a handler throws: fixed milliseconds, or a function of the delivery count. */
-export type NakDelay = number | ((deliveryCount: number) => number);
+import type { NakDelay } from "./types.js";
 
 /** Default nak delay: exponential from 1 s, doubling per delivery, capped at 30 s. */
 export function defaultNakDelay(deliveryCount: number): number {
@@ -14,21 +11,4 @@ export function nakDelayFor(delay: NakDelay | undefined, deliveryCount: number):
   const ms =
     typeof delay === "function" ? delay(deliveryCount) : (delay ?? defaultNakDelay(deliveryCount));
   return Number.isFinite(ms) && ms > 0 ? Math.floor(ms) : 0;
-}
-
-/** Throws `ValidationError` unless `delay` is a non-negative number or a function. */
-export function assertNakDelay(
-  delay: unknown,
-  field = "nakDelayMs",
-): asserts delay is NakDelay | undefined {
-  if (delay === undefined || typeof delay === "function") return;
-  if (typeof delay !== "number" || !Number.isFinite(delay) || delay < 0) {
-    throw new ValidationError(
-      field,
-      `${field} must be a non-negative number of milliseconds or a function`,
-      {
-        value: delay,
-      },
-    );
-  }
 }

@@ -1,6 +1,5 @@
 import type { Msg as CoreMsg, NatsConnection } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";
-import { apiPrefix } from "./fetch-no-wait.js";
 import { PulledJsMsg, parseAckSubject } from "./pulled-message.js";
 
 const REPLY = "$JS.ACK.ORDERS.worker.2.17.5.1700000000123456789.9";
@@ -90,13 +89,5 @@ describe("PulledJsMsg", () => {
     await expect(m.ackAck()).resolves.toBe(true);
     await expect(m.ackAck()).resolves.toBe(false);
     expect(requests).toEqual([REPLY]);
-  });
-});
-
-describe("apiPrefix", () => {
-  it("follows the client's rules for domain and prefix", () => {
-    expect(apiPrefix({})).toBe("$JS.API");
-    expect(apiPrefix({ domain: "hub" })).toBe("$JS.hub.API");
-    expect(apiPrefix({ apiPrefix: "acct.API." })).toBe("acct.API");
   });
 });

@@ -1,12 +1,13 @@
+import type { CallOptions, Connection, DeliveredMessage } from "@helix/nats-core";
 import type {
   ConsumerConfig as ClientConsumerConfig,
   ConsumerInfo,
   ConsumerNotification,
+  JsMsg,
   OrderedConsumerOptions,
   Consumer as RawConsumer,
 } from "@nats-io/jetstream";
-import type { Msg } from "./msg.js";
-import type { NakDelay } from "./nak-delay.js";
+import type { MsgHdrs } from "@nats-io/transport-node";
 
 /**
  * A pull consumer's configuration, in JetStream's own wire names (`durable_name`,
@@ -22,10 +23,52 @@ export type OrderedConfig = Partial<OrderedConsumerOptions>;
 /** A consume status notification from the client (heartbeats, consumer deleted, discard…). */
 export type ConsumerStatus = ConsumerNotification;
 
-/** Options every call takes. */
-export interface CallOptions {
-  /** Stops waiting for the server (`CancelledError`); the server may still apply the call. */
-  signal?: AbortSignal;
+/** The redelivery delay after a handler throws: fixed milliseconds, or a function of the delivery count. */
+export type NakDelay = number | ((deliveryCount: number) => number);
+
+/**
+ * Delivery facts of a JetStream message, as helix reports them: what middlewares see in
+ * `DeliveredMessage.info` (stream, consumer, sequences, `deliveryCount` from 1, `pending` after
+ * this one, `timestampMs`), plus the timestamp as a `Date`.
+ */
+export type DeliveryInfo = DeliveredMessage["info"] & {
+  /** The same instant as `timestampMs`. */
+  readonly timestamp: Date;
+};
+
+/** A JetStream message handed to user code, with traced settling. */
+export interface Msg {
+  /** The subject the message was published to. */
+  readonly subject: string;
+  /** The payload bytes. */
+  readonly data: Uint8Array;
+  /** The message headers, or `undefined` when it has none. */
+  readonly headers: MsgHdrs | undefined;
+  /** The stream sequence. */
+  readonly seq: number;
+  /** Delivery facts: stream, consumer, sequences, delivery count, pending, timestamp. */
+  readonly info: DeliveryInfo;
+  /** True once `ack`, `ackAck`, `nak` or `term` was called (`working` does not settle). */
+  readonly settled: boolean;
+  /** The client's message (escape hatch). */
+  readonly raw: JsMsg;
+  /** Decodes the data as JSON. */
+  json<T = unknown>(): T;
+  /** Decodes the data as UTF-8. */
+  string(): string;
+  /** Acknowledges the message. Resolves once the ack is sent (not confirmed: see `ackAck`). */
+  ack(): Promise<void>;
+  /** Acknowledges the message and waits for the server's confirmation. */
+  ackAck(options?: { timeoutMs?: number }): Promise<void>;
+  /** Asks for redelivery, after `delayMs` if given. */
+  nak(delayMs?: number): Promise<void>;
+  /**
+   * Stops redelivery of this message for good. `reason` is sent to servers 2.10+ (older ones
+   * ignore a term that carries a reason, so it is left off there) and always given to middleware.
+   */
+  term(reason?: string): Promise<void>;
+  /** Tells the server the message is still being worked on (resets its ack timer). */
+  working(): Promise<void>;
 }
 
 /** Options of `fetch` and `fetchBytes`. */
@@ -173,4 +216,21 @@ export interface ConsumerManager {
   list(stream: string, options?: CallOptions): Promise<Consumer[]>;
   /** The same calls bound to one stream (Go: the consumer methods of `jetstream.Stream`). */
   forStream(stream: string): StreamConsumers;
+}
+
+/**
+ * What the pull features (`fetch`, `consume`, `messages`, status following) need of a consumer:
+ * the handle implements it, so they never import the handle. Not exported from the package.
+ */
+export interface PullTarget {
+  /** The connection the consumer's operations run on. */
+  readonly conn: Connection;
+  /** The client's consumer. */
+  readonly raw: RawConsumer;
+  /** The consumer's stream. */
+  readonly stream: string;
+  /** The consumer's current name (an ordered consumer gets a new one on reset). */
+  readonly name: string;
+  /** True for an ordered consumer: no acks, and the client recreates its consumer. */
+  readonly ordered: boolean;
 }

@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { type Connection, connect } from "@helix/nats-core";
+import { deferred, uniqueName } from "@helix/nats-testing/vitest";
 import { AckPolicy } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Consumer, createConsumerManager, type Msg } from "../src/index.js";
-import { publish, signal } from "./helpers.js";
+import { publish } from "./helpers.js";
 
 // consume without any middleware: the handler and its ack run without a microtask in between
 // when the handler is synchronous, so these cover that path (the other suites record every
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 async function consumerOn(count: number): Promise<{ stream: string; consumer: Consumer }> {
-  const stream = `B${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const stream = uniqueName("B");
   const jsm = await conn.manager();
   await jsm.streams.add({ name: stream, subjects: [`${stream}.>`] });
   streams.push(stream);
@@ -42,7 +42,7 @@ describe("consume without middleware", () => {
     const seen: number[] = [];
     let running = 0;
     let maxRunning = 0;
-    const done = signal();
+    const done = deferred();
     const ctx = consumer.consume((msg) => {
       running++;
       maxRunning = Math.max(maxRunning, running);
@@ -63,7 +63,7 @@ describe("consume without middleware", () => {
   it("an async handler is awaited before its ack and before the next message (concurrency 1)", async () => {
     const { consumer } = await consumerOn(20);
     const events: string[] = [];
-    const done = signal();
+    const done = deferred();
     const ctx = consumer.consume(async (msg) => {
       events.push(`start ${msg.seq}`);
       await new Promise((r) => setTimeout(r, 1));
@@ -82,7 +82,7 @@ describe("consume without middleware", () => {
     const { consumer } = await consumerOn(2);
     const errors: Array<[string, number | undefined]> = [];
     const deliveries: Array<[number, number]> = [];
-    const done = signal();
+    const done = deferred();
     let acked = 0;
     const ctx = consumer.consume(
       (msg: Msg) => {
@@ -109,7 +109,7 @@ describe("consume without middleware", () => {
 
   it("a handler that settles the message itself is not acked again; autoAck false settles nothing", async () => {
     const { consumer } = await consumerOn(2);
-    const done = signal();
+    const done = deferred();
     const ctx = consumer.consume(async (msg) => {
       if (msg.seq === 1) await msg.term();
       else {
@@ -123,7 +123,7 @@ describe("consume without middleware", () => {
     expect((await consumer.info()).num_ack_pending).toBe(0);
 
     const { consumer: manual } = await consumerOn(3);
-    const handled = signal();
+    const handled = deferred();
     let n = 0;
     const ctx2 = manual.consume(
       () => {

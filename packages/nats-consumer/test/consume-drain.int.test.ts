@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { deferred } from "@helix/nats-testing/vitest";
 import { AckPolicy } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createConsumerManager, type Msg } from "../src/index.js";
-import { publish, setup, signal, sleep, type TestContext } from "./helpers.js";
+import { publish, setup, type TestContext } from "./helpers.js";
 
 let t: TestContext;
 beforeAll(async () => {
@@ -25,7 +27,7 @@ describe("draining consumes", () => {
     const record = (msg: Msg): void => {
       processed.set(msg.seq, (processed.get(msg.seq) ?? 0) + 1);
     };
-    const halfway = signal();
+    const halfway = deferred();
     const first = c.consume(
       async (msg) => {
         record(msg);
@@ -44,7 +46,7 @@ describe("draining consumes", () => {
     const afterDrain = await c.info();
     expect(afterDrain.ack_floor.stream_seq).toBeGreaterThanOrEqual(firstRun);
 
-    const rest = signal();
+    const rest = deferred();
     const second = c.consume((msg) => {
       record(msg);
       if (processed.size === 1_000) rest.resolve();
@@ -76,7 +78,7 @@ describe("draining consumes", () => {
     const stream = await own.stream();
     const c = await createConsumerManager(own.conn).createOrUpdate(stream, { durable_name: "d" });
     await publish(own.conn, `${stream}.a`, 3);
-    const inHandler = signal();
+    const inHandler = deferred();
     let finished = false;
     const ctx = c.consume(async () => {
       inHandler.resolve();

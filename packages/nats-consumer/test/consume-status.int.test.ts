@@ -1,9 +1,10 @@
 import { ConnectionError, NotFoundError, TimeoutError } from "@helix/nats-core";
 import { startServer } from "@helix/nats-testing";
+import { deferred } from "@helix/nats-testing/vitest";
 import { AckPolicy } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConsumerStatus, createConsumerManager } from "../src/index.js";
-import { publish, setup, signal, type TestContext } from "./helpers.js";
+import { publish, setup, type TestContext } from "./helpers.js";
 
 let t: TestContext;
 beforeAll(async () => {
@@ -21,7 +22,7 @@ describe("consume status problems are never swallowed", () => {
     await publish(t.conn, `${stream}.a`, 1);
     const errors: Error[] = [];
     const statuses: ConsumerStatus[] = [];
-    const first = signal();
+    const first = deferred();
     const ctx = c.consume(() => first.resolve(), {
       expiresMs: 1_000,
       idleHeartbeatMs: 500,
@@ -49,7 +50,7 @@ describe("consume status problems are never swallowed", () => {
       await publish(own.conn, `${stream}.a`, 1);
       const errors: Error[] = [];
       const statuses: ConsumerStatus[] = [];
-      const first = signal();
+      const first = deferred();
       const ctx = c.consume(() => first.resolve(), {
         expiresMs: 1_000,
         idleHeartbeatMs: 500,

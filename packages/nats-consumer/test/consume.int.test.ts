@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { getEventListeners } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 import { NotFoundError, type Operation } from "@helix/nats-core";
+import { deferred, ofKind } from "@helix/nats-testing/vitest";
 import { AckPolicy } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +12,7 @@ import {
   createConsumerManager,
   type Msg,
 } from "../src/index.js";
-import { ofKind, publish, setup, signal, sleep, type TestContext } from "./helpers.js";
+import { publish, setup, type TestContext } from "./helpers.js";
 
 let t: TestContext;
 beforeAll(async () => {
@@ -33,7 +35,7 @@ describe("consume", () => {
     await publish(t.conn, `${stream}.a`, 20);
     t.ops.length = 0;
     const seen: number[] = [];
-    const done = signal();
+    const done = deferred();
     const ctx = c.consume((msg) => {
       seen.push(msg.seq);
       if (seen.length === 20) done.resolve();
@@ -58,7 +60,7 @@ describe("consume", () => {
     t.ops.length = 0;
     const deliveries: number[] = [];
     const errors: Error[] = [];
-    const acked = signal<Msg>();
+    const acked = deferred<Msg>();
     const rejected: unknown[] = [];
     t.conn.middleware.add(
       async (op, next) => {
@@ -102,7 +104,7 @@ describe("consume", () => {
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const errors: string[] = [];
-    const acked = signal();
+    const acked = deferred();
     const ctx = c.consume(
       (msg) => {
         if (msg.info.deliveryCount === 1) throw new Error("handler failed");
@@ -132,7 +134,7 @@ describe("consume", () => {
     await publish(t.conn, `${stream}.a`, 3);
     t.ops.length = 0;
     let count = 0;
-    const done = signal();
+    const done = deferred();
     const ctx = c.consume(async (msg) => {
       count++;
       await msg.working();
@@ -163,7 +165,7 @@ describe("consume", () => {
       { name: "context" },
     );
     const stores: (number | undefined)[] = [];
-    const done = signal();
+    const done = deferred();
     const ctx = c.consume(async () => {
       await sleep(1);
       stores.push(als.getStore());
@@ -180,7 +182,7 @@ describe("consume", () => {
     const c = await durable(stream);
     await publish(t.conn, `${stream}.a`, 2);
     t.ops.length = 0;
-    const got = signal();
+    const got = deferred();
     let n = 0;
     const ctx = c.consume(
       () => {
@@ -200,10 +202,10 @@ describe("consume", () => {
     await publish(t.conn, `${stream}.a`, 8);
     let inFlight = 0;
     let maxInFlight = 0;
-    const allIn = signal();
-    const release = signal();
+    const allIn = deferred();
+    const release = deferred();
     let finished = 0;
-    const allDone = signal();
+    const allDone = deferred();
     const ctx = c.consume(
       async () => {
         inFlight++;
@@ -230,7 +232,7 @@ describe("consume", () => {
     const body = new Uint8Array(300);
     for (let i = 0; i < 6; i++) await t.conn.jetstream.publish(`${stream}.big`, body);
     const seen: number[] = [];
-    const done = signal();
+    const done = deferred();
     // About two messages per pull request: the consume has to pull several times.
     const ctx = c.consume(
       (msg) => {
@@ -252,7 +254,7 @@ describe("consume", () => {
     let inFlight = 0;
     let maxInFlight = 0;
     let finished = 0;
-    const allDone = signal();
+    const allDone = deferred();
     const ctx = c.consume(
       async () => {
         inFlight++;
@@ -272,7 +274,7 @@ describe("consume", () => {
     const stream = await t.stream();
     const c = await durable(stream, "stopper", 1_000);
     await publish(t.conn, `${stream}.a`, 5);
-    const started = signal<AbortSignal>();
+    const started = deferred<AbortSignal>();
     const handled: number[] = [];
     const ctx = c.consume(async (msg, { signal: s }) => {
       handled.push(msg.seq);
@@ -287,7 +289,7 @@ describe("consume", () => {
     expect(handled).toEqual([1]);
     // Messages buffered but never handed out were not settled: they come back after the ack wait.
     const again: number[] = [];
-    const all = signal();
+    const all = deferred();
     const ctx2 = c.consume((msg) => {
       again.push(msg.seq);
       if (again.length === 4) all.resolve();
@@ -309,7 +311,7 @@ describe("consume", () => {
     await stopped.closed;
     expect(getEventListeners(shutdown.signal, "abort")).toHaveLength(0);
     // Aborting the signal stops a running consume and aborts its handler's signal.
-    const inHandler = signal<AbortSignal>();
+    const inHandler = deferred<AbortSignal>();
     const running = c.consume(
       async (_msg, ctx) => {
         inHandler.resolve(ctx.signal);
@@ -329,7 +331,7 @@ describe("consume", () => {
     await publish(t.conn, `${stream}.a`, 1);
     const errors: Error[] = [];
     const statuses: ConsumerStatus[] = [];
-    const first = signal();
+    const first = deferred();
     const ctx = c.consume(() => first.resolve(), {
       expiresMs: 1_000,
       idleHeartbeatMs: 500,

@@ -1,10 +1,12 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { CancelledError, NotFoundError, ValidationError } from "@helix/nats-core";
 import { versionAtLeast } from "@helix/nats-testing";
+import { ofKind } from "@helix/nats-testing/vitest";
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Consumer, createConsumerManager } from "../src/index.js";
-import { ofKind, publish, setup, sleep, type TestContext } from "./helpers.js";
+import { publish, setup, type TestContext } from "./helpers.js";
 
 let t: TestContext;
 beforeAll(async () => {
@@ -145,11 +147,13 @@ describe("fetch family", () => {
     const stream = await t.stream();
     const c = await durable(stream);
     const ac = new AbortController();
-    // The abort lands while the receive operation is on its way (here: in a middleware).
+    // The abort lands while the pull is being set up: right after next() started it, inside the
+    // stack (an abort before next() is cancelled before any I/O: see cancellation.int.test.ts).
     t.conn.middleware.add(
       async (op, next) => {
+        const pending = next();
         if (op.kind === "receive") ac.abort();
-        return next();
+        return pending;
       },
       { name: "late-abort" },
     );

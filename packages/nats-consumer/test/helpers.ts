@@ -1,14 +1,8 @@
-import { randomUUID } from "node:crypto";
-import {
-  type Connection,
-  connect,
-  type Middleware,
-  type Operation,
-  type OperationOf,
-} from "@helix/nats-core";
+import { type Connection, connect, type Operation } from "@helix/nats-core";
+import { recordOperations, uniqueName } from "@helix/nats-testing/vitest";
 import { inject } from "vitest";
 
-/** A connection to the shared test server plus an operation recorder. */
+/** A connection to the shared test server, the operations it ran, and fresh streams. */
 export interface TestContext {
   conn: Connection;
   ops: Operation[];
@@ -17,20 +11,16 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
+/** Connects to the test server, records every operation, and deletes its streams on `close()`. */
 export async function setup(name = "consumer-int", url = inject("natsUrl")): Promise<TestContext> {
   const conn = await connect({ addresses: [url], name });
-  const ops: Operation[] = [];
-  const record: Middleware = (op, next) => {
-    ops.push(op);
-    return next();
-  };
-  conn.middleware.add(record, { name: "record" });
+  const ops = recordOperations<Operation>(conn);
   const streams: string[] = [];
   return {
     conn,
     ops,
     async stream() {
-      const name = `S${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+      const name = uniqueName("S");
       const jsm = await conn.manager();
       await jsm.streams.add({ name, subjects: [`${name}.>`] });
       streams.push(name);
@@ -54,23 +44,4 @@ export async function publish(conn: Connection, subject: string, count: number):
     acks.push(conn.jetstream.publish(subject, JSON.stringify({ n })));
   for (const ack of await Promise.all(acks)) seqs.push(ack.seq);
   return seqs;
-}
-
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** A promise with its resolve function, for event-driven waits. */
-export function signal<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
-/** Operations of one kind. */
-export function ofKind<K extends Operation["kind"]>(ops: Operation[], kind: K): OperationOf<K>[] {
-  return ops.filter((op) => op.kind === kind) as OperationOf<K>[];
 }

@@ -1,10 +1,11 @@
 import { NotFoundError, ValidationError } from "@helix/nats-core";
 import { versionAtLeast } from "@helix/nats-testing";
+import { ofKind } from "@helix/nats-testing/vitest";
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsumerManager } from "../src/index.js";
-import { ofKind, publish, setup, type TestContext } from "./helpers.js";
+import { publish, setup, type TestContext } from "./helpers.js";
 
 let t: TestContext;
 beforeAll(async () => {
@@ -68,7 +69,8 @@ describe("consumer management", () => {
     const eph = await consumers.createOrUpdate(stream, { ack_policy: AckPolicy.Explicit });
     expect(eph.name).toMatch(/\S+/);
     expect(eph.config.durable_name).toBeUndefined();
-    expect(ofKind(t.ops, "consumer.create")[0]?.consumer).toBe(eph.name);
+    const created = ofKind(t.ops, "consumer.create");
+    expect(created[0]?.consumer).toBe(eph.name);
   });
 
   it("ordered consumers say they are ordered and keep their real name", async () => {

@@ -1,8 +1,9 @@
 import { NotFoundError, ValidationError } from "@helix/nats-core";
+import { ofKind } from "@helix/nats-testing/vitest";
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Consumer, createConsumerManager } from "../src/index.js";
-import { ofKind, publish, setup, type TestContext } from "./helpers.js";
+import { publish, setup, type TestContext } from "./helpers.js";
 
 let t: TestContext;
 beforeAll(async () => {

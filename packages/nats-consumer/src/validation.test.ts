@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   assertConsumeOptions,
   assertConsumerConfig,
+  assertNakDelay,
   assertOrderedConfig,
   assertPullOptions,
   normalizeConsumerConfig,
   normalizeOrderedConfig,
-} from "./consumer-validation.js";
+} from "./validation.js";
 
 const validation = expect.objectContaining({ code: "VALIDATION" });
 
@@ -90,5 +91,12 @@ describe("pull and consume options", () => {
     expect(() =>
       assertConsumeOptions({ concurrency: 8, nakDelayMs: (n) => n * 100 }),
     ).not.toThrow();
+  });
+
+  it("rejects a bad nakDelayMs option with ValidationError", () => {
+    expect(() => assertNakDelay(-1)).toThrowError(/non-negative/);
+    expect(() => assertNakDelay("5")).toThrowError(expect.objectContaining({ code: "VALIDATION" }));
+    expect(() => assertNakDelay(0)).not.toThrow();
+    expect(() => assertNakDelay(() => 1)).not.toThrow();
   });
 });

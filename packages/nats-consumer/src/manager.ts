@@ -1,7 +1,9 @@
 import {
   assertConsumerName,
   assertStreamName,
+  type CallOptions,
   type Connection,
+  type ConsumerOperationKind,
   isConnection,
   type NotFoundError,
   toHelixError,
@@ -13,22 +15,21 @@ import {
   type JetStreamManager,
   type Consumer as RawConsumer,
 } from "@nats-io/jetstream";
-import { ConsumerHandle } from "./consumer-handle.js";
-import { runConsumerOperation } from "./consumer-operation.js";
-import {
-  assertConsumerConfig,
-  assertOrderedConfig,
-  normalizeConsumerConfig,
-  normalizeOrderedConfig,
-} from "./consumer-validation.js";
+import { ConsumerHandle } from "./handle.js";
+import { runConsumerCall } from "./operation.js";
 import type {
-  CallOptions,
   Consumer,
   ConsumerConfig,
   ConsumerManager,
   OrderedConfig,
   StreamConsumers,
 } from "./types.js";
+import {
+  assertConsumerConfig,
+  assertOrderedConfig,
+  normalizeConsumerConfig,
+  normalizeOrderedConfig,
+} from "./validation.js";
 
 /**
  * Creates the consumer manager of `conn` (Go: `JetStream.Consumer/CreateOrUpdateConsumer/
@@ -49,17 +50,10 @@ class HelixConsumerManager implements ConsumerManager {
   }
 
   async get(stream: string, name: string, options: CallOptions = {}): Promise<Consumer> {
-    assertStreamName(stream);
-    assertConsumerName(name);
-    return runConsumerOperation(
-      this.#conn,
-      { kind: "consumer.get", stream, consumer: name },
-      options.signal,
-      async () => {
-        const raw = await this.#conn.jetstream.consumers.get(stream, name);
-        return new ConsumerHandle(this.#conn, raw, await raw.info(true), false);
-      },
-    );
+    return this.#runNamed("consumer.get", stream, name, options, async () => {
+      const raw = await this.#conn.jetstream.consumers.get(stream, name);
+      return new ConsumerHandle(this.#conn, raw, await raw.info(true), false);
+    });
   }
 
   async createOrUpdate(
@@ -71,7 +65,7 @@ class HelixConsumerManager implements ConsumerManager {
     assertConsumerConfig(config, this.#conn.nats.info?.version);
     const wire = normalizeConsumerConfig(config);
     const name = wire.durable_name ?? wire.name;
-    return runConsumerOperation(
+    return runConsumerCall(
       this.#conn,
       { kind: "consumer.create", stream, consumer: name },
       options.signal,
@@ -91,7 +85,7 @@ class HelixConsumerManager implements ConsumerManager {
     assertStreamName(stream);
     assertOrderedConfig(config, this.#conn.nats.info?.version);
     const opts = normalizeOrderedConfig(config);
-    return runConsumerOperation(
+    return runConsumerCall(
       this.#conn,
       { kind: "consumer.ordered", stream, consumer: undefined, ordered: true },
       options.signal,
@@ -105,19 +99,14 @@ class HelixConsumerManager implements ConsumerManager {
   }
 
   async delete(stream: string, name: string, options: CallOptions = {}): Promise<void> {
-    assertStreamName(stream);
-    assertConsumerName(name);
-    await runConsumerOperation(
-      this.#conn,
-      { kind: "consumer.delete", stream, consumer: name },
-      options.signal,
-      (jsm) => jsm.consumers.delete(stream, name),
+    await this.#runNamed("consumer.delete", stream, name, options, (jsm) =>
+      jsm.consumers.delete(stream, name),
     );
   }
 
   async list(stream: string, options: CallOptions = {}): Promise<Consumer[]> {
     assertStreamName(stream);
-    return runConsumerOperation(
+    return runConsumerCall(
       this.#conn,
       { kind: "consumer.list", stream, consumer: undefined },
       options.signal,
@@ -143,6 +132,19 @@ class HelixConsumerManager implements ConsumerManager {
       delete: (name, options) => this.delete(stream, name, options),
       list: (options) => this.list(stream, options),
     };
+  }
+
+  /** A call about one named consumer; both names are checked before any I/O. */
+  #runNamed<T>(
+    kind: ConsumerOperationKind,
+    stream: string,
+    name: string,
+    options: CallOptions,
+    terminal: (jsm: JetStreamManager) => Promise<T>,
+  ): Promise<T> {
+    assertStreamName(stream);
+    assertConsumerName(name);
+    return runConsumerCall(this.#conn, { kind, stream, consumer: name }, options.signal, terminal);
   }
 
   /** A handle from consumer info, without another round trip to the server. */

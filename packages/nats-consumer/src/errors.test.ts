@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { heartbeatError, terminalStatusError, toPullError } from "./consumer-errors.js";
+import { heartbeatError, terminalStatusError, toPullError } from "./errors.js";
 
 const ctx = { stream: "ORDERS", consumer: "worker", operation: "consume" };
 

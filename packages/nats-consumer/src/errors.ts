@@ -2,11 +2,20 @@ import {
   type Connection,
   ConnectionError,
   type HelixError,
+  JetStreamUnavailableError,
   NotFoundError,
   TimeoutError,
   toHelixError,
 } from "@helix/nats-core";
+import { DEFAULT_JETSTREAM_TIMEOUT_MS } from "@helix/nats-core/internal";
 import type { ConsumerNotification } from "@nats-io/jetstream";
+import { serverAnswers } from "./server-ping.js";
+import type { PullTarget } from "./types.js";
+
+/*
+ * This package's error mapping and explanations: client errors and consume notifications become
+ * helix errors that name the consumer, or its stream when the stream is what is missing.
+ */
 
 /** Names the consumer a pull/consume error is about, so not-found errors say which one. */
 export interface PullErrorContext {
@@ -122,4 +131,43 @@ export async function explainSilentPull(
     });
     return gone.code === "NOT_FOUND" ? gone : err;
   }
+}
+
+/** A status notification that is a problem: the error it means, and whether it ends the pull. */
+export interface StatusProblem {
+  readonly error: HelixError;
+  readonly ends: boolean;
+}
+
+/**
+ * What a consume/`messages()` notification means: missed heartbeats (ending the pull after
+ * `maxMissedHeartbeats` in a row if the server no longer answers a ping), no responders, or the
+ * consumer or its stream gone (ending it). `undefined` for informational notifications the client
+ * recovers from by itself.
+ */
+export async function statusProblem(
+  status: ConsumerNotification,
+  target: PullTarget,
+  ctx: PullErrorContext,
+  maxMissedHeartbeats: number,
+): Promise<StatusProblem | undefined> {
+  if (status.type === "heartbeats_missed") {
+    const error = heartbeatError(status.count, ctx);
+    if (status.count < maxMissedHeartbeats) return { error, ends: false };
+    // Heartbeats also stop while the consumer's replicas elect a new leader (the pull request
+    // died with the old one): the client then pulls again by itself once the consumer answers,
+    // which can take longer than the limit. Only a server that no longer answers a ping (frozen,
+    // unreachable behind an open socket) ends the pull; a live one keeps it, misses reported.
+    const timeoutMs = target.conn.jetstreamOptions.timeout ?? DEFAULT_JETSTREAM_TIMEOUT_MS;
+    return { error, ends: !(await serverAnswers(target.conn.nats, timeoutMs)) };
+  }
+  if (status.type === "no_responders") {
+    const error = new JetStreamUnavailableError(
+      `${ctx.operation}: no responders for consumer "${ctx.consumer}": JetStream is unavailable`,
+    );
+    return { error, ends: false };
+  }
+  const gone = terminalStatusError(status, ctx, target.ordered);
+  if (gone === undefined) return undefined;
+  return { error: await refineGone(target.conn, gone, ctx), ends: true };
 }

@@ -1,30 +1,22 @@
 import { assertConsumerName, assertSubject, ValidationError } from "@helix/nats-core";
-import { versionAtLeast } from "@helix/nats-core/internal";
-import { assertNakDelay } from "./nak-delay.js";
-import type { ConsumeOptions, ConsumerConfig, OrderedConfig, PullOptions } from "./types.js";
+import { assertInteger, assertOptionalInteger, versionAtLeast } from "@helix/nats-core/internal";
+import type {
+  ConsumeOptions,
+  ConsumerConfig,
+  NakDelay,
+  OrderedConfig,
+  PullOptions,
+} from "./types.js";
+
+/*
+ * Input checks made before any I/O: consumer configs, pull and consume options, batch sizes.
+ * Each throws one `ValidationError` that names the field.
+ */
 
 /** The first server version that accepts more than one filter subject. */
 export const MULTI_FILTER_MIN_VERSION = "2.10.0";
 
 const ACK_POLICIES = new Set(["none", "all", "explicit"]);
-
-/** Throws `ValidationError` unless `n` is an integer in `[min, max]`. */
-export function assertInteger(
-  n: unknown,
-  field: string,
-  min = 1,
-  max = Number.MAX_SAFE_INTEGER,
-): asserts n is number {
-  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-    throw new ValidationError(field, `${field} must be an integer from ${min} to ${max}`, {
-      value: n,
-    });
-  }
-}
-
-function assertOptionalInteger(n: unknown, field: string, min: number): void {
-  if (n !== undefined) assertInteger(n, field, min);
-}
 
 /**
  * Checks filter subjects. A single-entry array is fine everywhere (it is sent as
@@ -160,7 +152,7 @@ export function assertPullOptions(options: PullOptions): void {
 
 /** The client refuses pull expiries under 1 s. */
 export function assertExpires(expiresMs: unknown): void {
-  if (expiresMs !== undefined) assertInteger(expiresMs, "expiresMs", 1_000);
+  assertOptionalInteger(expiresMs, "expiresMs", 1_000);
 }
 
 /** Validates `consume` options. */
@@ -173,5 +165,22 @@ export function assertConsumeOptions(options: ConsumeOptions): void {
   }
   if (options.onError !== undefined && typeof options.onError !== "function") {
     throw new ValidationError("onError", "onError must be a function");
+  }
+}
+
+/** Throws `ValidationError` unless `delay` is a non-negative number or a function. */
+export function assertNakDelay(
+  delay: unknown,
+  field = "nakDelayMs",
+): asserts delay is NakDelay | undefined {
+  if (delay === undefined || typeof delay === "function") return;
+  if (typeof delay !== "number" || !Number.isFinite(delay) || delay < 0) {
+    throw new ValidationError(
+      field,
+      `${field} must be a non-negative number of milliseconds or a function`,
+      {
+        value: delay,
+      },
+    );
   }
 }

@@ -1,27 +1,30 @@
-import type { Connection } from "@helix/nats-core";
+import type { CallOptions, Connection } from "@helix/nats-core";
 import type {
   ConsumerConfig as ClientConsumerConfig,
   ConsumerInfo,
   Consumer as RawConsumer,
 } from "@nats-io/jetstream";
 import { startConsume } from "./consume.js";
-import { runConsumerOperation } from "./consumer-operation.js";
 import { fetchBatch, fetchNoWait } from "./fetch.js";
 import { startMessages } from "./messages.js";
-import type { Msg } from "./msg.js";
+import { runConsumerCall } from "./operation.js";
 import type {
-  CallOptions,
   ConsumeContext,
   ConsumeOptions,
   Consumer,
   FetchOptions,
   MessagesContext,
   MessagesOptions,
+  Msg,
   MsgHandler,
+  PullTarget,
 } from "./types.js";
 
-/** The `Consumer` handle: name, stream, config and ordered flag as the server reported them. */
-export class ConsumerHandle implements Consumer {
+/**
+ * The `Consumer` handle: name, stream, config and ordered flag as the server reported them. It is
+ * the `PullTarget` its pulls (fetch, consume, messages) work on; they never import it.
+ */
+export class ConsumerHandle implements Consumer, PullTarget {
   readonly stream: string;
   readonly config: Readonly<ClientConsumerConfig>;
   readonly ordered: boolean;
@@ -45,7 +48,7 @@ export class ConsumerHandle implements Consumer {
   }
 
   info(options: CallOptions = {}): Promise<ConsumerInfo> {
-    return runConsumerOperation(
+    return runConsumerCall(
       this.conn,
       { kind: "consumer.get", stream: this.stream, consumer: this.name, ordered: this.ordered },
       options.signal,
