@@ -63,21 +63,32 @@ describe("stream and consumer names", () => {
     expect(problem(() => assertConsumerName(n))).toBeUndefined();
   });
 
-  it.each(["", "a.b", "a b", "a*", "a>", "a/b", "a\\b", "x".repeat(256), "a\u0001b"])(
-    "rejects %j",
-    (n) => {
-      const err = (() => {
-        try {
-          assertStreamName(n);
-        } catch (e) {
-          return e as ValidationError;
-        }
-      })();
+  const forbidden = 'must not contain white space, ".", "*", ">", "/" or "\\"';
+  it.each([
+    ["", "name must be a non-empty string"],
+    ["a.b", `name "a.b" ${forbidden}`],
+    ["a b", `name "a b" ${forbidden}`],
+    ["a*", `name "a*" ${forbidden}`],
+    ["a>", `name "a>" ${forbidden}`],
+    ["a/b", `name "a/b" ${forbidden}`],
+    ["a\\b", `name "a\\b" ${forbidden}`],
+    ["a\u0001b", `name "a\u0001b" ${forbidden}`],
+    ["x".repeat(256), "name is 256 bytes long in UTF-8; the server's limit is 255"],
+  ])("rejects %j, saying why, with the field", (n, reason) => {
+    for (const [what, assert] of [
+      ["stream", assertStreamName],
+      ["consumer", assertConsumerName],
+    ] as const) {
+      let err: unknown;
+      try {
+        assert(n);
+      } catch (e) {
+        err = e;
+      }
       expect(err).toBeInstanceOf(ValidationError);
-      expect(err?.field).toBe("stream");
-      expect(problem(() => assertConsumerName(n))).toBeDefined();
-    },
-  );
+      expect(err).toMatchObject({ field: what, message: `${what} ${reason}`, value: n });
+    }
+  });
 
   it("counts the length in UTF-8 bytes, as the server does", () => {
     expect(problem(() => assertStreamName("x".repeat(255)))).toBeUndefined();
@@ -85,7 +96,9 @@ describe("stream and consumer names", () => {
     expect(problem(() => assertStreamName("ж".repeat(128)))).toBe(
       "stream name is 256 bytes long in UTF-8; the server's limit is 255",
     );
-    expect(problem(() => assertConsumerName("🙂".repeat(64)))).toBeDefined();
+    expect(problem(() => assertConsumerName("🙂".repeat(64)))).toBe(
+      "consumer name is 256 bytes long in UTF-8; the server's limit is 255",
+    );
   });
 });
 

@@ -92,6 +92,27 @@ describe("runOperation", () => {
     await expect(pending).rejects.toMatchObject({ code: "CANCELLED" });
   });
 
+  it("abortable: false keeps the check before the call and lets the call end itself; name names it", async () => {
+    const controller = new AbortController();
+    const pending = runOperation(
+      stackWith(),
+      streamOp(),
+      () =>
+        new Promise<string>((resolve) => {
+          controller.signal.addEventListener("abort", () => resolve("what arrived"));
+        }),
+      { signal: controller.signal, abortable: false, name: "fetch" },
+    );
+    controller.abort();
+    await expect(pending).resolves.toBe("what arrived");
+    const err = await runOperation(stackWith(), streamOp(), async () => "sent", {
+      signal: AbortSignal.abort(),
+      abortable: false,
+      name: "fetch",
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "CANCELLED", message: "fetch: cancelled" });
+  });
+
   it("maps a client error inside the stack, so middlewares see the typed error", async () => {
     const seen: unknown[] = [];
     const conn = stackWith(async (_op, next) =>

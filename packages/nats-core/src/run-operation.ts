@@ -10,6 +10,14 @@ export interface RunOptions<O extends Operation> {
   /** Cancels waiting for the call: it rejects with `CancelledError`. */
   signal?: AbortSignal | undefined;
   /**
+   * Whether an abort while the call runs rejects it at once (default `true`). `false` keeps only
+   * the check before the call: for a call that ends itself early on abort with what it has (a
+   * fetch returns the messages that arrived).
+   */
+  abortable?: boolean | undefined;
+  /** The name in messages (`"<name>: cancelled"`). Default: the operation's kind. */
+  name?: string | undefined;
+  /**
    * Whether the call needs JetStream (refused at once on a server without it). Default `true`;
    * core NATS calls say `false`.
    */
@@ -44,13 +52,15 @@ export async function runOperation<O extends Operation, T>(
   options: RunOptions<O> = {},
 ): Promise<T> {
   const { signal } = options;
+  const name = options.name ?? op.kind;
   const mapError = options.mapError ?? mapDefault;
   try {
     return await conn.run(op, async () => {
       try {
-        throwIfAborted(signal, op.kind);
-        assertUsable(conn, op.kind, options.jetstream ?? true);
-        return await abortable(call(op), signal, op.kind);
+        throwIfAborted(signal, name);
+        assertUsable(conn, name, options.jetstream ?? true);
+        const pending = call(op);
+        return await (options.abortable === false ? pending : abortable(pending, signal, name));
       } catch (err) {
         throw await mapError(err, op);
       }

@@ -45,7 +45,8 @@ describe("connect against a real server", () => {
     const jsm = await conn.manager();
     expect(await conn.manager()).toBe(jsm);
     const info = await jsm.getAccountInfo();
-    expect(info.limits).toBeDefined();
+    // A fresh server's account: JetStream on, no limits configured (-1 is "unlimited").
+    expect(info.limits).toMatchObject({ max_streams: -1, max_consumers: -1 });
     expect(conn.jetstreamOptions.timeout).toBe(1234);
   });
 

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { describe, expect, test } from "vitest";
+import { describe, expect, it } from "vitest";
 
 const dir = new URL("./", import.meta.url);
 const sources = readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
 
 describe("package boundaries", () => {
-  test("the plugin imports only core and the OpenTelemetry API: never stream, consumer or kv", () => {
+  it("the plugin imports only core and the OpenTelemetry API: never stream, consumer or kv", () => {
     expect(sources.length).toBeGreaterThan(5);
     const imported = new Set<string>();
     for (const file of sources) {
@@ -18,7 +18,7 @@ describe("package boundaries", () => {
     expect([...imported].sort()).toEqual(["@helix/nats-core", "@opentelemetry/api"]);
   });
 
-  test("its runtime dependencies are peers only", () => {
+  it("its runtime dependencies are peers only", () => {
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
     expect(pkg.dependencies).toBeUndefined();
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual([

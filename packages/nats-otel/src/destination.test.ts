@@ -1,8 +1,8 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defaultDestination, guardDestination } from "./destination.js";
 
 describe("defaultDestination", () => {
-  test("collapses reply inboxes and keeps other subjects", () => {
+  it("collapses reply inboxes and keeps other subjects", () => {
     expect(defaultDestination("_INBOX.abc123.7")).toBe("_INBOX");
     expect(defaultDestination("orders.created")).toBe("orders.created");
     expect(defaultDestination("_INBOXES.x")).toBe("_INBOXES.x");
@@ -10,16 +10,16 @@ describe("defaultDestination", () => {
 });
 
 describe("guardDestination", () => {
-  test("without a namer, is the default", () => {
+  it("without a namer, is the default", () => {
     expect(guardDestination(undefined)).toBe(defaultDestination);
   });
 
-  test("uses the namer's answer", () => {
+  it("uses the namer's answer", () => {
     const name = guardDestination((s) => s.replace(/\.\d+$/, ".*"));
     expect(name("orders.42")).toBe("orders.*");
   });
 
-  test("falls back to the default when the namer throws or returns nothing usable", () => {
+  it("falls back to the default when the namer throws or returns nothing usable", () => {
     const throwing = guardDestination(() => {
       throw new Error("boom");
     });

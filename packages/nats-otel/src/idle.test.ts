@@ -2,7 +2,7 @@ import { propagation, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createIdleCheck } from "./idle.js";
 import { messagingMetrics } from "./metrics.js";
 import { resolveOtelOptions } from "./options.js";
@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 describe("createIdleCheck", () => {
-  test("idle with no SDK, no propagator and no meter; not once a tracer provider is registered", () => {
+  it("idle with no SDK, no propagator and no meter; not once a tracer provider is registered", () => {
     const idle = createIdleCheck(resolveOtelOptions({}), undefined);
     expect(idle()).toBe(true);
     trace.setGlobalTracerProvider(new BasicTracerProvider());
@@ -22,13 +22,13 @@ describe("createIdleCheck", () => {
     expect(idle()).toBe(true);
   });
 
-  test("a global propagator alone is work: context passes through messages", () => {
+  it("a global propagator alone is work: context passes through messages", () => {
     const idle = createIdleCheck(resolveOtelOptions({}), undefined);
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     expect(idle()).toBe(false);
   });
 
-  test("never idle with providers, a propagator or a meter given", () => {
+  it("never idle with providers, a propagator or a meter given", () => {
     const given = [
       { tracerProvider: new BasicTracerProvider() },
       { propagator: new W3CTraceContextPropagator() },

@@ -5,7 +5,7 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
 } from "@opentelemetry/sdk-metrics";
-import { describe, expect, test } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MAX_ATTRIBUTE_SETS, messagingMetrics } from "./metrics.js";
 import { METRIC_MESSAGING_CLIENT_SENT_MESSAGES } from "./semconv.js";
 
@@ -30,11 +30,11 @@ function sdk() {
 }
 
 describe("messagingMetrics", () => {
-  test("undefined for the API's no-op meter provider", () => {
+  it("undefined for the API's no-op meter provider", () => {
     expect(messagingMetrics(undefined, "t")).toBeUndefined();
   });
 
-  test("tallies are reported as cumulative sums at collection", async () => {
+  it("tallies are reported as cumulative sums at collection", async () => {
     const { provider, points } = sdk();
     const m = messagingMetrics(provider, "t");
     m?.sent.add("a", () => ({ dest: "a" }), 1);
@@ -50,7 +50,7 @@ describe("messagingMetrics", () => {
     expect((await points(METRIC_MESSAGING_CLIENT_SENT_MESSAGES))[0]?.value).toBe(4);
   });
 
-  test("plugins on one meter share the totals instead of reporting competing ones", async () => {
+  it("plugins on one meter share the totals instead of reporting competing ones", async () => {
     const { provider, points } = sdk();
     const first = messagingMetrics(provider, "t");
     const second = messagingMetrics(provider, "t");
@@ -60,7 +60,7 @@ describe("messagingMetrics", () => {
     expect((await points(METRIC_MESSAGING_CLIENT_SENT_MESSAGES)).map((p) => p.value)).toEqual([2]);
   });
 
-  test("attribute sets past the limit are counted under one overflow set", async () => {
+  it("attribute sets past the limit are counted under one overflow set", async () => {
     const { provider, points } = sdk();
     const m = messagingMetrics(provider, "t");
     for (let i = 0; i < MAX_ATTRIBUTE_SETS + 10; i++) m?.sent.add(`k${i}`, () => ({ i }), 1);
@@ -71,7 +71,7 @@ describe("messagingMetrics", () => {
     expect(all.reduce((sum, p) => sum + p.value, 0)).toBe(MAX_ATTRIBUTE_SETS + 10);
   });
 
-  test("an attribute object is built once per key", () => {
+  it("an attribute object is built once per key", () => {
     const m = messagingMetrics(sdk().provider, "t");
     let built = 0;
     const build = () => {

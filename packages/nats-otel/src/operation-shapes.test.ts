@@ -1,5 +1,5 @@
 import type { ClientInfo, DeliveredMessage, ProcessOperation } from "@helix/nats-core";
-import { describe, expect, test } from "vitest";
+import { describe, expect, it } from "vitest";
 import { metricKey, OperationShapes } from "./operation-shapes.js";
 import { commonAttributes, nameOperation } from "./span-shape.js";
 
@@ -33,7 +33,7 @@ function process(subject: string, c: ClientInfo = client): ProcessOperation {
 }
 
 describe("OperationShapes", () => {
-  test("a shape holds what nameOperation and commonAttributes make, frozen", () => {
+  it("a shape holds what nameOperation and commonAttributes make, frozen", () => {
     const shapes = new OperationShapes((s) => s);
     const op = process("orders.created");
     const shape = shapes.of(op);
@@ -46,7 +46,7 @@ describe("OperationShapes", () => {
     expect(shape.metricKey).toBe(metricKey(naming, "billing", client, undefined));
   });
 
-  test("reused while subject, consumer and server stay the same; the namer runs once per change", () => {
+  it("reused while subject, consumer and server stay the same; the namer runs once per change", () => {
     const named: string[] = [];
     const shapes = new OperationShapes((s) => {
       named.push(s);
@@ -63,7 +63,7 @@ describe("OperationShapes", () => {
     expect(moved.attributes["server.port"]).toBe(4223);
   });
 
-  test("each operation name keeps its own shape: process and ack of one message alternate freely", () => {
+  it("each operation name keeps its own shape: process and ack of one message alternate freely", () => {
     const shapes = new OperationShapes((s) => s);
     const proc = process("orders.created");
     const ack = {

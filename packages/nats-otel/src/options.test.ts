@@ -1,5 +1,5 @@
 import { ConfigError, isHelixError } from "@helix/nats-core";
-import { describe, expect, test } from "vitest";
+import { describe, expect, it } from "vitest";
 import { resolveOtelOptions } from "./options.js";
 
 function reasonsOf(options: unknown) {
@@ -13,7 +13,7 @@ function reasonsOf(options: unknown) {
 }
 
 describe("resolveOtelOptions", () => {
-  test("fills in defaults", () => {
+  it("fills in defaults", () => {
     expect(resolveOtelOptions(undefined)).toEqual({
       tracerProvider: undefined,
       meterProvider: undefined,
@@ -25,7 +25,7 @@ describe("resolveOtelOptions", () => {
     });
   });
 
-  test("keeps what is given", () => {
+  it("keeps what is given", () => {
     const destination = (s: string) => s;
     const tracerProvider = { getTracer: () => ({}) };
     const r = resolveOtelOptions({
@@ -42,7 +42,7 @@ describe("resolveOtelOptions", () => {
     expect(r.tracerProvider).toBe(tracerProvider);
   });
 
-  test("lists every problem with its path in one ConfigError", () => {
+  it("lists every problem with its path in one ConfigError", () => {
     const reasons = reasonsOf({
       processParent: "child",
       destination: "orders.*",
@@ -67,14 +67,14 @@ describe("resolveOtelOptions", () => {
     );
   });
 
-  test("rejects options that are not an object", () => {
+  it("rejects options that are not an object", () => {
     for (const bad of [null, 3, "x", []]) {
       const reasons = reasonsOf(bad);
       expect(reasons).toEqual([{ message: "otel options must be an object", path: ["otel"] }]);
     }
   });
 
-  test("the error is a helix-nats error with the config code", () => {
+  it("the error is a helix-nats error with the config code", () => {
     try {
       resolveOtelOptions({ settleSpans: 1 });
       expect.unreachable();

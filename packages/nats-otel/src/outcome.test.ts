@@ -12,7 +12,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
-import { describe, expect, test } from "vitest";
+import { describe, expect, it } from "vitest";
 import { errorType, expectedOutcome, recordFailure, recordOutcome } from "./outcome.js";
 
 const client: ClientInfo = { name: "t", serverAddress: "127.0.0.1", serverPort: 4222 };
@@ -24,7 +24,7 @@ const kv = (kind: "kv.create" | "kv.update"): Operation => ({
 });
 
 describe("errorType", () => {
-  test("is the helix-nats code, else the class name, else _OTHER", () => {
+  it("is the helix-nats code, else the class name, else _OTHER", () => {
     expect(errorType(new TimeoutError("slow"))).toBe("TIMEOUT");
     expect(errorType(new NotFoundError("stream", "S"))).toBe("NOT_FOUND");
     expect(errorType(new TypeError("x"))).toBe("TypeError");
@@ -35,11 +35,11 @@ describe("errorType", () => {
 });
 
 describe("expectedOutcome", () => {
-  test("kv.create of an existing key is an answer, not a failure", () => {
+  it("kv.create of an existing key is an answer, not a failure", () => {
     expect(expectedOutcome(kv("kv.create"), new KeyExistsError("k"))).toBe("key_exists");
   });
 
-  test("other failures are failures", () => {
+  it("other failures are failures", () => {
     expect(expectedOutcome(kv("kv.update"), new KeyExistsError("k"))).toBeUndefined();
     expect(expectedOutcome(kv("kv.create"), new WrongRevisionError("stale"))).toBeUndefined();
     expect(expectedOutcome(kv("kv.create"), new Error("x"))).toBeUndefined();
@@ -52,7 +52,7 @@ describe("recording on a span", () => {
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   }).getTracer("t");
 
-  test("a failure sets ERROR with the message, error.type and the exception", () => {
+  it("a failure sets ERROR with the message, error.type and the exception", () => {
     exporter.reset();
     const span = tracer.startSpan("s");
     recordFailure(span, new TimeoutError("no answer in 5000 ms"), "TIMEOUT");
@@ -66,7 +66,7 @@ describe("recording on a span", () => {
     expect(done?.events[0]?.attributes?.["exception.message"]).toBe("no answer in 5000 ms");
   });
 
-  test("a thrown non-error is recorded by its text", () => {
+  it("a thrown non-error is recorded by its text", () => {
     exporter.reset();
     const span = tracer.startSpan("s");
     recordFailure(span, "plain", "_OTHER");
@@ -76,7 +76,7 @@ describe("recording on a span", () => {
     expect(done?.events[0]?.attributes?.["exception.message"]).toBe("plain");
   });
 
-  test("an outcome leaves the status UNSET", () => {
+  it("an outcome leaves the status UNSET", () => {
     exporter.reset();
     const span = tracer.startSpan("s");
     recordOutcome(span, "key_exists");

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { type ClientInfo, copyHeaders, MiddlewareStack } from "@helix/nats-core";
-import { expect, test, vi } from "vitest";
+import { expect, it, vi } from "vitest";
 import { createSdk, sdkOptions } from "../test/helpers.js";
 import { otel } from "./plugin.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const client: ClientInfo = { name: "scope-test", serverAddress: "127.0.0.1", serverPort: 4222 };
 
-test("the tracer and the meter carry the package's name and version as their scope", async () => {
+it("the tracer and the meter carry the package's name and version as their scope", async () => {
   expect(pkg.version).toMatch(/^\d+\.\d+\.\d+/);
   const sdk = createSdk();
   const getMeter = vi.spyOn(sdk.meterProvider, "getMeter");

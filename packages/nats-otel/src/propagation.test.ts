@@ -12,7 +12,7 @@ import {
   W3CBaggagePropagator,
   W3CTraceContextPropagator,
 } from "@opentelemetry/core";
-import { describe, expect, test } from "vitest";
+import { describe, expect, it } from "vitest";
 import { extractContext, injectContext, messageContext, resolvePropagator } from "./propagation.js";
 
 const w3c = new CompositePropagator({
@@ -24,7 +24,7 @@ const parent: SpanContext = { traceId: TRACE, spanId: SPAN, traceFlags: TraceFla
 const withParent = trace.setSpanContext(ROOT_CONTEXT, parent);
 
 describe("injectContext", () => {
-  test("writes Traceparent, Tracestate and Baggage in Go's casing", () => {
+  it("writes Traceparent, Tracestate and Baggage in Go's casing", () => {
     const h = copyHeaders();
     const ctx = propagation.setBaggage(
       trace.setSpanContext(ROOT_CONTEXT, { ...parent, traceState: undefined }),
@@ -36,7 +36,7 @@ describe("injectContext", () => {
     expect(h.get("Baggage")).toBe("tenant=acme");
   });
 
-  test("never overwrites a trace header the caller set, in any casing", () => {
+  it("never overwrites a trace header the caller set, in any casing", () => {
     const mine = `00-${"1".repeat(32)}-${"2".repeat(16)}-01`;
     const h = copyHeaders({ traceparent: mine, BAGGAGE: "k=v" });
     const ctx = propagation.setBaggage(
@@ -50,7 +50,7 @@ describe("injectContext", () => {
     expect(h.has("Baggage")).toBe(false);
   });
 
-  test("keeps the caller's trace whole: no tracestate of ours beside their traceparent", () => {
+  it("keeps the caller's trace whole: no tracestate of ours beside their traceparent", () => {
     const recordGetter = {
       get: (c: Record<string, string>, k: string) => c[k],
       keys: (c: Record<string, string>) => Object.keys(c),
@@ -71,7 +71,7 @@ describe("injectContext", () => {
     expect(h.get("traceparent")).toBe(mine);
   });
 
-  test("a propagator that throws leaves the headers alone", () => {
+  it("a propagator that throws leaves the headers alone", () => {
     const h = copyHeaders({ a: "1" });
     injectContext(
       {
@@ -88,7 +88,7 @@ describe("injectContext", () => {
 });
 
 describe("extractContext", () => {
-  test("reads Go's casing, lower case and upper case alike", () => {
+  it("reads Go's casing, lower case and upper case alike", () => {
     for (const name of ["Traceparent", "traceparent", "TRACEPARENT"]) {
       const h = copyHeaders({ [name]: `00-${TRACE}-${SPAN}-01` });
       const sc = trace.getSpanContext(extractContext(w3c, h));
@@ -98,7 +98,7 @@ describe("extractContext", () => {
     }
   });
 
-  test("ignores malformed values", () => {
+  it("ignores malformed values", () => {
     for (const value of [
       "garbage",
       `00-${"z".repeat(32)}-${SPAN}-01`,
@@ -111,13 +111,13 @@ describe("extractContext", () => {
     expect(propagation.getBaggage(bad)?.getAllEntries() ?? []).toEqual([]);
   });
 
-  test("starts from the root context, not the active one", () => {
+  it("starts from the root context, not the active one", () => {
     const ctx = context.with(withParent, () => extractContext(w3c, copyHeaders()));
     expect(trace.getSpanContext(ctx)).toBeUndefined();
     expect(extractContext(w3c, undefined)).toBe(ROOT_CONTEXT);
   });
 
-  test("a propagator that throws gives the root context", () => {
+  it("a propagator that throws gives the root context", () => {
     const broken = {
       inject() {},
       extract(): never {
@@ -127,12 +127,12 @@ describe("extractContext", () => {
     expect(extractContext(broken, copyHeaders({ Traceparent: "x" }))).toBe(ROOT_CONTEXT);
   });
 
-  test("messageContext reads a message's headers with the given propagator", () => {
+  it("messageContext reads a message's headers with the given propagator", () => {
     const msg = { headers: copyHeaders({ Traceparent: `00-${TRACE}-${SPAN}-01` }) };
     expect(trace.getSpanContext(messageContext(msg, w3c))?.spanId).toBe(SPAN);
   });
 
-  test("without a propagator the global one is used", () => {
+  it("without a propagator the global one is used", () => {
     expect(resolvePropagator(undefined)).toBe(propagation);
     expect(resolvePropagator(w3c)).toBe(w3c);
     const msg = { headers: copyHeaders({ Traceparent: `00-${TRACE}-${SPAN}-01` }) };

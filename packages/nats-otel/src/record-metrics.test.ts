@@ -6,7 +6,7 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
 } from "@opentelemetry/sdk-metrics";
-import { describe, expect, test } from "vitest";
+import { describe, expect, it } from "vitest";
 import { messagingMetrics } from "./metrics.js";
 import { recordConnectionEvent } from "./record-metrics.js";
 import { METRIC_MESSAGING_NATS_CLIENT_RECONNECTS } from "./semconv.js";
@@ -14,7 +14,7 @@ import { METRIC_MESSAGING_NATS_CLIENT_RECONNECTS } from "./semconv.js";
 const client: ClientInfo = { name: "orders-api", serverAddress: undefined, serverPort: undefined };
 
 describe("recordConnectionEvent", () => {
-  test("counts reconnects by client and server, IPv6 included; other events are not counted", async () => {
+  it("counts reconnects by client and server, IPv6 included; other events are not counted", async () => {
     const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
     const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
     const metrics = messagingMetrics(new MeterProvider({ readers: [reader] }), "t");

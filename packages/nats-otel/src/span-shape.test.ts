@@ -1,7 +1,7 @@
 import type { ClientInfo, DeliveredMessage, Operation } from "@helix/nats-core";
 import { copyHeaders } from "@helix/nats-core";
 import { SpanKind } from "@opentelemetry/api";
-import { describe, expect, test } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defaultDestination } from "./destination.js";
 import {
   addStartAttributes,
@@ -34,7 +34,7 @@ function shape(op: TracedOperation) {
 }
 
 describe("nameOperation", () => {
-  test("messaging operations: name, type and kind", () => {
+  it("messaging operations: name, type and kind", () => {
     const publish: Operation = {
       kind: "publish",
       client,
@@ -74,7 +74,7 @@ describe("nameOperation", () => {
     });
   });
 
-  test("management and KV: the kind as name, the stream or bucket as destination, no type", () => {
+  it("management and KV: the kind as name, the stream or bucket as destination, no type", () => {
     expect(shape({ kind: "stream.create", client, stream: "ORDERS" })).toEqual({
       name: "stream.create ORDERS",
       kind: SpanKind.CLIENT,
@@ -96,7 +96,7 @@ describe("nameOperation", () => {
     expect(shape({ kind: "kv.bucket.list", client, bucket: "" }).name).toBe("kv.bucket.list");
   });
 
-  test("inbox subjects collapse in span names", () => {
+  it("inbox subjects collapse in span names", () => {
     const settle: Operation = {
       kind: "settle",
       client,
@@ -108,7 +108,7 @@ describe("nameOperation", () => {
 });
 
 describe("attributes", () => {
-  test("common attributes are the low-cardinality set", () => {
+  it("common attributes are the low-cardinality set", () => {
     const naming = nameOperation(
       { kind: "process", client, stream: "ORDERS", consumer: "billing", message },
       defaultDestination,
@@ -124,7 +124,7 @@ describe("attributes", () => {
     });
   });
 
-  test("while disconnected there is no server address", () => {
+  it("while disconnected there is no server address", () => {
     const offline: ClientInfo = { name: "x", serverAddress: undefined, serverPort: undefined };
     const naming = nameOperation(
       { kind: "kv.get", client: offline, bucket: "b" },
@@ -137,7 +137,7 @@ describe("attributes", () => {
     });
   });
 
-  test("start attributes of a handled message", () => {
+  it("start attributes of a handled message", () => {
     const attrs = {};
     addStartAttributes(
       attrs,
@@ -155,7 +155,7 @@ describe("attributes", () => {
     });
   });
 
-  test("consumer of each kind", () => {
+  it("consumer of each kind", () => {
     expect(consumerOf({ kind: "settle", client, action: "ack", message })).toBe("billing");
     expect(
       consumerOf({ kind: "consumer.get", client, stream: "S", consumer: "c1", ordered: false }),
