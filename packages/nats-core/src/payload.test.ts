@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "./errors.js";
-import { encodePayload } from "./payload.js";
+import { encodePayload, type Payload } from "./payload.js";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const encodeValue = (value: unknown) => encodePayload(value, "value").bytes;
@@ -46,6 +46,71 @@ describe("encodePayload", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => encodeValue(cyclic)).toThrow(/JSON/);
+  });
+
+  it("refuses, at any depth, what JSON would silently write as {}: Map, Set, objects with private state", () => {
+    class Account {
+      #balance = 10;
+      get balance() {
+        return this.#balance;
+      }
+    }
+    class Order {
+      constructor(readonly id: number) {}
+    }
+    class Money {
+      toJSON() {
+        return "10 EUR";
+      }
+    }
+    const cases: [unknown, string][] = [
+      [
+        new Map([["a", 1]]),
+        "data is a Map, which JSON encodes as {} and so would lose its contents; convert it first, e.g. Object.fromEntries(map)",
+      ],
+      [
+        new Set([1]),
+        "data is a Set, which JSON encodes as {} and so would lose its contents; convert it first, e.g. [...set]",
+      ],
+      [
+        { items: new Set([1]) },
+        "data.items is a Set, which JSON encodes as {} and so would lose its contents; convert it first, e.g. [...set]",
+      ],
+      [
+        [new Map()],
+        "data.0 is a Map, which JSON encodes as {} and so would lose its contents; convert it first, e.g. Object.fromEntries(map)",
+      ],
+      [
+        { account: new Account() },
+        "data.account is a Account, which JSON encodes as {} and so would lose its contents; give it a toJSON() method or pass a plain object",
+      ],
+    ];
+    for (const [value, message] of cases) {
+      let err: unknown;
+      try {
+        encodePayload(value, "data");
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ValidationError);
+      expect(err).toMatchObject({ field: "data", message });
+    }
+    // A class with own fields, or a toJSON, has a JSON form.
+    expect(text(encodePayload(new Order(7), "data").bytes)).toBe('{"id":7}');
+    expect(text(encodePayload({ price: new Money() }, "data").bytes)).toBe('{"price":"10 EUR"}');
+    expect(text(encodePayload(Object.create(null), "data").bytes)).toBe("{}");
+    expect(text(encodePayload({}, "data").bytes)).toBe("{}");
+  });
+
+  it("the Payload type refuses functions, and takes interfaces", () => {
+    interface Created {
+      id: number;
+    }
+    const created: Created = { id: 1 };
+    const ok: Payload = created;
+    // @ts-expect-error a function has no JSON form
+    const bad: Payload = () => 1;
+    expect([ok, typeof bad]).toEqual([{ id: 1 }, "function"]);
   });
 
   it("rejects binary data that is not a Uint8Array instead of storing it as JSON", () => {

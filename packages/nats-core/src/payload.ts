@@ -2,10 +2,14 @@ import { ValidationError } from "./errors.js";
 
 /**
  * What a helix-nats write accepts (a publish, a key-value value): a `Uint8Array` as it is, a
- * string as UTF-8, anything else as JSON. Any object type is accepted, interfaces included; what
- * JSON cannot encode is refused when encoded.
+ * string as UTF-8, anything else as JSON. Any object type is accepted, interfaces included, but
+ * not a function; what JSON cannot encode (a `Map`, a `Set`, an object with no JSON form) is
+ * refused when encoded.
  */
-export type Payload = Uint8Array | string | number | boolean | null | object;
+export type Payload = Uint8Array | string | number | boolean | null | PayloadObject;
+
+/** Any object type but a function (which has no JSON form). */
+export type PayloadObject = object & { readonly apply?: never; readonly call?: never };
 
 /** A payload ready to send. */
 export interface EncodedPayload {
@@ -41,8 +45,11 @@ export function encodePayload(value: unknown, field: string): EncodedPayload {
   }
   let text: string | undefined;
   try {
-    text = JSON.stringify(value);
+    text = JSON.stringify(value, refuseSilentLoss);
   } catch (err) {
+    if (err instanceof NoJsonForm) {
+      throw new ValidationError(field, `${field}${err.message}`, { value: err.kind });
+    }
     throw new ValidationError(
       field,
       `${field} cannot be encoded as JSON: ${(err as Error).message}`,
@@ -51,6 +58,49 @@ export function encodePayload(value: unknown, field: string): EncodedPayload {
   }
   if (text === undefined) throw new ValidationError(field, `${field} cannot be encoded as JSON`);
   return { bytes: encoder.encode(text), json: true };
+}
+
+/** A value JSON would encode as `{}` (or drop) although it holds data. */
+class NoJsonForm extends Error {
+  constructor(
+    readonly kind: string,
+    where: string,
+  ) {
+    super(
+      `${where} is a ${kind}, which JSON encodes as {} and so would lose its contents; ` +
+        (kind === "Map"
+          ? "convert it first, e.g. Object.fromEntries(map)"
+          : kind === "Set"
+            ? "convert it first, e.g. [...set]"
+            : "give it a toJSON() method or pass a plain object"),
+    );
+  }
+}
+
+const PLAIN = new Set<unknown>([Object.prototype, null, Array.prototype]);
+
+/**
+ * `JSON.stringify`'s replacer: refuses, at any depth, a `Map`, a `Set` and an object of a class
+ * that has no `toJSON` and no own enumerable field (its state is private): JSON would write `{}`
+ * and the data would be lost without a word. Plain objects, arrays and dates pass unchanged.
+ */
+function refuseSilentLoss(this: unknown, key: string, value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (PLAIN.has(proto)) return value;
+  const where = key === "" ? "" : `.${key}`;
+  if (value instanceof Map) throw new NoJsonForm("Map", where);
+  if (value instanceof Set) throw new NoJsonForm("Set", where);
+  if (value instanceof WeakMap || value instanceof WeakSet) {
+    throw new NoJsonForm(value instanceof WeakMap ? "WeakMap" : "WeakSet", where);
+  }
+  if (
+    typeof (value as { toJSON?: unknown }).toJSON !== "function" &&
+    Object.keys(value).length === 0
+  ) {
+    throw new NoJsonForm(proto?.constructor?.name || "class instance", where);
+  }
+  return value;
 }
 
 function isSharedArrayBuffer(value: unknown): boolean {
