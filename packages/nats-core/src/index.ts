@@ -89,6 +89,6 @@ export type {
   StreamOperation,
   StreamOperationKind,
 } from "./operations.js";
-export type { Payload, PayloadObject } from "./payload.js";
+export type { NotAFunction, Payload } from "./payload.js";
 export { detectServiceName } from "./service-name.js";
 export { type Shutdown, type ShutdownOptions, shutdownOnSignal } from "./shutdown.js";

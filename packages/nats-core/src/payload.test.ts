@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "./errors.js";
-import { encodePayload, type Payload } from "./payload.js";
+import { encodePayload, type NotAFunction, type Payload } from "./payload.js";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const encodeValue = (value: unknown) => encodePayload(value, "value").bytes;
@@ -102,15 +102,17 @@ describe("encodePayload", () => {
     expect(text(encodePayload({}, "data").bytes)).toBe("{}");
   });
 
-  it("the Payload type refuses functions, and takes interfaces", () => {
+  it("NotAFunction refuses functions at compile time, and takes interfaces and literals", () => {
+    const write = <T extends Payload>(data: NotAFunction<T>) => encodePayload(data, "data").json;
     interface Created {
       id: number;
     }
     const created: Created = { id: 1 };
-    const ok: Payload = created;
+    expect(write(created)).toBe(true);
+    expect(write({ id: 2 })).toBe(true);
+    expect(write("text")).toBe(false);
     // @ts-expect-error a function has no JSON form
-    const bad: Payload = () => 1;
-    expect([ok, typeof bad]).toEqual([{ id: 1 }, "function"]);
+    expect(() => write(() => 1)).toThrow(ValidationError);
   });
 
   it("rejects binary data that is not a Uint8Array instead of storing it as JSON", () => {

@@ -2,14 +2,18 @@ import { ValidationError } from "./errors.js";
 
 /**
  * What a helix-nats write accepts (a publish, a key-value value): a `Uint8Array` as it is, a
- * string as UTF-8, anything else as JSON. Any object type is accepted, interfaces included, but
- * not a function; what JSON cannot encode (a `Map`, a `Set`, an object with no JSON form) is
+ * string as UTF-8, anything else as JSON. Any object type is accepted, interfaces included; what
+ * JSON cannot encode (a function, a cycle, a BigInt) (a `Map`, a `Set`, an object with no JSON form) is
  * refused when encoded.
  */
-export type Payload = Uint8Array | string | number | boolean | null | PayloadObject;
+export type Payload = Uint8Array | string | number | boolean | null | object;
 
-/** Any object type but a function (which has no JSON form). */
-export type PayloadObject = object & { readonly apply?: never; readonly call?: never };
+/**
+ * `T` when it can be a payload, `never` for a function type: a write's parameter typed
+ * `NotAFunction<T>` (with `T extends Payload` inferred from the argument) refuses a function at
+ * compile time, while interfaces and object literals pass.
+ */
+export type NotAFunction<T> = T & (T extends (...args: never[]) => unknown ? never : unknown);
 
 /** A payload ready to send. */
 export interface EncodedPayload {
