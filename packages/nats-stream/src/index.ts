@@ -1,25 +1,23 @@
+export type { CallOptions } from "@helix/nats-core";
 export { isRetryable } from "@helix/nats-core";
-export type { PublishData } from "./payload.js";
+export { isStream } from "./handle.js";
+export { createStreamManager } from "./manager.js";
+export { createPublisher } from "./publisher.js";
 export type {
+  GetMsgOptions,
   PubAck,
   PublishCompletion,
+  PublishData,
   PublishExpectations,
   Publisher,
   PublisherOptions,
   PublishFuture,
   PublishOptions,
-  RetryOptions,
-} from "./publish-types.js";
-export { createPublisher } from "./publisher.js";
-export { isStream } from "./stream-handle.js";
-export { createStreamManager } from "./stream-manager.js";
-export type {
-  CallOptions,
-  GetMsgOptions,
   PurgeOptions,
+  RetryOptions,
   StoredMessage,
   Stream,
   StreamCreateConfig,
   StreamManager,
   StreamUpdateInput,
-} from "./stream-types.js";
+} from "./types.js";

@@ -1,13 +1,7 @@
-import { type Payload, ValidationError } from "@helix/nats-core";
+import { ValidationError } from "@helix/nats-core";
 import { type EncodedPayload, encodePayload } from "@helix/nats-core/internal";
 import type { MsgHdrs } from "@nats-io/transport-node";
-
-/**
- * What `publish` accepts: core's `Payload` (bytes as they are, a string as UTF-8, anything else,
- * interfaces included, as JSON sent with `Content-Type: application/json`), or `undefined` for an
- * empty payload.
- */
-export type PublishData = Payload | undefined;
+import type { PublishData } from "./types.js";
 
 const EMPTY: EncodedPayload = { bytes: new Uint8Array(0), json: false };
 

@@ -7,9 +7,9 @@ import {
 } from "@helix/nats-core";
 import { PubHeaders } from "@nats-io/jetstream";
 import { headers as createHeaders, type MsgHdrs, nuid } from "@nats-io/transport-node";
-import { assertPayloadSize, encodeData, type PublishData } from "./payload.js";
-import type { PublishOptions } from "./publish-types.js";
-import { assertPublishArguments } from "./publish-validation.js";
+import { assertPayloadSize, encodeData } from "./payload.js";
+import type { PublishData, PublishOptions } from "./types.js";
+import { assertPublishArguments } from "./validation.js";
 
 const CONTENT_TYPE = "Content-Type";
 const JSON_TYPE = "application/json";

@@ -55,6 +55,17 @@ function context(conn: Connection, extra: Partial<SendContext> = {}): SendContex
   };
 }
 
+/** Two no-responders failures, with the stream lookup answering `exists`. */
+async function afterNoResponders(exists: boolean | undefined) {
+  const { conn, calls } = fakeConnection([noResponders, noResponders]);
+  const sending = sendWithRetries(operation(), context(conn, { streamExists: async () => exists }));
+  const [ack, err] = await sending.then(
+    (value) => [value, undefined] as const,
+    (e: unknown) => [undefined, e] as const,
+  );
+  return { ack, err, calls };
+}
+
 describe("sendWithRetries", () => {
   it("retries timeouts and no-responders with the same msg ID, then returns the ack", async () => {
     const { conn, calls } = fakeConnection([timeout, noResponders]);
@@ -116,22 +127,14 @@ describe("sendWithRetries", () => {
   });
 
   it("turns no-responders on a subject no stream listens to into NotFoundError at once", async () => {
-    const { conn, calls } = fakeConnection([noResponders, noResponders]);
-    const err = await sendWithRetries(
-      operation(),
-      context(conn, { streamExists: async () => false }),
-    ).catch((e: unknown) => e);
+    const { err, calls } = await afterNoResponders(false);
     expect(err).toMatchObject({ name: "NotFoundError", what: "stream", resource: "a.b" });
     expect(calls).toHaveLength(1);
   });
 
   it("keeps retrying no-responders when the lookup cannot answer (e.g. during an election)", async () => {
-    const { conn, calls } = fakeConnection([noResponders, noResponders]);
-    const ack = await sendWithRetries(
-      operation(),
-      context(conn, { streamExists: async () => undefined }),
-    );
-    expect(ack.seq).toBe(3);
+    const { ack, calls } = await afterNoResponders(undefined);
+    expect(ack?.seq).toBe(3);
     expect(calls).toHaveLength(3);
   });
 

@@ -9,10 +9,10 @@ import {
 } from "@helix/nats-core";
 import { abortable, sleep, throwIfAborted } from "@helix/nats-core/internal";
 import { retryDelay } from "./backoff.js";
+import { explainStreamLimit } from "./errors.js";
 import type { SendBatch } from "./publish-batch.js";
-import type { PubAck } from "./publish-types.js";
-import type { ResolvedRetry } from "./publish-validation.js";
-import { explainStreamLimit } from "./stream-limit.js";
+import type { PubAck } from "./types.js";
+import type { ResolvedRetry } from "./validation.js";
 
 /** Everything one publish's terminal needs. */
 export interface SendContext {

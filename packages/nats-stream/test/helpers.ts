@@ -1,28 +1,22 @@
-import { randomBytes } from "node:crypto";
-import type { Connection, Operation, OperationOf } from "@helix/nats-core";
+import type { Connection } from "@helix/nats-core";
+import { uniqueName } from "@helix/nats-testing/vitest";
+import { createStreamManager, type Stream } from "../src/index.js";
 
-/** A unique stream name (and subject prefix) per test, so tests never depend on order. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}_${randomBytes(4).toString("hex")}`;
-}
-
-/** Installs a middleware that records every operation it sees (the objects, after `next()`). */
-export function recordOperations(conn: Connection, name = "record"): Operation[] {
-  const seen: Operation[] = [];
-  conn.middleware.add(
-    async (op, next) => {
-      seen.push(op);
-      return next();
-    },
-    { name },
-  );
-  return seen;
-}
-
-/** Operations of the given kind only. */
-export function ofKind<K extends Operation["kind"]>(
-  ops: readonly Operation[],
-  kind: K,
-): OperationOf<K>[] {
-  return ops.filter((op) => op.kind === kind) as OperationOf<K>[];
+/**
+ * Runs `run` with a fresh stream named `<prefix>_<hex>` listening on `<name>.>`, and deletes the
+ * stream afterwards.
+ */
+export async function withStream(
+  conn: Connection,
+  prefix: string,
+  run: (stream: Stream, name: string) => Promise<void>,
+): Promise<void> {
+  const streams = createStreamManager(conn);
+  const name = uniqueName(prefix);
+  const stream = await streams.create({ name, subjects: [`${name}.>`] });
+  try {
+    await run(stream, name);
+  } finally {
+    await streams.delete(name);
+  }
 }

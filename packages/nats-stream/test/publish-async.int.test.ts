@@ -7,9 +7,10 @@ import {
   ValidationError,
   WrongRevisionError,
 } from "@helix/nats-core";
+import { deferred, ofKind, recordOperations, uniqueName, until } from "@helix/nats-testing/vitest";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createPublisher, createStreamManager, type PubAck, type Stream } from "../src/index.js";
-import { ofKind, recordOperations, uniqueName } from "./helpers.js";
+import { createPublisher, createStreamManager, type PubAck } from "../src/index.js";
+import { withStream } from "./helpers.js";
 
 const url = inject("natsUrl");
 let conn: Connection;
@@ -21,28 +22,9 @@ afterAll(async () => {
   await conn?.drain();
 });
 
-async function withStream(prefix: string, run: (stream: Stream, name: string) => Promise<void>) {
-  const streams = createStreamManager(conn);
-  const name = uniqueName(prefix);
-  const stream = await streams.create({ name, subjects: [`${name}.>`] });
-  try {
-    await run(stream, name);
-  } finally {
-    await streams.delete(name);
-  }
-}
-
-function gate(): { wait: Promise<void>; open: () => void } {
-  let open: () => void = () => {};
-  const wait = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { wait, open };
-}
-
 describe("publishAsync", () => {
   it("sends 20,000 messages through a window of 256: all acked, contiguous, pending ≤ 256", async () => {
-    await withStream("ASYNC20K", async (stream, name) => {
+    await withStream(conn, "ASYNC20K", async (stream, name) => {
       const total = 20_000;
       const publisher = createPublisher(conn, { maxPending: 256 });
       expect(publisher.maxPending).toBe(256);
@@ -84,8 +66,8 @@ describe("publishAsync", () => {
   });
 
   it("resolves once queued, before the ack; next() of its operation settles with the ack", async () => {
-    await withStream("SENT", async (_stream, name) => {
-      const hold = gate();
+    await withStream(conn, "SENT", async (_stream, name) => {
+      const hold = deferred();
       const seen: { op: PublishOperation; ackAfterNext: PubAck | undefined }[] = [];
       const mw = `hold-${name}`;
       conn.middleware.add(
@@ -93,7 +75,7 @@ describe("publishAsync", () => {
           const result = await next();
           if (op.kind === "publish") {
             seen.push({ op, ackAfterNext: op.ack });
-            await hold.wait;
+            await hold.promise;
           }
           return result;
         },
@@ -115,25 +97,25 @@ describe("publishAsync", () => {
           acked = true;
         });
         // wait until the server acked (the middleware saw next() settle) while the op is held
-        while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
+        await until(() => seen.length > 0, 10_000, "the server's ack");
         expect(seen[0]?.op.async).toBe(true);
         expect(seen[0]?.ackAfterNext?.seq).toBe(1);
         expect(acked).toBe(false);
         expect(completed).toBe(false);
         expect(publisher.pending).toBe(1);
-        hold.open();
+        hold.resolve();
         expect(await future.ack).toEqual({ stream: name, seq: 1, duplicate: false });
         expect(await completion).toMatchObject({ acked: 1, failed: 0 });
         expect(publisher.pending).toBe(0);
       } finally {
-        hold.open();
+        hold.resolve();
         conn.middleware.remove(mw);
       }
     });
   });
 
   it("settles every future: failures reach ack and complete(), never as unhandled rejections", async () => {
-    await withStream("FAIL", async (_stream, name) => {
+    await withStream(conn, "FAIL", async (_stream, name) => {
       const unhandled: unknown[] = [];
       const onUnhandled = (reason: unknown) => unhandled.push(reason);
       process.on("unhandledRejection", onUnhandled);
@@ -162,7 +144,7 @@ describe("publishAsync", () => {
   });
 
   it("rejects publishAsync itself when a middleware fails before the send; the slot is freed", async () => {
-    await withStream("MWFAIL", async (stream, name) => {
+    await withStream(conn, "MWFAIL", async (stream, name) => {
       const mw = `fail-${name}`;
       conn.middleware.add(
         async (op, next) => {
@@ -190,13 +172,13 @@ describe("publishAsync", () => {
   });
 
   it("applies back-pressure: with a full window publishAsync waits for a free slot", async () => {
-    await withStream("WINDOW", async (_stream, name) => {
-      const hold = gate();
+    await withStream(conn, "WINDOW", async (_stream, name) => {
+      const hold = deferred();
       const mw = `hold-${name}`;
       conn.middleware.add(
         async (op, next) => {
           const result = await next();
-          if (op.kind === "publish") await hold.wait;
+          if (op.kind === "publish") await hold.promise;
           return result;
         },
         { name: mw },
@@ -213,19 +195,19 @@ describe("publishAsync", () => {
         await new Promise((r) => setTimeout(r, 50));
         expect(third).toBe(false);
         expect(publisher.pending).toBe(2);
-        hold.open();
+        hold.resolve();
         const future = await thirdSent;
         await expect(future.ack).resolves.toMatchObject({ seq: 3 });
         expect(await publisher.complete()).toMatchObject({ acked: 3, failed: 0 });
       } finally {
-        hold.open();
+        hold.resolve();
         conn.middleware.remove(mw);
       }
     });
   });
 
   it("queues awaited publishAsync calls and writes them together: one socket write per batch", async () => {
-    await withStream("BATCH", async (stream, name) => {
+    await withStream(conn, "BATCH", async (stream, name) => {
       const own = await connect({ addresses: [url], name: "stream-int-batch" });
       let writes = 0;
       const write = Socket.prototype.write;
@@ -259,12 +241,12 @@ describe("publishAsync", () => {
   });
 
   it("with a middleware that waits before next(), resolves once it reached the send", async () => {
-    await withStream("MWWAIT", async (_stream, name) => {
-      const hold = gate();
+    await withStream(conn, "MWWAIT", async (_stream, name) => {
+      const hold = deferred();
       const mw = `wait-${name}`;
       conn.middleware.add(
         async (op, next) => {
-          if (op.kind === "publish") await hold.wait;
+          if (op.kind === "publish") await hold.promise;
           return next();
         },
         { name: mw },
@@ -279,19 +261,19 @@ describe("publishAsync", () => {
         await new Promise((r) => setTimeout(r, 20));
         expect(resolved).toBe(false);
         expect(publisher.pending).toBe(1);
-        hold.open();
+        hold.resolve();
         const future = await queued;
         await expect(future.ack).resolves.toMatchObject({ seq: 1 });
         expect(await publisher.complete()).toMatchObject({ acked: 1, failed: 0 });
       } finally {
-        hold.open();
+        hold.resolve();
         conn.middleware.remove(mw);
       }
     });
   });
 
   it("a publish does not overtake queued publishAsync calls", async () => {
-    await withStream("ORDER", async (_stream, name) => {
+    await withStream(conn, "ORDER", async (_stream, name) => {
       const publisher = createPublisher(conn);
       const queued = await publisher.publishAsync(`${name}.x`, "first");
       const sync = await publisher.publish(`${name}.x`, "second");
@@ -302,7 +284,7 @@ describe("publishAsync", () => {
   });
 
   it("a connection closed while messages are queued fails their futures, counted by complete()", async () => {
-    await withStream("CLOSED", async (_stream, name) => {
+    await withStream(conn, "CLOSED", async (_stream, name) => {
       const own = await connect({ addresses: [url], name: "stream-int-closed" });
       const publisher = createPublisher(own, { maxPending: 10 });
       const futures = [];
@@ -317,7 +299,7 @@ describe("publishAsync", () => {
   });
 
   it("a signal aborted while the message is queued: not sent, CancelledError on future.ack", async () => {
-    await withStream("QCANCEL", async (stream, name) => {
+    await withStream(conn, "QCANCEL", async (stream, name) => {
       const publisher = createPublisher(conn);
       const controller = new AbortController();
       const future = await publisher.publishAsync(`${name}.x`, "never", {
@@ -358,13 +340,13 @@ describe("publishAsync", () => {
   });
 
   it("cancels a wait for a window slot with the signal", async () => {
-    await withStream("CANCELWIN", async (_stream, name) => {
-      const hold = gate();
+    await withStream(conn, "CANCELWIN", async (_stream, name) => {
+      const hold = deferred();
       const mw = `hold-${name}`;
       conn.middleware.add(
         async (op, next) => {
           const result = await next();
-          if (op.kind === "publish") await hold.wait;
+          if (op.kind === "publish") await hold.promise;
           return result;
         },
         { name: mw },
@@ -376,12 +358,12 @@ describe("publishAsync", () => {
         const waiting = publisher.publishAsync(`${name}.x`, "2", { signal: controller.signal });
         controller.abort();
         await expect(waiting).rejects.toMatchObject({ code: "CANCELLED" });
-        hold.open();
+        hold.resolve();
         expect(await publisher.complete()).toMatchObject({ acked: 1, failed: 0 });
         expect(publisher.pending).toBe(0);
         await expect(publisher.publishAsync("a..b", "x")).rejects.toBeInstanceOf(ValidationError);
       } finally {
-        hold.open();
+        hold.resolve();
         conn.middleware.remove(mw);
       }
     });

@@ -9,10 +9,11 @@ import {
   ValidationError,
   WrongRevisionError,
 } from "@helix/nats-core";
+import { ofKind, recordOperations, uniqueName } from "@helix/nats-testing/vitest";
 import { headers } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createPublisher, createStreamManager, type Stream } from "../src/index.js";
-import { ofKind, recordOperations, uniqueName } from "./helpers.js";
+import { createPublisher } from "../src/index.js";
+import { withStream } from "./helpers.js";
 
 const url = inject("natsUrl");
 let conn: Connection;
@@ -26,20 +27,9 @@ afterAll(async () => {
 
 const text = (data: Uint8Array | undefined) => new TextDecoder().decode(data);
 
-async function withStream(prefix: string, run: (stream: Stream, name: string) => Promise<void>) {
-  const streams = createStreamManager(conn);
-  const name = uniqueName(prefix);
-  const stream = await streams.create({ name, subjects: [`${name}.>`] });
-  try {
-    await run(stream, name);
-  } finally {
-    await streams.delete(name);
-  }
-}
-
 describe("publish", () => {
   it("publishes bytes, strings and JSON, returning the PubAck; runs as a publish operation", async () => {
-    await withStream("PUB", async (stream, name) => {
+    await withStream(conn, "PUB", async (stream, name) => {
       const ops = recordOperations(conn, `record-${name}`);
       try {
         const publisher = createPublisher(conn);
@@ -77,7 +67,7 @@ describe("publish", () => {
   });
 
   it("de-duplicates by msgID: the second publish is acked as a duplicate of the first", async () => {
-    await withStream("DUP", async (stream, name) => {
+    await withStream(conn, "DUP", async (stream, name) => {
       const publisher = createPublisher(conn);
       const first = await publisher.publish(`${name}.x`, "a", { msgID: "order-1" });
       const second = await publisher.publish(`${name}.x`, "b", { msgID: "order-1" });
@@ -88,7 +78,7 @@ describe("publish", () => {
   });
 
   it("never mutates the caller's headers; a middleware may change the sent ones", async () => {
-    await withStream("HDR", async (stream, name) => {
+    await withStream(conn, "HDR", async (stream, name) => {
       const mw = `mw-${name}`;
       conn.middleware.add(
         async (op, next) => {
@@ -120,7 +110,7 @@ describe("publish", () => {
   });
 
   it("checks expectations: a wrong sequence is WrongRevisionError (10071) and is not retried", async () => {
-    await withStream("EXP", async (_stream, name) => {
+    await withStream(conn, "EXP", async (_stream, name) => {
       const ops = recordOperations(conn, `record-${name}`);
       try {
         const publisher = createPublisher(conn, { retry: { attempts: 5, initialDelayMs: 10 } });
@@ -243,7 +233,7 @@ describe("publish", () => {
   });
 
   it("sends no msgID when retries are off and none is given", async () => {
-    await withStream("NORETRY", async (stream, name) => {
+    await withStream(conn, "NORETRY", async (stream, name) => {
       const publisher = createPublisher(conn, { retry: false });
       await publisher.publish(`${name}.x`, "plain");
       expect((await stream.getMsg(1))?.headers).toBeUndefined();
@@ -253,7 +243,7 @@ describe("publish", () => {
   });
 
   it("honours an aborted signal: CancelledError, nothing sent", async () => {
-    await withStream("ABORT", async (stream, name) => {
+    await withStream(conn, "ABORT", async (stream, name) => {
       const publisher = createPublisher(conn);
       const controller = new AbortController();
       controller.abort();

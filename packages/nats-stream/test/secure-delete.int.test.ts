@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { connect } from "@helix/nats-core";
 import { startServer } from "@helix/nats-testing";
+import { until } from "@helix/nats-testing/vitest";
 import { describe, expect, it } from "vitest";
 import { createPublisher, createStreamManager } from "../src/index.js";
 
@@ -21,7 +22,7 @@ describe("secureDeleteMsg", () => {
   it("overwrites the message's data on disk; deleteMsg only marks it deleted", async () => {
     await using server = await startServer({ jetstream: true });
     const storeDir = server.storeDir;
-    expect(storeDir).toBeDefined();
+    expect(storeDir?.endsWith("/store")).toBe(true);
     await using conn = await connect({ addresses: [server.url], name: "stream-int-erase" });
     const streams = createStreamManager(conn);
     const stream = await streams.create({ name: "ERASE", subjects: ["erase.>"], storage: "file" });
@@ -32,10 +33,11 @@ describe("secureDeleteMsg", () => {
     await publisher.publish("erase.b", erased);
     await publisher.publish("erase.c", "last");
     // the block file holds both payloads once the server has flushed it
-    for (let i = 0; !(await onDisk(storeDir ?? "", erased)); i++) {
-      if (i >= 100) throw new Error("the messages never reached the block file");
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(
+      () => onDisk(storeDir ?? "", erased),
+      5_000,
+      "the messages reaching the block file",
+    );
 
     await stream.deleteMsg(1);
     await stream.secureDeleteMsg(2);

@@ -5,10 +5,10 @@ import {
   NotFoundError,
   ValidationError,
 } from "@helix/nats-core";
+import { ofKind, recordOperations, uniqueName } from "@helix/nats-testing/vitest";
 import { headers } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPublisher, createStreamManager, isStream } from "../src/index.js";
-import { ofKind, recordOperations, uniqueName } from "./helpers.js";
 
 const url = inject("natsUrl");
 let conn: Connection;
@@ -59,7 +59,7 @@ describe("stream manager", () => {
 
       const listed = await streams.list();
       const mine = listed.find((s) => s.name === name);
-      expect(mine).toBeDefined();
+      expect(mine?.name).toBe(name);
       expect(isStream(mine)).toBe(true);
       expect(mine?.config.max_msgs).toBe(200);
       const bySubject = await streams.list({ subject: `${name}.x` });
@@ -261,6 +261,36 @@ describe("stream handle", () => {
       expect(ofKind(ops, "stream.secureDeleteMsg").map((op) => op.seq)).toEqual([3, 99]);
     } finally {
       conn.middleware.remove(`record-${name}`);
+      await streams.delete(name);
+    }
+  });
+
+  it("an error a middleware throws is mapped like the call's own", async () => {
+    const streams = createStreamManager(conn);
+    const name = uniqueName("MWERR");
+    const stream = await streams.create({ name, subjects: [`${name}.>`] });
+    const mw = `throw-${name}`;
+    // shaped like the client's error for a delete past the last sequence
+    const storeEof = () =>
+      Object.assign(new Error("stream store EOF"), { name: "JetStreamApiError", code: 10057 });
+    conn.middleware.add(
+      async (op, next) => {
+        if (op.kind === "stream.deleteMsg") throw storeEof();
+        return next();
+      },
+      { name: mw },
+    );
+    try {
+      const err = await stream.deleteMsg(5).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NotFoundError);
+      expect((err as NotFoundError).what).toBe("message");
+      expect((err as NotFoundError).resource).toBe(`${name} #5`);
+      expect((err as NotFoundError).cause).toMatchObject({
+        name: "JetStreamApiError",
+        code: 10057,
+      });
+    } finally {
+      conn.middleware.remove(mw);
       await streams.delete(name);
     }
   });

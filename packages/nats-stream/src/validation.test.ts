@@ -1,6 +1,6 @@
 import { ValidationError } from "@helix/nats-core";
 import { describe, expect, it } from "vitest";
-import { resolvePublisherOptions } from "./publish-validation.js";
+import { resolvePublisherOptions } from "./validation.js";
 
 describe("resolvePublisherOptions", () => {
   it("fills the defaults: window 4000, 4 attempts from 250 ms up to 2 s", () => {

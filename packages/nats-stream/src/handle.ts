@@ -1,10 +1,5 @@
-import {
-  assertSubject,
-  type Connection,
-  type HelixError,
-  type JetStreamApiError,
-  NotFoundError,
-} from "@helix/nats-core";
+import { assertSubject, type CallOptions, type Connection } from "@helix/nats-core";
+import { assertInteger } from "@helix/nats-core/internal";
 import type {
   MsgRequest,
   PurgeOpts,
@@ -12,18 +7,10 @@ import type {
   StreamConfig,
   StreamInfo,
 } from "@nats-io/jetstream";
-import { runStreamOperation } from "./stream-operation.js";
-import type {
-  CallOptions,
-  GetMsgOptions,
-  PurgeOptions,
-  StoredMessage,
-  Stream,
-} from "./stream-types.js";
-import { assertPurgeOptions, assertSequence } from "./stream-validation.js";
+import { runStreamOperation } from "./operation.js";
+import type { GetMsgOptions, PurgeOptions, StoredMessage, Stream } from "./types.js";
+import { assertPurgeOptions } from "./validation.js";
 
-/** Codes of a failed message delete: 10043 (general), 10057 (`JSStreamMsgDeleteFailedF`). */
-const MSG_DELETE_FAILED = new Set([10043, 10057]);
 const STREAM_BRAND = Symbol.for("@helix/nats.stream");
 
 /** True when `value` is a stream handle made by `@helix/nats-stream` (any copy). */
@@ -90,7 +77,7 @@ export class StreamHandle implements Stream {
   }
 
   async getMsg(seq: number, options: GetMsgOptions = {}): Promise<StoredMessage | null> {
-    assertSequence(seq);
+    assertInteger(seq, "seq");
     const { subject } = options;
     if (subject !== undefined) assertSubject(subject, "filter", "subject");
     // with a subject: the first message at or after `seq` on it (Go `WithGetMsgSubject`)
@@ -139,31 +126,11 @@ export class StreamHandle implements Stream {
     erase: boolean,
     options: CallOptions,
   ): Promise<void> {
-    assertSequence(seq);
-    await runStreamOperation(
-      this.#conn,
-      { kind, stream: this.name, seq },
-      options.signal,
-      (jsm) => jsm.streams.deleteMessage(this.name, seq, erase),
-      (err) => missingMessageError(err, this.name, seq),
+    assertInteger(seq, "seq");
+    await runStreamOperation(this.#conn, { kind, stream: this.name, seq }, options.signal, (jsm) =>
+      jsm.streams.deleteMessage(this.name, seq, erase),
     );
   }
-}
-
-/**
- * The server answers a delete of a missing sequence with a generic failure code: 10043
- * "sequence N not found", or 10057 "stream store EOF" past the last sequence. Surface it as
- * `NotFoundError("message")`; any other error is returned as it is.
- */
-function missingMessageError(err: HelixError, stream: string, seq: number): HelixError {
-  if (
-    err.code === "JETSTREAM_API" &&
-    MSG_DELETE_FAILED.has((err as JetStreamApiError).apiCode) &&
-    /not found|store EOF/i.test(err.message)
-  ) {
-    return new NotFoundError("message", `${stream} #${seq}`, { cause: err.cause ?? err });
-  }
-  return err;
 }
 
 function toStoredMessage(msg: StoredMsg | null): StoredMessage | null {

@@ -1,20 +1,15 @@
 import {
   assertStreamName,
   assertSubject,
+  type CallOptions,
   type Connection,
   isConnection,
   ValidationError,
 } from "@helix/nats-core";
-import { StreamHandle } from "./stream-handle.js";
-import { runStreamOperation } from "./stream-operation.js";
-import type {
-  CallOptions,
-  Stream,
-  StreamCreateConfig,
-  StreamManager,
-  StreamUpdateInput,
-} from "./stream-types.js";
-import { assertStreamConfig } from "./stream-validation.js";
+import { StreamHandle } from "./handle.js";
+import { runStreamOperation } from "./operation.js";
+import type { Stream, StreamCreateConfig, StreamManager, StreamUpdateInput } from "./types.js";
+import { assertStreamConfig } from "./validation.js";
 
 /** Creates the stream manager of `conn` (Go: `JetStream.Stream/CreateStream/UpdateStream/DeleteStream`). */
 export function createStreamManager(conn: Connection): StreamManager {

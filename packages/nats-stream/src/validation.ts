@@ -1,5 +1,11 @@
 import { assertStreamName, assertSubject, ValidationError } from "@helix/nats-core";
-import type { PublisherOptions, PublishOptions, RetryOptions } from "./publish-types.js";
+import { assertInteger, assertOptionalInteger } from "@helix/nats-core/internal";
+import type { PublisherOptions, PublishOptions, PurgeOptions, RetryOptions } from "./types.js";
+
+/*
+ * Input checks before any I/O, each throwing one `ValidationError` that names the field: the
+ * publisher's options, a publish's arguments, stream configs, sequences and purge options.
+ */
 
 /** Retry settings with every default filled in. */
 export interface ResolvedRetry {
@@ -22,15 +28,15 @@ export const DEFAULT_RETRY = { attempts: 4, initialDelayMs: 250, maxDelayMs: 200
 /** Validates `createPublisher` options and fills defaults; throws `ValidationError`. */
 export function resolvePublisherOptions(options: PublisherOptions = {}): ResolvedPublisherOptions {
   const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
-  assertPositiveInteger(maxPending, "maxPending");
-  if (options.timeoutMs !== undefined) assertPositiveInteger(options.timeoutMs, "timeoutMs");
+  assertInteger(maxPending, "maxPending");
+  assertOptionalInteger(options.timeoutMs, "timeoutMs");
   const retry = options.retry === false ? { attempts: 1 } : (options.retry ?? {});
   const attempts = retry.attempts ?? DEFAULT_RETRY.attempts;
   const initialDelayMs = retry.initialDelayMs ?? DEFAULT_RETRY.initialDelayMs;
   const maxDelayMs = retry.maxDelayMs ?? Math.max(DEFAULT_RETRY.maxDelayMs, initialDelayMs);
-  assertPositiveInteger(attempts, "retry.attempts");
-  assertNonNegativeInteger(initialDelayMs, "retry.initialDelayMs");
-  assertNonNegativeInteger(maxDelayMs, "retry.maxDelayMs");
+  assertInteger(attempts, "retry.attempts");
+  assertInteger(initialDelayMs, "retry.initialDelayMs", 0);
+  assertInteger(maxDelayMs, "retry.maxDelayMs", 0);
   if (maxDelayMs < initialDelayMs) {
     throw new ValidationError(
       "retry.maxDelayMs",
@@ -57,14 +63,12 @@ export function assertPublishArguments(subject: unknown, options: PublishOptions
       value: options.msgID,
     });
   }
-  if (options.timeoutMs !== undefined) assertPositiveInteger(options.timeoutMs, "timeoutMs");
+  assertOptionalInteger(options.timeoutMs, "timeoutMs");
   const expect = options.expect;
   if (expect === undefined) return;
   if (expect.stream !== undefined) assertStreamName(expect.stream);
-  if (expect.lastSequence !== undefined)
-    assertNonNegativeInteger(expect.lastSequence, "expect.lastSequence");
-  if (expect.lastSubjectSequence !== undefined)
-    assertNonNegativeInteger(expect.lastSubjectSequence, "expect.lastSubjectSequence");
+  assertOptionalInteger(expect.lastSequence, "expect.lastSequence", 0);
+  assertOptionalInteger(expect.lastSubjectSequence, "expect.lastSubjectSequence", 0);
   if (
     expect.lastMsgID !== undefined &&
     (typeof expect.lastMsgID !== "string" || expect.lastMsgID === "")
@@ -75,22 +79,28 @@ export function assertPublishArguments(subject: unknown, options: PublishOptions
   }
 }
 
-/** Throws `ValidationError` unless `value` is an integer ≥ 1. */
-export function assertPositiveInteger(value: unknown, field: string): asserts value is number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-    throw new ValidationError(field, `${field} must be a positive integer, got ${String(value)}`, {
-      value,
+/** Checks a stream config's name and subjects before any I/O; throws `ValidationError`. */
+export function assertStreamConfig(config: unknown): asserts config is { name: string } {
+  if (typeof config !== "object" || config === null) {
+    throw new ValidationError("config", "the stream config must be an object", { value: config });
+  }
+  const { name, subjects } = config as { name?: unknown; subjects?: unknown };
+  assertStreamName(name);
+  if (subjects === undefined) return;
+  if (!Array.isArray(subjects)) {
+    throw new ValidationError("subjects", "subjects must be an array of subjects", {
+      value: subjects,
     });
   }
+  for (const subject of subjects) assertSubject(subject, "filter", "subjects");
 }
 
-/** Throws `ValidationError` unless `value` is an integer ≥ 0. */
-export function assertNonNegativeInteger(value: unknown, field: string): asserts value is number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new ValidationError(
-      field,
-      `${field} must be a non-negative integer, got ${String(value)}`,
-      { value },
-    );
+/** Checks purge options; `keep` and `seq` are mutually exclusive. */
+export function assertPurgeOptions(options: PurgeOptions): void {
+  if (options.filter !== undefined) assertSubject(options.filter, "filter", "filter");
+  assertOptionalInteger(options.keep, "keep", 0);
+  assertOptionalInteger(options.seq, "seq");
+  if (options.keep !== undefined && options.seq !== undefined) {
+    throw new ValidationError("purge", "purge: give either keep or seq, not both");
   }
 }

@@ -1,0 +1,79 @@
+import {
+  type Connection,
+  type HelixError,
+  type JetStreamApiError,
+  JetStreamCodes,
+  type LimitExceededError,
+  NotFoundError,
+  type StreamOperation,
+  toHelixError,
+} from "@helix/nats-core";
+import { explainLimit } from "@helix/nats-core/internal";
+
+/*
+ * This package's error mapping and explanations: what a client error means for a stream call, and
+ * a publish refused by a stream limit restated with the limit's value. Both run inside the
+ * middleware stack, so middlewares see the error the caller gets.
+ */
+
+/** The codes of a failed message delete, which the server also answers for a missing sequence. */
+const MSG_DELETE_FAILED: ReadonlySet<number> = new Set([
+  JetStreamCodes.StreamGeneralError,
+  JetStreamCodes.StreamMsgDeleteFailed,
+]);
+
+/**
+ * The error of a failed `stream.*` operation: a client error as a typed helix error, where a
+ * missing stream is `NotFoundError("stream", name)` and a delete of a missing message is
+ * `NotFoundError("message")`.
+ */
+export function streamError(err: unknown, op: StreamOperation): HelixError {
+  const error = toHelixError(err, {
+    what: "stream",
+    resource: op.stream === "" ? undefined : op.stream,
+    operation: op.kind,
+  });
+  if (
+    (op.kind === "stream.deleteMsg" || op.kind === "stream.secureDeleteMsg") &&
+    op.seq !== undefined
+  ) {
+    return missingMessageError(error, op.stream, op.seq);
+  }
+  return error;
+}
+
+/**
+ * Restates a publish refused by a stream limit with the limit's value, read from the
+ * configuration of the stream that listens on `subject` (the server's text names no number).
+ * When that lookup fails, the server's own error is returned unchanged.
+ */
+export async function explainStreamLimit(
+  conn: Connection,
+  subject: string,
+  err: LimitExceededError,
+): Promise<LimitExceededError> {
+  try {
+    const jsm = await conn.manager();
+    const name = await jsm.streams.find(subject);
+    const { config } = await jsm.streams.info(name);
+    return explainLimit(err, { what: "stream", name, operation: "publish" }, config);
+  } catch {
+    return err;
+  }
+}
+
+/**
+ * The server answers a delete of a missing sequence with a generic failure code: 10043
+ * "sequence N not found", or 10057 "stream store EOF" past the last sequence. Surface it as
+ * `NotFoundError("message")`; any other error is returned as it is.
+ */
+function missingMessageError(err: HelixError, stream: string, seq: number): HelixError {
+  if (
+    err.code === "JETSTREAM_API" &&
+    MSG_DELETE_FAILED.has((err as JetStreamApiError).apiCode) &&
+    /not found|store EOF/i.test(err.message)
+  ) {
+    return new NotFoundError("message", `${stream} #${seq}`, { cause: err.cause ?? err });
+  }
+  return err;
+}

@@ -1,0 +1,203 @@
+import type { CallOptions, HeadersInit, HelixError, Payload, PublishAck } from "@helix/nats-core";
+import type { StreamConfig, StreamInfo, StreamUpdateConfig } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/transport-node";
+
+/*
+ * The public types of @helix/nats-stream: publishing first, then stream management. Every call
+ * takes core's `CallOptions` (`{ signal }`, Go's `ctx`) last.
+ */
+
+/**
+ * What `publish` accepts: core's `Payload` (bytes as they are, a string as UTF-8, anything else,
+ * interfaces included, as JSON sent with `Content-Type: application/json`), or `undefined` for an
+ * empty payload.
+ */
+export type PublishData = Payload | undefined;
+
+/** The server's acknowledgement of a publish: the stream, the sequence, and whether it was a duplicate. */
+export type PubAck = PublishAck;
+
+/** Conditions the server checks before storing the message (optimistic concurrency). */
+export interface PublishExpectations {
+  /** The stream that must store the message (`Nats-Expected-Stream`). */
+  stream?: string;
+  /** The stream's last sequence must be this (`Nats-Expected-Last-Sequence`). */
+  lastSequence?: number;
+  /** The last sequence stored on this subject must be this (`Nats-Expected-Last-Subject-Sequence`). */
+  lastSubjectSequence?: number;
+  /** The last message ID stored in the stream must be this (`Nats-Expected-Last-Msg-Id`). */
+  lastMsgID?: string;
+}
+
+/** Options of one `publish` / `publishAsync`. */
+export interface PublishOptions extends CallOptions {
+  /** Headers to send; copied, never mutated. */
+  headers?: HeadersInit;
+  /** The `Nats-Msg-Id` for de-duplication. Generated when retries are on and none is given. */
+  msgID?: string;
+  /** Server-side checks; a failed one is not retried (`WrongRevisionError` for a wrong sequence). */
+  expect?: PublishExpectations;
+  /** How long one attempt waits for the ack, in ms. Default: the connection's JetStream timeout. */
+  timeoutMs?: number;
+  /**
+   * Cancels waiting (for a window slot, the ack or a retry). A queued `publishAsync` message is
+   * then not sent; one already sent may still be stored.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/** How transient failures are retried. */
+export interface RetryOptions {
+  /** Total tries, the first included. `1` turns retries off. Default 4. */
+  attempts?: number;
+  /** Delay before the first retry, in ms; doubles on each retry. Default 250. */
+  initialDelayMs?: number;
+  /** Upper bound of the delay, in ms. Default 2000. */
+  maxDelayMs?: number;
+  /** Called before each retry with the error and the attempt that failed (from 1). */
+  onRetry?: (error: HelixError, attempt: number) => void;
+}
+
+/** Options of `createPublisher`. */
+export interface PublisherOptions {
+  /** Most `publishAsync` messages awaiting their ack at once. Default 4000 (as nats.go). */
+  maxPending?: number;
+  /** Retry policy, or `false` for no retries (and no generated message IDs). */
+  retry?: RetryOptions | false;
+  /** Default per-attempt ack timeout in ms. Default: the connection's JetStream timeout. */
+  timeoutMs?: number;
+}
+
+/** What `publishAsync` resolves to once the message is queued to be sent. */
+export interface PublishFuture {
+  /** The subject the message was published to. */
+  readonly subject: string;
+  /** The `Nats-Msg-Id` sent, if any. */
+  readonly msgID: string | undefined;
+  /**
+   * Settles with the ack or the typed error. Never an unhandled rejection if ignored: the
+   * failure is still counted by `complete()`.
+   */
+  readonly ack: Promise<PubAck>;
+}
+
+/** What `complete()` reports about the async publishes settled since the previous `complete()`. */
+export interface PublishCompletion {
+  /** How many of them the server acknowledged. */
+  readonly acked: number;
+  /** How many of them failed (their `future.ack` rejected). */
+  readonly failed: number;
+  /** The first failure among them, if any. */
+  readonly firstError: HelixError | undefined;
+}
+
+/** Publishes messages to JetStream (Go: `JetStream.Publish`, `PublishAsync`, …). */
+export interface Publisher {
+  /** Publishes and waits for the ack, retrying transient failures. */
+  publish(subject: string, data?: PublishData, options?: PublishOptions): Promise<PubAck>;
+  /**
+   * Queues a message without waiting for the ack; waits only while `maxPending` acks are
+   * outstanding. Resolves once the message is queued (validated, middleware passed up to the
+   * send); the messages queued in one tick are handed to the client together at the next
+   * macrotask, in call order, so they leave in one socket write. Rejects only if the publish
+   * failed before it was queued (validation, cancellation, a middleware failing or answering
+   * before the send); later failures, a closed connection included, settle `future.ack` and
+   * are counted by `complete()`.
+   */
+  publishAsync(
+    subject: string,
+    data?: PublishData,
+    options?: PublishOptions,
+  ): Promise<PublishFuture>;
+  /** Number of `publishAsync` messages not yet acknowledged (never above `maxPending`). */
+  readonly pending: number;
+  /** The window size. */
+  readonly maxPending: number;
+  /**
+   * Resolves when no `publishAsync` is pending, with the counts of those settled since the
+   * previous `complete()` resolved. Never rejects.
+   */
+  complete(): Promise<PublishCompletion>;
+}
+
+/** A stream configuration for `create`: `name` is required, every other field has a server default. */
+export type StreamCreateConfig = Partial<StreamConfig> & {
+  /** The stream's name: checked before any I/O (`ValidationError`). */
+  name: string;
+};
+
+/** A stream configuration for `update`: `name` and the fields to change, merged onto the current config. */
+export type StreamUpdateInput = Partial<StreamUpdateConfig> & {
+  /** The name of the stream to update. */
+  name: string;
+};
+
+/** What `purge` removes: everything, a subject's messages (`filter`), all but the last `keep`, or below `seq`. */
+export interface PurgeOptions extends CallOptions {
+  /** Only messages on this subject (wildcards allowed). */
+  filter?: string;
+  /** Keep this many of the newest messages. Exclusive with `seq`. */
+  keep?: number;
+  /** Remove messages below this sequence. Exclusive with `keep`. */
+  seq?: number;
+}
+
+/** Options of `getMsg`. */
+export interface GetMsgOptions extends CallOptions {
+  /**
+   * Read the first message at or after the sequence whose subject matches this one (wildcards
+   * allowed) instead of the message at exactly that sequence (Go `jetstream.WithGetMsgSubject`).
+   */
+  subject?: string;
+}
+
+/** A message read back from a stream. */
+export interface StoredMessage {
+  /** The subject it was published to. */
+  readonly subject: string;
+  /** Its sequence number in the stream. */
+  readonly seq: number;
+  /** The payload bytes. */
+  readonly data: Uint8Array;
+  /** The stored headers, or `undefined` when the message had none. */
+  readonly headers: MsgHdrs | undefined;
+  /** When the server stored it. */
+  readonly time: Date;
+}
+
+/** A handle on one stream (Go: `jetstream.Stream`); `name` and `config` are always filled. */
+export interface Stream {
+  /** The stream's name. */
+  readonly name: string;
+  /** The configuration last returned by the server (refreshed by `info()`). */
+  readonly config: Readonly<StreamConfig>;
+  /** Fresh stream info (state and config) from the server. */
+  info(options?: CallOptions): Promise<StreamInfo>;
+  /** Purges messages; resolves with how many were removed. */
+  purge(options?: PurgeOptions): Promise<number>;
+  /**
+   * The message at `seq`, or `null` when there is none; with `subject`, the first message at or
+   * after `seq` on that subject.
+   */
+  getMsg(seq: number, options?: GetMsgOptions): Promise<StoredMessage | null>;
+  /** The last message stored on `subject`, or `null` when there is none. */
+  getLastMsgForSubject(subject: string, options?: CallOptions): Promise<StoredMessage | null>;
+  /** Deletes the message at `seq`, marking it deleted without overwriting its data (Go `DeleteMsg`). */
+  deleteMsg(seq: number, options?: CallOptions): Promise<void>;
+  /** Deletes the message at `seq` and overwrites its data on disk (Go `SecureDeleteMsg`). */
+  secureDeleteMsg(seq: number, options?: CallOptions): Promise<void>;
+}
+
+/** Stream management (Go: `JetStream.Stream`, `CreateStream`, `UpdateStream`, `DeleteStream`). */
+export interface StreamManager {
+  /** Creates a stream (the same config again is a no-op); resolves with its handle. */
+  create(config: StreamCreateConfig, options?: CallOptions): Promise<Stream>;
+  /** Updates a stream: the given fields are merged onto its current config. */
+  update(config: StreamUpdateInput, options?: CallOptions): Promise<Stream>;
+  /** The stream's handle; `NotFoundError` when it does not exist. */
+  get(name: string, options?: CallOptions): Promise<Stream>;
+  /** Deletes the stream and its messages; `NotFoundError` when it does not exist. */
+  delete(name: string, options?: CallOptions): Promise<void>;
+  /** Every stream (or those listening on `subject`), each as a full handle. */
+  list(options?: CallOptions & { subject?: string }): Promise<Stream[]>;
+}
