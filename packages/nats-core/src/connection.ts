@@ -72,6 +72,12 @@ export interface Connection extends AsyncDisposable {
   drain(options?: { timeoutMs?: number }): Promise<void>;
   /** Closes at once; in-flight work is abandoned. Prefer `drain()`. */
   close(): Promise<void>;
+  /**
+   * Reports an error that no caller can receive (a `publishAsync` failure nobody awaited, a
+   * failure inside a background task) as an `error` event: to `onEvent` and through the
+   * middleware stack, scrubbed of secrets. Never throws.
+   */
+  report(error: HelixError): void;
   /** Resolves once the connection is closed: with `undefined`, or the error that closed it. */
   readonly closed: Promise<HelixError | undefined>;
   /** True once closed. */
@@ -213,6 +219,10 @@ export class HelixConnection implements Connection {
     if (problem !== null)
       return { code: 503, connection, jetstream: false, server, reason: problem };
     return { code: 200, connection, jetstream: true, server };
+  }
+
+  report(error: HelixError): void {
+    this.#emit({ type: "error", error: scrubError(error, this.#scrub) });
   }
 
   onDrain(hook: DrainHook): () => void {

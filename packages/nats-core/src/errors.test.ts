@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   ConfigError,
   ConnectionError,
+  DecodeError,
   HelixError,
   hasErrorCode,
   isHelixError,
@@ -28,6 +29,25 @@ describe("error classes", () => {
       resource: "cfg",
       code: "NOT_FOUND",
     });
+  });
+
+  it("DecodeError says where the message came from and is not retryable", () => {
+    const cause = new SyntaxError("Unexpected token");
+    const err = new DecodeError(
+      "not JSON",
+      { subject: "orders.created", stream: "ORDERS", seq: 7 },
+      { cause },
+    );
+    expect(err).toMatchObject({
+      name: "DecodeError",
+      code: "DECODE",
+      subject: "orders.created",
+      stream: "ORDERS",
+      seq: 7,
+      retryable: false,
+      cause,
+    });
+    expect(isRetryable(err)).toBe(false);
   });
 
   it("answer instanceof for an error made by another copy of the module, by brand and name", () => {

@@ -26,6 +26,7 @@ export type HelixErrorCode =
   | "JETSTREAM_API"
   | "LIMIT_EXCEEDED"
   | "MIDDLEWARE"
+  | "DECODE"
   | "NATS";
 
 /** Options shared by every helix-nats error. */
@@ -180,6 +181,36 @@ export class KeyExistsError extends HelixError {
   constructor(key: string, options: HelixErrorOptions = {}) {
     super(`The key "${key}" already exists`, "KEY_EXISTS", options);
     this.key = key;
+  }
+}
+
+/** Where a message that could not be decoded came from. */
+export interface DecodeSource {
+  /** The subject it was published to. */
+  readonly subject: string;
+  /** The stream that stored it, when it came from one. */
+  readonly stream?: string | undefined;
+  /** Its sequence in that stream. */
+  readonly seq?: number | undefined;
+}
+
+/**
+ * A message body is not what the reader expected (`msg.json()` of a body that is not JSON, a
+ * schema that refuses it). Not retryable: the same bytes fail the same way every time.
+ */
+export class DecodeError extends HelixError {
+  /** The subject the message was published to. */
+  readonly subject: string;
+  /** The stream that stored it, if any. */
+  readonly stream: string | undefined;
+  /** Its stream sequence, if any. */
+  readonly seq: number | undefined;
+
+  constructor(message: string, source: DecodeSource, options: HelixErrorOptions = {}) {
+    super(message, "DECODE", options);
+    this.subject = source.subject;
+    this.stream = source.stream;
+    this.seq = source.seq;
   }
 }
 

@@ -20,6 +20,8 @@ export {
   ConfigError,
   type ConfigReason,
   ConnectionError,
+  DecodeError,
+  type DecodeSource,
   formatPath,
   HelixError,
   type HelixErrorCode,

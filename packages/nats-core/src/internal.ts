@@ -11,7 +11,12 @@ export { abortable, sleep, throwIfAborted } from "./cancellation.js";
 export { assertNanos, msToNanos, NANOS_PER_MS } from "./durations.js";
 export { assertInteger, assertOptionalInteger } from "./integers.js";
 export { DEFAULT_JETSTREAM_TIMEOUT_MS, jetStreamApiPrefix } from "./jetstream-api.js";
-export { explainLimit, type LimitTarget, type StreamLimits } from "./limits.js";
+export {
+  explainLimit,
+  explainLimitFromServer,
+  type LimitTarget,
+  type StreamLimits,
+} from "./limits.js";
 export { assertBucketName, assertKey, type KeyUse } from "./names.js";
 export { type EncodedPayload, encodePayload } from "./payload.js";
 export { type RunOptions, runOperation } from "./run-operation.js";

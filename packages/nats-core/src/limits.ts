@@ -1,3 +1,4 @@
+import type { JetStreamManager } from "@nats-io/jetstream";
 import { LimitExceededError, type LimitName } from "./errors.js";
 
 /** The limits of a stream's configuration that can refuse a write (JetStream's field names). */
@@ -55,4 +56,25 @@ function limitValue(limit: LimitName, limits: StreamLimits): number | undefined 
 
 function unit(limit: LimitName): string {
   return limit === "max_msgs" || limit === "max_msgs_per_subject" ? "" : " bytes";
+}
+
+/**
+ * `explainLimit` with the limits read from the server: `locate` names the stream that refused
+ * the write (its name as the caller shows it, and the stream to read the configuration of).
+ * When a lookup fails, the server's own error is returned unchanged.
+ */
+export async function explainLimitFromServer(
+  conn: { manager(): Promise<JetStreamManager> },
+  err: LimitExceededError,
+  target: Omit<LimitTarget, "name">,
+  locate: (jsm: JetStreamManager) => Promise<{ name: string; stream: string }>,
+): Promise<LimitExceededError> {
+  try {
+    const jsm = await conn.manager();
+    const { name, stream } = await locate(jsm);
+    const { config } = await jsm.streams.info(stream);
+    return explainLimit(err, { ...target, name }, config);
+  } catch {
+    return err;
+  }
 }

@@ -8,7 +8,7 @@ import {
   ValidationError,
   WrongRevisionError,
 } from "@helix/nats-core";
-import { explainLimit } from "@helix/nats-core/internal";
+import { explainLimitFromServer } from "@helix/nats-core/internal";
 import { streamNameOf } from "./status.js";
 
 /** What a failed key-value call was doing, for the error it becomes. */
@@ -55,13 +55,10 @@ export async function explainBucketLimit(
   operation: string,
   err: LimitExceededError,
 ): Promise<LimitExceededError> {
-  try {
-    const jsm = await conn.manager();
-    const { config } = await jsm.streams.info(streamNameOf(bucket));
-    return explainLimit(err, { what: "bucket", name: bucket, operation }, config);
-  } catch {
-    return err;
-  }
+  return explainLimitFromServer(conn, err, { what: "bucket", operation }, async () => ({
+    name: bucket,
+    stream: streamNameOf(bucket),
+  }));
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type StreamOperation,
   toHelixError,
 } from "@helix/nats-core";
-import { explainLimit } from "@helix/nats-core/internal";
+import { explainLimitFromServer } from "@helix/nats-core/internal";
 
 /*
  * This package's error mapping and explanations: what a client error means for a stream call, and
@@ -52,14 +52,15 @@ export async function explainStreamLimit(
   subject: string,
   err: LimitExceededError,
 ): Promise<LimitExceededError> {
-  try {
-    const jsm = await conn.manager();
-    const name = await jsm.streams.find(subject);
-    const { config } = await jsm.streams.info(name);
-    return explainLimit(err, { what: "stream", name, operation: "publish" }, config);
-  } catch {
-    return err;
-  }
+  return explainLimitFromServer(
+    conn,
+    err,
+    { what: "stream", operation: "publish" },
+    async (jsm) => {
+      const name = await jsm.streams.find(subject);
+      return { name, stream: name };
+    },
+  );
 }
 
 /**

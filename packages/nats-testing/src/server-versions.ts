@@ -72,9 +72,26 @@ export async function findServerOfVersion(
 
 /** Where a server of `version` would come from, without building it. */
 export type ServerAvailability =
-  | { readonly kind: "installed"; readonly bin: string }
-  | { readonly kind: "buildable"; readonly go: string; readonly target: string }
-  | { readonly kind: "unavailable"; readonly reason: string };
+  | {
+      /** A binary of that version is installed. */
+      readonly kind: "installed";
+      /** Its path. */
+      readonly bin: string;
+    }
+  | {
+      /** None is installed, and Go is there to build one. */
+      readonly kind: "buildable";
+      /** The `go` executable. */
+      readonly go: string;
+      /** Where the built server will be. */
+      readonly target: string;
+    }
+  | {
+      /** None is installed and none can be built. */
+      readonly kind: "unavailable";
+      /** Why, in a sentence. */
+      readonly reason: string;
+    };
 
 /**
  * Says whether a server of `version` is installed, can be built (Go is there), or cannot be had,

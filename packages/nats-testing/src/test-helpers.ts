@@ -9,13 +9,16 @@ export function uniqueName(prefix: string): string {
 }
 
 /** An operation as the middleware stack hands it over: a discriminated union on `kind`. */
-interface OperationLike {
+export interface OperationLike {
+  /** What the operation is, e.g. `"publish"` or `"kv.put"`. */
   readonly kind: string;
 }
 
 /** The part of a helix `Connection` that `recordOperations` needs (no dependency on core). */
 export interface RecordableConnection<Op extends OperationLike> {
+  /** The connection's middleware stack. */
   readonly middleware: {
+    /** Adds a middleware under a unique name. */
     add(
       middleware: (op: Op, next: () => Promise<unknown>) => Promise<unknown>,
       placement: { name: string },
@@ -78,8 +81,16 @@ export async function until(
   }
 }
 
+/** What `deferred` returns. */
+export interface Deferred<T> {
+  /** Resolves once `resolve` is called. */
+  readonly promise: Promise<T>;
+  /** Resolves `promise`. */
+  readonly resolve: (value: T) => void;
+}
+
 /** A promise with its `resolve` outside: a signal one part of a test gives another. */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+export function deferred<T = void>(): Deferred<T> {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => {
     resolve = r;

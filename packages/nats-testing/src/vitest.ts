@@ -9,8 +9,10 @@ import type { StartServerOptions } from "./server-types.js";
 import { SERVER_VERSION_ENV } from "./versions.js";
 
 export {
+  type Deferred,
   deferred,
   type OfKind,
+  type OperationLike,
   ofKind,
   type RecordableConnection,
   recordOperations,
