@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { CancelledError, NotFoundError, ValidationError } from "@helix/nats-core";
-import { versionAtLeast } from "@helix/nats-testing";
+import { versionAtLeast } from "@helix/nats-core/internal";
 import { ofKind } from "@helix/nats-testing/vitest";
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";

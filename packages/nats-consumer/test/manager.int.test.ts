@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from "@helix/nats-core";
-import { versionAtLeast } from "@helix/nats-testing";
+import { versionAtLeast } from "@helix/nats-core/internal";
 import { ofKind } from "@helix/nats-testing/vitest";
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";

@@ -4,8 +4,9 @@
 // stopped (nats-server PR 7755). This checks the pinned current server keeps helix's header.
 import { createConsumerManager, type Msg } from "@helix/nats-consumer";
 import { connect } from "@helix/nats-core";
+import { versionAtLeast } from "@helix/nats-core/internal";
 import { createPublisher } from "@helix/nats-stream";
-import { startServer, versionAtLeast } from "@helix/nats-testing";
+import { startServer } from "@helix/nats-testing";
 import { createInbox } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { otel } from "../src/index.js";

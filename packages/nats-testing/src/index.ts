@@ -27,5 +27,4 @@ export {
   FLOOR_SERVER_VERSION,
   normalizeServerVersion,
   SERVER_VERSION_ENV,
-  versionAtLeast,
 } from "./versions.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeServerVersion, parseVersionOutput, versionAtLeast } from "./versions.js";
+import { normalizeServerVersion, parseVersionOutput } from "./versions.js";
 
 describe("normalizeServerVersion", () => {
   it("drops a leading v and keeps pre-release tags", () => {
@@ -21,21 +21,5 @@ describe("parseVersionOutput", () => {
     expect(parseVersionOutput("nats-server: v2.9.10\n")).toBe("2.9.10");
     expect(parseVersionOutput("nats-server: v2.15.0-RC.1")).toBe("2.15.0-RC.1");
     expect(parseVersionOutput("nothing here")).toBeUndefined();
-  });
-});
-
-describe("versionAtLeast", () => {
-  it("compares major, minor and patch as numbers", () => {
-    expect(versionAtLeast("2.10.0", "2.9.10")).toBe(true);
-    expect(versionAtLeast("2.9.10", "2.10.0")).toBe(false);
-    expect(versionAtLeast("v2.15.3", "2.15.3")).toBe(true);
-    expect(versionAtLeast("2.14.0-RC.1", "2.14.0")).toBe(true);
-    expect(versionAtLeast("2.13.9", "2.14.0")).toBe(false);
-  });
-
-  it("is false for an unknown version", () => {
-    expect(versionAtLeast(undefined, "2.9.0")).toBe(false);
-    expect(versionAtLeast("", "2.9.0")).toBe(false);
-    expect(versionAtLeast("external", "2.9.0")).toBe(false);
   });
 });

@@ -36,25 +36,3 @@ export function normalizeServerVersion(version: string): string {
 export function parseVersionOutput(output: string): string | undefined {
   return /\bv?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\b/.exec(output)?.[1];
 }
-
-function parts(version: string): number[] {
-  const core = version.trim().replace(/^v/, "").split(/[-+]/, 1)[0] ?? "";
-  return core.split(".").map((part) => Number.parseInt(part, 10) || 0);
-}
-
-/**
- * Whether `version` (as a server reports it) is `min` or newer; a pre-release suffix is ignored.
- * `false` for an unknown version (`undefined`, `""`, `"external"`). For tests that gate on the
- * server they run against.
- */
-export function versionAtLeast(version: string | undefined, min: string): boolean {
-  if (version === undefined || !/^v?\d/.test(version)) return false;
-  const have = parts(version);
-  const want = parts(min);
-  for (let i = 0; i < 3; i++) {
-    const a = have[i] ?? 0;
-    const b = want[i] ?? 0;
-    if (a !== b) return a > b;
-  }
-  return true;
-}
