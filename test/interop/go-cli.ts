@@ -1,21 +1,25 @@
 // The Go side of the interop suite: builds the `helix-interop` CLI (this folder's Go module) and
 // runs its subcommands against the test server. Each prints JSON, typed here.
 
-import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdir, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { findGo } from "@helix/nats-testing";
 import { inject } from "vitest";
 
 const run = promisify(execFile);
 const here = fileURLToPath(new URL(".", import.meta.url));
 const binary = fileURLToPath(new URL("../../.cache/interop/helix-interop", import.meta.url));
 
-/** Whether a `go` command is on PATH. */
+/** The `go` command (on PATH, else Go's default install dir), or `undefined` without Go. */
+const goCommand = findGo();
+
+/** Whether Go is installed. */
 export function goInstalled(): boolean {
-  return spawnSync("go", ["version"], { stdio: "ignore" }).error === undefined;
+  return goCommand !== undefined;
 }
 
 /**
@@ -26,7 +30,7 @@ export function goInstalled(): boolean {
 export async function buildGoCli(): Promise<void> {
   await mkdir(dirname(binary), { recursive: true });
   const built = `${binary}.${process.pid}.tmp`;
-  await run("go", ["build", "-o", built, "./"], { cwd: here, timeout: 170_000 });
+  await run(goCommand ?? "go", ["build", "-o", built, "./"], { cwd: here, timeout: 170_000 });
   await rename(built, binary);
 }
 

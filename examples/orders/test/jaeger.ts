@@ -1,6 +1,6 @@
 // Jaeger v2 for the demo's --otlp test: built once from the Go module proxy into the user's cache
 // directory, started with an in-memory store on random loopback ports, stopped after the test.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -13,6 +13,7 @@ import {
 import { type AddressInfo, createServer, type Server } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { findGo } from "@helix/nats-testing";
 
 /** The Go module's version that holds Jaeger v2 (`cmd/jaeger`); the v2 release of the same commit. */
 export const JAEGER_MODULE_VERSION = "v1.75.0";
@@ -31,14 +32,7 @@ export function jaegerBinary(env: NodeJS.ProcessEnv = process.env): string {
   return join(cache, "jaeger", JAEGER_MODULE_VERSION, "jaeger");
 }
 
-/** The `go` command (on PATH, else the standard /usr/local/go), or `undefined` when there is none. */
-export function findGo(): string | undefined {
-  for (const go of ["go", "/usr/local/go/bin/go"]) {
-    const probe = spawnSync(go, ["version"], { stdio: "ignore", timeout: 30_000 });
-    if (probe.status === 0) return go;
-  }
-  return undefined;
-}
+export { findGo };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -17,6 +17,7 @@ export type {
 export {
   buildServer,
   cachedServerPath,
+  findGo,
   resolveServerBinary,
   type ServerAvailability,
   serverAvailability,
