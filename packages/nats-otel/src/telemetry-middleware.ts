@@ -107,9 +107,11 @@ function traceCall<T>(
     const active = context.active();
     const attributes = startAttributes(shape, op, t.options.recordBodySize);
     const links = op.kind === "settle" ? settleLinks(t, op, active) : undefined;
+    // startTime from the clock the span ends on: the SDK's default start, Date.now(), has 1 ms
+    // resolution and drifts from the performance clock, so a child could seem to outlive its parent.
     span = t.tracer.startSpan(
       shape.spanName,
-      { kind: shape.naming.kind, attributes, links },
+      { kind: shape.naming.kind, attributes, links, startTime: started },
       active,
     );
     if (op.kind === "publish") injectContext(t.propagator, trace.setSpan(active, span), op.headers);
@@ -193,7 +195,7 @@ function traceProcess<T>(
     const attributes = startAttributes(shape, op, t.options.recordBodySize);
     span = t.tracer.startSpan(
       shape.spanName,
-      { kind: shape.naming.kind, attributes, links },
+      { kind: shape.naming.kind, attributes, links, startTime: started },
       parent,
     );
     active = trace.setSpan(parent, span);

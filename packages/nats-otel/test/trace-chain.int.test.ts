@@ -56,6 +56,21 @@ describe("one trace across services", () => {
       expect(parentOf(process2)?.spanId).toBe(id(send2));
       expect(parentOf(ack1)?.spanId).toBe(id(process1));
       expect(parentOf(ack2)?.spanId).toBe(id(process2));
+      // Spans start and end on one clock, finer than a millisecond: a child lies inside its
+      // parent's time, and the handler's publish inside its process span.
+      const ns = (time: [number, number]) => BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
+      for (const [parent, child] of [
+        [process1, send2],
+        [process1, ack1],
+        [process2, ack2],
+      ] as const) {
+        expect(ns(child.startTime) >= ns(parent.startTime), child.name).toBe(true);
+        expect(ns(child.endTime) <= ns(parent.endTime), child.name).toBe(true);
+      }
+      const subMillisecond = [send1, process1, ack1, send2, process2, ack2].filter(
+        (s) => s.startTime[1] % 1_000_000 !== 0,
+      );
+      expect(subMillisecond.length).toBeGreaterThan(0);
       // Across the message the parent is remote (read from headers); in-process it is local.
       expect(parentOf(process1)?.isRemote).toBe(true);
       expect(parentOf(process2)?.isRemote).toBe(true);
