@@ -13,6 +13,7 @@ import { createIdleCheck } from "./idle.js";
 import { type MessagingMetrics, messagingMetrics } from "./metrics.js";
 import { type OtelOptions, resolveOtelOptions } from "./options.js";
 import { extractContext, type HasHeaders, resolvePropagator } from "./propagation.js";
+import { SpanClock } from "./span-clock.js";
 import { createTelemetryMiddleware } from "./telemetry-middleware.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "./version.js";
 
@@ -87,6 +88,7 @@ export function otel(options?: OtelOptions): OtelPlugin {
         destination,
         options: resolved,
         idle: createIdleCheck(resolved, metrics),
+        clock: new SpanClock(),
       });
       stack.add(middleware, { name: OTEL_PLUGIN_NAME });
     },

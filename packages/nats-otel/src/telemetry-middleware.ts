@@ -107,11 +107,10 @@ function traceCall<T>(
     const active = context.active();
     const attributes = startAttributes(shape, op, t.options.recordBodySize);
     const links = op.kind === "settle" ? settleLinks(t, op, active) : undefined;
-    // startTime from the clock the span ends on: the SDK's default start, Date.now(), has 1 ms
-    // resolution and drifts from the performance clock, so a child could seem to outlive its parent.
+    // Start and end on the plugin's one clock (span-clock.ts), so that spans stay nested.
     span = t.tracer.startSpan(
       shape.spanName,
-      { kind: shape.naming.kind, attributes, links, startTime: started },
+      { kind: shape.naming.kind, attributes, links, startTime: t.clock.epochMs(started) },
       active,
     );
     if (op.kind === "publish") injectContext(t.propagator, trace.setSpan(active, span), op.headers);
@@ -158,7 +157,7 @@ function traceReceive<T>(
       }
       span = t.tracer.startSpan(
         shape.spanName,
-        { kind: shape.naming.kind, attributes, links, startTime: started },
+        { kind: shape.naming.kind, attributes, links, startTime: t.clock.epochMs(started) },
         parent,
       );
     } catch {
@@ -195,7 +194,7 @@ function traceProcess<T>(
     const attributes = startAttributes(shape, op, t.options.recordBodySize);
     span = t.tracer.startSpan(
       shape.spanName,
-      { kind: shape.naming.kind, attributes, links, startTime: started },
+      { kind: shape.naming.kind, attributes, links, startTime: t.clock.epochMs(started) },
       parent,
     );
     active = trace.setSpan(parent, span);
@@ -250,7 +249,7 @@ function finish({ t, shapes, op, shape, span, started, err, failed }: FinishedOp
       if (span.isRecording()) addEndAttributes(span, op);
       if (outcome !== undefined) recordOutcome(span, outcome);
       else if (type !== undefined) recordFailure(span, err, type);
-      span.end(ended);
+      span.end(t.clock.epochMs(ended));
     }
     if (shape !== undefined && t.metrics !== undefined) {
       // As the operation is now: the server may have named the consumer during the call

@@ -3,6 +3,7 @@ import type { DestinationNamer } from "./destination.js";
 import type { MessagingMetrics } from "./metrics.js";
 import type { ResolvedOtelOptions } from "./options.js";
 import type { Propagator } from "./propagation.js";
+import type { SpanClock } from "./span-clock.js";
 
 /** Everything a middleware of one installed plugin records with. */
 export interface Telemetry {
@@ -14,4 +15,6 @@ export interface Telemetry {
   readonly options: ResolvedOtelOptions;
   /** True when nothing would be recorded or propagated (no SDK): the middleware steps aside. */
   readonly idle: () => boolean;
+  /** The clock spans are stamped with. */
+  readonly clock: SpanClock;
 }
