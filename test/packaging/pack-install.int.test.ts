@@ -5,7 +5,20 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { findNatsServerBinary } from "../../packages/nats-testing/src/index.js";
-import { createPackedProject, type PackedProject, repoRoot } from "./packed-project.js";
+import {
+  addTracedFixture,
+  documentedInstallLines,
+  inRange,
+  installChecksRunOn,
+  resolvedOtel,
+  runInstallLines,
+} from "./documented-install.js";
+import {
+  createPackedProject,
+  type PackedProject,
+  type ProjectDir,
+  repoRoot,
+} from "./packed-project.js";
 
 const names = [
   "nats-consumer",
@@ -121,6 +134,12 @@ async function typecheck(config: string): Promise<string[]> {
 const uniqueTag = () => `${process.pid}${Date.now().toString(36)}`;
 
 describe("the packed packages in a fresh npm project", () => {
+  it("installs @opentelemetry/api at the floor of nats-otel's peer range, for every run below", async () => {
+    const api = await manifest(join(project.dir, "node_modules", "@opentelemetry", "api"));
+    expect(project.otelApi).toBe("1.4.0");
+    expect(api.version).toBe(project.otelApi);
+  });
+
   it("packs every package, with real versions in place of workspace ranges", async () => {
     const packages = await readdir(join(repoRoot, "packages"));
     expect(project.tarballs.map((t) => t.name).sort()).toEqual(
@@ -204,5 +223,107 @@ describe("the packed packages in a fresh npm project", () => {
     expect(declarations).toEqual(
       names.map((name) => `node_modules/@helix/${name}/dist/index.d.ts`).sort(),
     );
+  });
+});
+
+interface TracedSpan {
+  name: string;
+  kind: number;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  status: number;
+  errorType: string | undefined;
+}
+
+/**
+ * `npm ls` finds no unmet range in `app`, which holds one `@opentelemetry/api`, inside both the
+ * SDK's peer range and nats-otel's.
+ */
+async function expectOneCompatibleApi(app: ProjectDir, what: string): Promise<void> {
+  const resolved = await resolvedOtel(app);
+  console.log(`[packaging] ${what} resolved ${JSON.stringify(resolved)}`);
+  const [api = ""] = resolved.apiVersions;
+  const sdkApi = resolved.sdkNode?.api ?? "";
+  expect({
+    apiVersions: resolved.apiVersions,
+    natsOtelApi: resolved.natsOtelApi,
+    inSdkRange: inRange(api, sdkApi),
+    inPluginRange: inRange(api, "^1.4.0"),
+  }).toEqual({ apiVersions: [api], natsOtelApi: "^1.4.0", inSdkRange: true, inPluginRange: true });
+}
+
+// The READMEs' own `npm install` lines, run as written into empty projects: the OpenTelemetry API
+// and SDK come from the npm registry, resolved by npm as a user's would be.
+describe("the install lines of the READMEs, run with npm as written", () => {
+  const runsHere = () => installChecksRunOn(inject("natsServerVersion"));
+
+  it("the root README's lines, in order: npm exits 0 on each, one @opentelemetry/api that the SDK and nats-otel accept, and a traced service records through the SDK (npm only, not the server: runs in the floor version's project alone)", async (ctx) => {
+    if (!runsHere()) ctx.skip();
+    const lines = await documentedInstallLines("README.md", "## Packages");
+    // The traced line brings the SDK with the API, in the same command.
+    expect(lines).toContainEqual([
+      "@helix/nats-otel",
+      "@opentelemetry/api",
+      "@opentelemetry/sdk-node",
+    ]);
+    const app = await project.emptyProject("root-readme");
+    const runs = await runInstallLines(app, lines, project.tarballs);
+    for (const run of runs) console.log(`[packaging] ${run.line}: ${run.ms} ms`);
+
+    await expectOneCompatibleApi(app, "root README");
+
+    // The otel README's usage on what npm resolved: the SDK registered first, then otel() with
+    // its defaults; a handler that throws a plain Error.
+    const tag = `traced${uniqueTag()}`;
+    const started = performance.now();
+    const stdout = await app.exec(process.execPath, [
+      await addTracedFixture(app),
+      inject("natsUrl"),
+      tag,
+    ]);
+    console.log(`[packaging] node traced.mjs: ${Math.round(performance.now() - started)} ms`);
+    const spans = (JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as { spans: TracedSpan[] })
+      .spans;
+    const named = (name: string) => spans.filter((span) => span.name === name);
+    const [send] = named(`send traced.${tag}.orders`);
+    const [processed] = named(`process traced.${tag}.orders`);
+    const [nak] = named(`nak traced.${tag}.orders`);
+    // [kind, trace, parent, status, error.type]. Kinds: CLIENT 2, PRODUCER 3, CONSUMER 4.
+    // Status: UNSET 0, ERROR 2. The process span is the producer's child, in its trace.
+    const shape = (s?: TracedSpan) => [
+      s?.kind,
+      s?.traceId,
+      s?.parentSpanId,
+      s?.status,
+      s?.errorType,
+    ];
+    expect([send, processed, nak].map(shape)).toEqual([
+      [3, send?.traceId, undefined, 0, undefined],
+      [4, send?.traceId, send?.spanId, 2, "Error"],
+      [2, send?.traceId, processed?.spanId, 0, undefined],
+    ]);
+    expect(send?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(spans.map((span) => span.name)).toEqual([
+      `stream.create TRACED_${tag}`,
+      `send traced.${tag}.orders`,
+      `consumer.create TRACED_${tag}`,
+      `nak traced.${tag}.orders`,
+      `process traced.${tag}.orders`,
+      `stream.delete TRACED_${tag}`,
+    ]);
+  });
+
+  it("the otel README's line: npm exits 0, one @opentelemetry/api that the SDK and nats-otel accept (npm only, not the server: runs in the floor version's project alone)", async (ctx) => {
+    if (!runsHere()) ctx.skip();
+    const lines = await documentedInstallLines("packages/nats-otel/README.md");
+    expect(lines).toEqual([
+      ["@helix/nats-core", "@helix/nats-otel", "@opentelemetry/api", "@opentelemetry/sdk-node"],
+    ]);
+    const app = await project.emptyProject("otel-readme");
+    const [run] = await runInstallLines(app, lines, project.tarballs);
+    console.log(`[packaging] ${run?.line}: ${run?.ms} ms`);
+
+    await expectOneCompatibleApi(app, "otel README");
   });
 });

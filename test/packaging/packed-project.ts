@@ -19,15 +19,23 @@ export interface Tarball {
   filename: string;
 }
 
-/** A temporary npm project with the tarballs installed, and how long each step took (ms). */
-export interface PackedProject {
+/** A directory with a clean environment to run commands in. */
+export interface ProjectDir {
   dir: string;
+  /** Runs a command in `dir` with a clean environment; resolves to its stdout. */
+  exec(file: string, args: string[]): Promise<string>;
+}
+
+/** A temporary npm project with the tarballs installed, and how long each step took (ms). */
+export interface PackedProject extends ProjectDir {
   tarballs: Tarball[];
   timings: Record<"build" | "pack" | "install", number>;
   /** What npm printed on stderr while installing (engine warnings and the like). */
   installWarnings: string;
-  /** Runs a command in the project with a clean environment; resolves to its stdout. */
-  exec(file: string, args: string[]): Promise<string>;
+  /** The `@opentelemetry/api` installed with the tarballs: the floor of nats-otel's peer range. */
+  otelApi: string;
+  /** A new empty npm project (`npm init -y`) named `name`, beside this one, removed with it. */
+  emptyProject(name: string): Promise<ProjectDir>;
   remove(): Promise<void>;
 }
 
@@ -57,6 +65,38 @@ async function rootVersion(name: string): Promise<string> {
   return (JSON.parse(await readFile(manifest, "utf8")) as { version: string }).version;
 }
 
+/**
+ * The lowest `@opentelemetry/api` that nats-otel's peer range admits (`^1.4.0` → `1.4.0`). The
+ * packed project runs on it, so the floor the package claims is the one these tests load.
+ */
+export async function otelApiFloor(): Promise<string> {
+  const manifest = join(repoRoot, "packages", "nats-otel", "package.json");
+  const { peerDependencies } = JSON.parse(await readFile(manifest, "utf8")) as {
+    peerDependencies: Record<string, string>;
+  };
+  const range = peerDependencies["@opentelemetry/api"] ?? "";
+  const floor = /^\^(\d+\.\d+\.\d+)$/.exec(range)?.[1];
+  if (floor === undefined) {
+    throw new Error(`nats-otel's @opentelemetry/api peer range "${range}" is not ^x.y.z`);
+  }
+  return floor;
+}
+
+function projectDir(dir: string, env: NodeJS.ProcessEnv): ProjectDir {
+  return {
+    dir,
+    async exec(file, args) {
+      try {
+        const { stdout } = await run(file, args, { cwd: dir, env, maxBuffer: 16 << 20 });
+        return stdout;
+      } catch (err) {
+        const { stdout = "", stderr = "" } = err as { stdout?: string; stderr?: string };
+        throw new Error(`${file} ${args.join(" ")} failed:\n${stdout}${stderr}`, { cause: err });
+      }
+    },
+  };
+}
+
 const fixtureCopies: [from: string, to: string][] = [
   ["esm.mjs", "esm.mjs"],
   ["cjs.cjs", "cjs.cjs"],
@@ -71,7 +111,8 @@ const fixtureCopies: [from: string, to: string][] = [
 /**
  * Builds the packages (turbo, cached), packs each with `pnpm pack` (which turns `workspace:`
  * ranges into real versions, as `changeset publish` does), and installs every tarball plus the
- * otel API, TypeScript and Node types into a new project with one `npm install`.
+ * otel API (the floor of nats-otel's peer range), TypeScript and Node types into a new project
+ * with one `npm install`.
  */
 export async function createPackedProject(): Promise<PackedProject> {
   const env = userEnv();
@@ -103,11 +144,13 @@ export async function createPackedProject(): Promise<PackedProject> {
     await run("npm", ["init", "-y"], { cwd: app, env });
     for (const [from, to] of fixtureCopies) await copyFile(join(fixtures, from), join(app, to));
 
-    const extras = await Promise.all(
-      ["@opentelemetry/api", "typescript", "@types/node"].map(
-        async (name) => `${name}@${await rootVersion(name)}`,
-      ),
-    );
+    const otelApi = await otelApiFloor();
+    const extras = [
+      `@opentelemetry/api@${otelApi}`,
+      ...(await Promise.all(
+        ["typescript", "@types/node"].map(async (name) => `${name}@${await rootVersion(name)}`),
+      )),
+    ];
     const [{ stderr: installWarnings }, install] = await timed(() =>
       run(
         "npm",
@@ -124,18 +167,16 @@ export async function createPackedProject(): Promise<PackedProject> {
     );
 
     return {
-      dir: app,
+      ...projectDir(app, env),
       tarballs,
       timings: { build, pack, install },
       installWarnings,
-      async exec(file, args) {
-        try {
-          const { stdout } = await run(file, args, { cwd: app, env, maxBuffer: 16 << 20 });
-          return stdout;
-        } catch (err) {
-          const { stdout = "", stderr = "" } = err as { stdout?: string; stderr?: string };
-          throw new Error(`${file} ${args.join(" ")} failed:\n${stdout}${stderr}`, { cause: err });
-        }
+      otelApi,
+      async emptyProject(name) {
+        const project = projectDir(join(dir, name), env);
+        await mkdir(project.dir);
+        await project.exec("npm", ["init", "-y"]);
+        return project;
       },
       remove: () => rm(dir, { recursive: true, force: true }),
     };

@@ -28,9 +28,34 @@ describe("errorType", () => {
     expect(errorType(new TimeoutError("slow"))).toBe("TIMEOUT");
     expect(errorType(new NotFoundError("stream", "S"))).toBe("NOT_FOUND");
     expect(errorType(new TypeError("x"))).toBe("TypeError");
-    expect(errorType(new Error("x"))).toBe("_OTHER");
     expect(errorType("a string")).toBe("_OTHER");
     expect(errorType(undefined)).toBe("_OTHER");
+    expect(errorType({ name: "LooksLikeAnError", message: "x" })).toBe("_OTHER");
+  });
+
+  it("a plain Error is its class name, Error, as the README and the conventions say", () => {
+    // The conventions: "When error.type is set to a type (e.g., an exception type), its canonical
+    // class name identifying the type within the artifact SHOULD be used"; `_OTHER` is the
+    // fallback "when the instrumentation doesn't define a custom value". This used to be `_OTHER`.
+    expect(errorType(new Error("payment declined for order 42"))).toBe("Error");
+  });
+
+  it("a subclass keeping the inherited name is its class name; one setting name, that", () => {
+    class PaymentDeclined extends Error {}
+    class Named extends Error {
+      override name = "CardExpired";
+    }
+    expect(new PaymentDeclined("x").name).toBe("Error");
+    expect(errorType(new PaymentDeclined("x"))).toBe("PaymentDeclined");
+    expect(errorType(new Named("x"))).toBe("CardExpired");
+  });
+
+  it("an error whose name is empty or not a string falls back to _OTHER", () => {
+    const nameless = new Error("x");
+    nameless.name = "";
+    const numbered = Object.assign(new Error("x"), { name: 42 as unknown as string });
+    expect(errorType(nameless)).toBe("_OTHER");
+    expect(errorType(numbered)).toBe("_OTHER");
   });
 });
 

@@ -8,13 +8,21 @@ import {
 } from "./semconv.js";
 
 /**
- * `error.type` for a failure: a helix-nats error's stable `code` (`TIMEOUT`, `NOT_FOUND`…), else
- * the error's class name (`TypeError`), else `_OTHER`. Always low-cardinality.
+ * `error.type` for a failure, as the semantic conventions ask: a helix-nats error's stable `code`
+ * (`TIMEOUT`, `NOT_FOUND`…), else the error's class name (`TypeError`, `Error`, or the name of a
+ * subclass that left `name` as the inherited `"Error"`), else `_OTHER` (a thrown non-error, a
+ * nameless error). Always low-cardinality: a class, never a message.
  */
 export function errorType(err: unknown): string {
   if (isHelixError(err)) return err.code;
-  if (err instanceof Error && err.name !== "" && err.name !== "Error") return err.name;
-  return ERROR_TYPE_VALUE_OTHER;
+  if (!(err instanceof Error)) return ERROR_TYPE_VALUE_OTHER;
+  const name: unknown = err.name;
+  if (name === "Error") {
+    // `class PaymentDeclined extends Error {}` keeps the name "Error": its constructor's is right.
+    const cls: unknown = err.constructor?.name;
+    return typeof cls === "string" && cls !== "" ? cls : name;
+  }
+  return typeof name === "string" && name !== "" ? name : ERROR_TYPE_VALUE_OTHER;
 }
 
 /**
