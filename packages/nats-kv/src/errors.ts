@@ -3,7 +3,7 @@ import {
   type HelixError,
   JetStreamCodes,
   KeyExistsError,
-  type LimitExceededError,
+  LimitExceededError,
   toHelixError,
   ValidationError,
   WrongRevisionError,
@@ -45,6 +45,20 @@ export function toKvError(err: unknown, context: KvErrorContext): HelixError {
 }
 
 /**
+ * Whether `bucket` is missing: asked when a call got no real answer (no responders, or a timeout
+ * on a direct get), which is also what a call on a deleted bucket gets. `false` when the bucket
+ * exists or the question itself failed (then the failure is treated as transient).
+ */
+export async function bucketIsMissing(conn: Connection, bucket: string): Promise<boolean> {
+  try {
+    await (await conn.manager()).streams.info(streamNameOf(bucket));
+    return false;
+  } catch (err) {
+    return toKvError(err, { operation: "kv.status", bucket }).code === "NOT_FOUND";
+  }
+}
+
+/**
  * Restates a write refused by a bucket limit (`max_value_size`, or `max_bytes` of a full bucket)
  * with the limit's value, read from the bucket's stream (the server's text names no number).
  * When that lookup fails, the server's own error is returned unchanged.
@@ -55,11 +69,29 @@ export async function explainBucketLimit(
   operation: string,
   err: LimitExceededError,
 ): Promise<LimitExceededError> {
-  return explainLimitFromServer(conn, err, { what: "bucket", operation }, async () => ({
-    name: bucket,
-    stream: streamNameOf(bucket),
-  }));
+  const explained = await explainLimitFromServer(
+    conn,
+    err,
+    { what: "bucket", operation },
+    async () => ({ name: bucket, stream: streamNameOf(bucket) }),
+  );
+  if (explained.limit !== "max_value_size" || explained.max === undefined) return explained;
+  // The server counts the headers in: say so, or a value of exactly the limit looks accepted.
+  return new LimitExceededError(`${explained.message}${HEADERS_COUNT}`, explained.limit, {
+    cause: explained.cause,
+    max: explained.max,
+    ...(explained.apiCode !== undefined ? { apiCode: explained.apiCode } : {}),
+  });
 }
+
+/**
+ * The bytes of headers a helix-nats write adds to its value, which a bucket's `max_value_size`
+ * (the stream's `max_msg_size`) counts: `NATS/1.0`, `Nats-Msg-Id: <22 characters>` and the
+ * line ends of a put; a revision check adds `Nats-Expected-Last-Subject-Sequence: <revision>`.
+ */
+export const PUT_HEADER_BYTES = 49;
+
+const HEADERS_COUNT = `, headers included (a put's take ${PUT_HEADER_BYTES} bytes, a write with a revision's about 90)`;
 
 /**
  * The client refuses a value larger than the server's `max_payload` before writing it, with a

@@ -1,11 +1,17 @@
-import { type CallOptions, type Connection, NotFoundError, toHelixError } from "@helix/nats-core";
+import {
+  type CallOptions,
+  type Connection,
+  type NotAFunction,
+  NotFoundError,
+  toHelixError,
+} from "@helix/nats-core";
 import { assertInteger, assertKey, encodePayload } from "@helix/nats-core/internal";
 import type { KV } from "@nats-io/kv";
 import { isMarker, toEntry } from "./entry.js";
-import { toKvError } from "./errors.js";
+import { bucketIsMissing } from "./errors.js";
 import { runKv } from "./operation.js";
 import { purgeDeletes } from "./purge-deletes.js";
-import { streamNameOf, toStatus } from "./status.js";
+import { toStatus } from "./status.js";
 import type {
   KeyValue,
   KeyValueDeleteOptions,
@@ -23,6 +29,7 @@ import {
   toClientWatchOptions,
   Watcher,
 } from "./watcher.js";
+import { KvWriter, type WriteSettings } from "./write.js";
 
 const DEFAULT_PURGE_DELETES_OLDER_THAN_MS = 30 * 60 * 1000;
 
@@ -53,11 +60,13 @@ export class KeyValueHandle implements KeyValue {
   readonly bucket: string;
   readonly raw: KV;
   #conn: Connection;
+  #writer: KvWriter;
 
-  constructor(conn: Connection, bucket: string, raw: KV) {
+  constructor(conn: Connection, bucket: string, raw: KV, settings: WriteSettings) {
     this.#conn = conn;
     this.bucket = bucket;
     this.raw = raw;
+    this.#writer = new KvWriter(conn, bucket, raw, settings);
   }
 
   async get(key: string, options?: CallOptions): Promise<KeyValueEntry | null> {
@@ -89,33 +98,52 @@ export class KeyValueHandle implements KeyValue {
     );
   }
 
-  async create(key: string, value: KeyValueInput, options?: CallOptions): Promise<number> {
-    assertKey(key);
-    const data = encodePayload(value, "value").bytes;
-    return this.#write("create", key, undefined, options, () => this.raw.create(key, data));
-  }
-
-  async put(key: string, value: KeyValueInput, options?: CallOptions): Promise<number> {
-    assertKey(key);
-    const data = encodePayload(value, "value").bytes;
-    return this.#write("put", key, undefined, options, () => this.raw.put(key, data));
-  }
-
-  async update(
+  async create<T extends KeyValueInput>(
     key: string,
-    value: KeyValueInput,
+    value: NotAFunction<T>,
+    options?: CallOptions,
+  ): Promise<number> {
+    assertKey(key);
+    const data = encodePayload(value, "value").bytes;
+    return this.#run("create", key, undefined, options, async (signal) => {
+      try {
+        return await this.#writer.send({ operation: "kv.create", key, data, expect: 0 }, signal);
+      } catch (err) {
+        // As the client's create: a key whose latest entry is a delete or purge marker has no
+        // value, so it is written over that marker (else KeyExistsError, mapped by runKv).
+        if (toHelixError(err).code !== "WRONG_REVISION") throw err;
+        const latest = await this.#read(() => this.raw.get(key));
+        if (latest === null || !isMarker(latest)) throw err;
+        const write = { operation: "kv.create", key, data, expect: latest.revision };
+        return this.#writer.send(write, signal);
+      }
+    });
+  }
+
+  async put<T extends KeyValueInput>(
+    key: string,
+    value: NotAFunction<T>,
+    options?: CallOptions,
+  ): Promise<number> {
+    assertKey(key);
+    const data = encodePayload(value, "value").bytes;
+    return this.#run("put", key, undefined, options, (signal) =>
+      this.#writer.send({ operation: "kv.put", key, data }, signal),
+    );
+  }
+
+  async update<T extends KeyValueInput>(
+    key: string,
+    value: NotAFunction<T>,
     revision: number,
     options?: CallOptions,
   ): Promise<number> {
     assertKey(key);
     assertInteger(revision, "revision", 0);
     const data = encodePayload(value, "value").bytes;
-    // The client's update() throws synchronously for revision 0; a put that expects last
-    // sequence 0 is what the server understands as "the key has no entry".
-    return this.#write("update", key, revision, options, () =>
-      revision === 0
-        ? this.raw.put(key, data, { previousSeq: 0 })
-        : this.raw.update(key, data, revision),
+    // revision 0 is the server's "the key has no entry" (the client's update() refuses it)
+    return this.#run("update", key, revision, options, (signal) =>
+      this.#writer.send({ operation: "kv.update", key, data, expect: revision }, signal),
     );
   }
 
@@ -177,31 +205,23 @@ export class KeyValueHandle implements KeyValue {
     } catch (err) {
       const code = toHelixError(err).code;
       const silent = code === "TIMEOUT" || code === "JETSTREAM_UNAVAILABLE";
-      if (silent && (await this.#bucketIsMissing())) {
+      if (silent && (await bucketIsMissing(this.#conn, this.bucket))) {
         throw new NotFoundError("bucket", this.bucket, { cause: err });
       }
       throw err;
     }
   }
 
-  async #bucketIsMissing(): Promise<boolean> {
-    try {
-      await (await this.#conn.manager()).streams.info(streamNameOf(this.bucket));
-      return false;
-    } catch (err) {
-      return toKvError(err, { operation: "kv.status", bucket: this.bucket }).code === "NOT_FOUND";
-    }
-  }
-
-  #write(
+  /** Runs a write as `kv.<name>`; the revision it wrote is recorded on the operation. */
+  #run(
     name: "create" | "put" | "update",
     key: string,
     revision: number | undefined,
     options: CallOptions | undefined,
-    send: () => Promise<number>,
+    send: (signal: AbortSignal | undefined) => Promise<number>,
   ): Promise<number> {
     return runKv(this.#conn, name, { bucket: this.bucket, key, revision }, options, async (op) => {
-      const written = await send();
+      const written = await send(options?.signal);
       op.revision = written;
       return written;
     });
@@ -216,8 +236,9 @@ export class KeyValueHandle implements KeyValue {
     const revision = options?.revision;
     if (revision !== undefined) assertInteger(revision, "revision", 1);
     return runKv(this.#conn, name, { bucket: this.bucket, key, revision }, options, async () => {
-      const opts = revision === undefined ? undefined : { previousSeq: revision };
-      await (name === "delete" ? this.raw.delete(key, opts) : this.raw.purge(key, opts));
+      const marker = name === "delete" ? "DEL" : "PURGE";
+      const write = { operation: `kv.${name}`, key, marker, expect: revision } as const;
+      await this.#writer.send(write, options?.signal);
     });
   }
 

@@ -11,16 +11,13 @@ export class InitialValues {
   readonly count: number;
   #seen = 0;
   #done: boolean;
-  #onDone: () => void;
 
-  constructor(initialCount: number, onDone: () => void) {
+  constructor(initialCount: number) {
     this.count = initialCount;
     this.#done = initialCount <= 0;
-    this.#onDone = onDone;
-    if (this.#done) onDone();
   }
 
-  /** True once every initial value was delivered. */
+  /** True once every initial value was delivered by the server. */
   get done(): boolean {
     return this.#done;
   }
@@ -29,10 +26,7 @@ export class InitialValues {
   next(delta: number | undefined): boolean {
     if (this.#done) return true;
     this.#seen++;
-    if (this.#seen >= this.count || delta === 0) {
-      this.#done = true;
-      this.#onDone();
-    }
+    if (this.#seen >= this.count || delta === 0) this.#done = true;
     return false;
   }
 }

@@ -1,8 +1,8 @@
+import { NANOS_PER_MS } from "@helix/nats-core/internal";
 import type { StreamInfo } from "@nats-io/jetstream";
 import type { KeyValueStatus } from "./types.js";
 
 const KV_STREAM_PREFIX = "KV_";
-const NANOS_PER_MILLI = 1_000_000;
 
 /** The name of the stream that stores `bucket`. */
 export function streamNameOf(bucket: string): string {
@@ -19,7 +19,7 @@ export function toStatus(info: StreamInfo, cluster = ""): KeyValueStatus {
     streamName: config.name,
     values: state.messages,
     history: config.max_msgs_per_subject,
-    ttlMs: Math.round((config.max_age ?? 0) / NANOS_PER_MILLI),
+    ttlMs: Math.round((config.max_age ?? 0) / NANOS_PER_MS),
     bytes: state.bytes,
     backingStore: config.storage === "memory" ? "memory" : "file",
     replicas: config.num_replicas,

@@ -1,4 +1,4 @@
-import type { CallOptions, Payload } from "@helix/nats-core";
+import type { CallOptions, HelixError, NotAFunction, Payload } from "@helix/nats-core";
 import type { KV } from "@nats-io/kv";
 
 /**
@@ -10,9 +10,47 @@ export type KvCallOptions = CallOptions;
 /**
  * What a key-value write accepts: bytes as they are, a string as UTF-8, anything else as JSON.
  * `undefined`, functions, symbols, values JSON cannot represent, and binary data other than a
- * `Uint8Array` are refused with `ValidationError` before any I/O.
+ * `Uint8Array` are refused with `ValidationError` before any I/O. A write's value parameter is
+ * typed `NotAFunction<T>`, so a function (a forgotten call, `kv.put(k, getConfig)`) is refused
+ * at compile time too.
  */
 export type KeyValueInput = Payload;
+
+/**
+ * How key-value writes (`put`, `create`, `update`, `delete`, `purge`) retry transient failures:
+ * a timeout, no responders, a leader election (`isRetryable`). Every attempt of a write sends the
+ * same `Nats-Msg-Id`, so the server stores a retried write once, and a revision-checked write
+ * whose earlier attempt was in fact stored resolves to that attempt's revision.
+ */
+export interface KeyValueRetryOptions {
+  /**
+   * How long a write may keep retrying, in ms from its first attempt: no retry starts past it
+   * (an attempt started before it waits for its answer, up to the JetStream timeout). Default
+   * 15 000, enough to ride out a server restart or a leader election. `0`: no retries.
+   */
+  budgetMs?: number;
+  /** Delay before the first retry, in ms; doubles on each retry (with jitter). Default 250. */
+  initialDelayMs?: number;
+  /** Upper bound of the delay between retries, in ms. Default 2 000. */
+  maxDelayMs?: number;
+  /** Called before each retry with the error and the attempt that failed (from 1). */
+  onRetry?: (error: HelixError, attempt: number) => void;
+}
+
+/** Options of `createKeyValueManager`: the defaults of every bucket it opens. */
+export interface KeyValueManagerOptions {
+  /** How writes retry (see `KeyValueRetryOptions`), or `false` for a single attempt. */
+  retry?: KeyValueRetryOptions | false;
+}
+
+/** Options of the manager's `create` and `get`: settings of the handle they return. */
+export interface KeyValueOpenOptions extends CallOptions {
+  /**
+   * How this handle's writes retry: fields given here replace the manager's, one by one;
+   * `false` turns retries off for this handle.
+   */
+  retry?: KeyValueRetryOptions | false;
+}
 
 /** What a stored entry records: a value, a delete marker, or a purge marker. */
 export type KeyValueOperationType = "PUT" | "DEL" | "PURGE";
@@ -42,7 +80,11 @@ export interface KeyValueEntry {
   json<T = unknown>(): T;
 }
 
-/** An entry delivered by a watch. */
+/**
+ * An entry delivered by a watch (what a `KeyValueWatcher` yields): every field of
+ * `KeyValueEntry`, plus `isUpdate`. A delete or purge marker arrives with `operation` `"DEL"` or
+ * `"PURGE"` and an empty `value`, unless `ignoreDeletes` skips it.
+ */
 export interface KeyValueWatchEntry extends KeyValueEntry {
   /**
    * False for the initial values (what the bucket held when the watch started), true for the
@@ -61,7 +103,10 @@ export interface KeyValueConfig {
   history?: number;
   /** How long an entry lives, in milliseconds; 0 (the default) keeps entries for ever. */
   ttlMs?: number;
-  /** Largest value accepted, in bytes; -1 (the default) for no limit. */
+  /**
+   * Largest message accepted, in bytes; -1 (the default) for no limit. The server counts the
+   * headers too: a put's take 49 bytes (its `Nats-Msg-Id`), a write with a revision's about 90.
+   */
   maxValueSize?: number;
   /** Largest bucket size, in bytes; -1 (the default) for no limit. */
   maxBytes?: number;
@@ -127,7 +172,17 @@ export interface KeyValueWatcher extends AsyncIterable<KeyValueWatchEntry>, Asyn
   readonly filter: string;
   /** How many entries the server held for this watch when it started (before `ignoreDeletes`). */
   readonly initialCount: number;
-  /** Resolves once every initial value was received (at once when there are none), or the watch ended. */
+  /**
+   * Resolves once the caller has handled every initial value: each one was handed out by the
+   * iterator AND the iterator was then asked for the next entry (in a `for await` loop, the
+   * loop body of the last initial value has finished). At once when there are no initial values
+   * (or `ignoreDeletes` skipped them all), and when the watch ends. So a loop that applies each
+   * entry to a map has loaded every initial value once it resolves.
+   *
+   * It waits for the reader: await it beside the loop that reads the watcher (run the loop in
+   * its own task), never before the loop starts nor inside its body, where it would wait for
+   * itself.
+   */
   readonly initialized: Promise<void>;
   /**
    * Resolves when the watch has ended: `stop()`, connection drain or close, or its bucket deleted
@@ -155,7 +210,11 @@ export interface PurgeDeletesOptions extends CallOptions {
   olderThanMs?: number;
 }
 
-/** A key-value bucket. Every method validates before any I/O and runs as a `kv.*` operation. */
+/**
+ * A key-value bucket. Every method validates before any I/O and runs as a `kv.*` operation.
+ * Writes (`create`, `put`, `update`, `delete`, `purge`) retry transient failures for up to
+ * 15 s by default, each stored once (see `KeyValueRetryOptions`).
+ */
 export interface KeyValue {
   /** The bucket name (always known, also on handles made by `create`). */
   readonly bucket: string;
@@ -165,17 +224,29 @@ export interface KeyValue {
   get(key: string, options?: CallOptions): Promise<KeyValueEntry | null>;
   /** The entry of `key` at `revision`; `null` when there is none, or it is a delete/purge marker. */
   getRevision(key: string, revision: number, options?: CallOptions): Promise<KeyValueEntry | null>;
-  /** Writes `key` only if it has no value (a deleted key counts as none): `KeyExistsError` else. Resolves to the revision. */
-  create(key: string, value: KeyValueInput, options?: CallOptions): Promise<number>;
+  /**
+   * Writes `key` only if it has no value (a deleted key counts as none): `KeyExistsError` when
+   * another writer holds it, also after a retry. Resolves to the revision.
+   */
+  create<T extends KeyValueInput>(
+    key: string,
+    value: NotAFunction<T>,
+    options?: CallOptions,
+  ): Promise<number>;
   /** Writes `key`. Resolves to the revision. */
-  put(key: string, value: KeyValueInput, options?: CallOptions): Promise<number>;
+  put<T extends KeyValueInput>(
+    key: string,
+    value: NotAFunction<T>,
+    options?: CallOptions,
+  ): Promise<number>;
   /**
    * Writes `key` only if its latest revision is `revision` (0: only if the key has no entry at
-   * all); `WrongRevisionError` else. Resolves to the new revision.
+   * all); `WrongRevisionError` when another writer got there first. Resolves to the new
+   * revision, also when a retried attempt finds that its earlier attempt was stored.
    */
-  update(
+  update<T extends KeyValueInput>(
     key: string,
-    value: KeyValueInput,
+    value: NotAFunction<T>,
     revision: number,
     options?: CallOptions,
   ): Promise<number>;
@@ -205,10 +276,14 @@ export interface KeyValueManager {
   /**
    * Creates a bucket, or opens it when it exists with the same settings (for the fields given).
    * A bucket that exists with other settings is a `JetStreamApiError` (code 10058), not changed.
+   * `options.retry` sets the returned handle's write retries (over the manager's).
    */
-  create(config: KeyValueConfig, options?: CallOptions): Promise<KeyValue>;
-  /** Opens an existing bucket; `NotFoundError` (`what: "bucket"`) when it does not exist. */
-  get(bucket: string, options?: CallOptions): Promise<KeyValue>;
+  create(config: KeyValueConfig, options?: KeyValueOpenOptions): Promise<KeyValue>;
+  /**
+   * Opens an existing bucket; `NotFoundError` (`what: "bucket"`) when it does not exist.
+   * `options.retry` sets the returned handle's write retries (over the manager's).
+   */
+  get(bucket: string, options?: KeyValueOpenOptions): Promise<KeyValue>;
   /** Deletes a bucket and all its entries; `NotFoundError` when it does not exist. */
   delete(bucket: string, options?: CallOptions): Promise<void>;
   /** The status of every bucket of the account (JetStream domain). */

@@ -1,7 +1,12 @@
 import { ValidationError } from "@helix/nats-core";
 import { assertInteger } from "@helix/nats-core/internal";
 import { describe, expect, it } from "vitest";
-import { assertKeyValueConfig, assertWatchOptions } from "./validation.js";
+import {
+  assertKeyValueConfig,
+  assertWatchOptions,
+  DEFAULT_WRITE_RETRY,
+  resolveRetry,
+} from "./validation.js";
 
 function fieldOf(config: unknown): string | undefined {
   try {
@@ -72,5 +77,47 @@ describe("watch option checks", () => {
     for (const options of bad) {
       expect(() => assertWatchOptions(options)).toThrow(ValidationError);
     }
+  });
+});
+
+describe("write retry settings", () => {
+  it("default to a 15 s budget; fields given replace the base's one by one; false is one attempt", () => {
+    expect(resolveRetry(undefined)).toEqual({
+      budgetMs: 15_000,
+      initialDelayMs: 250,
+      maxDelayMs: 2_000,
+      onRetry: undefined,
+    });
+    const onRetry = () => {};
+    const manager = resolveRetry({ budgetMs: 30_000, onRetry });
+    expect(manager).toEqual({ budgetMs: 30_000, initialDelayMs: 250, maxDelayMs: 2_000, onRetry });
+    expect(resolveRetry({ initialDelayMs: 100 }, manager)).toEqual({
+      budgetMs: 30_000,
+      initialDelayMs: 100,
+      maxDelayMs: 2_000,
+      onRetry,
+    });
+    expect(resolveRetry(undefined, manager)).toBe(manager);
+    expect(resolveRetry(false, manager)).toMatchObject({ budgetMs: 0 });
+    // a larger first delay raises the default cap with it
+    expect(resolveRetry({ initialDelayMs: 5_000 })).toMatchObject({ maxDelayMs: 5_000 });
+    expect(DEFAULT_WRITE_RETRY.budgetMs).toBe(15_000);
+  });
+
+  it("refuses malformed settings, naming the field", () => {
+    const fieldOfRetry = (retry: unknown): string | undefined => {
+      try {
+        resolveRetry(retry as never);
+        return undefined;
+      } catch (err) {
+        return (err as ValidationError).field;
+      }
+    };
+    expect(fieldOfRetry("fast")).toBe("retry");
+    expect(fieldOfRetry({ budgetMs: -1 })).toBe("retry.budgetMs");
+    expect(fieldOfRetry({ budgetMs: 1.5 })).toBe("retry.budgetMs");
+    expect(fieldOfRetry({ initialDelayMs: -1 })).toBe("retry.initialDelayMs");
+    expect(fieldOfRetry({ initialDelayMs: 10, maxDelayMs: 5 })).toBe("retry.maxDelayMs");
+    expect(fieldOfRetry({ onRetry: "log" })).toBe("retry.onRetry");
   });
 });

@@ -1,6 +1,6 @@
 import { ValidationError } from "@helix/nats-core";
 import { assertBucketName, assertInteger, assertOptionalInteger } from "@helix/nats-core/internal";
-import type { KeyValueConfig, WatchOptions } from "./types.js";
+import type { KeyValueConfig, KeyValueRetryOptions, WatchOptions } from "./types.js";
 
 /*
  * The checks of a call's input, made before any I/O: each throws `ValidationError` naming the
@@ -21,6 +21,59 @@ const KNOWN_CONFIG_FIELDS = new Set([
   "replicas",
 ]);
 
+/** Fields of other APIs a bucket configuration may be written with, and the field to use. */
+const CONFIG_FIELD_HINTS: Readonly<Record<string, string>> = {
+  ttl: "ttlMs (milliseconds)",
+  max_age: "ttlMs (milliseconds; the server's max_age is in nanoseconds)",
+  maxAge: "ttlMs (milliseconds)",
+  maxAgeMs: "ttlMs (milliseconds)",
+};
+
+/** Write retries with every default filled in. */
+export interface ResolvedRetry {
+  readonly budgetMs: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly onRetry: KeyValueRetryOptions["onRetry"];
+}
+
+/** The default retries of key-value writes: about 15 s, enough for a restart or an election. */
+export const DEFAULT_WRITE_RETRY: ResolvedRetry = Object.freeze({
+  budgetMs: 15_000,
+  initialDelayMs: 250,
+  maxDelayMs: 2_000,
+  onRetry: undefined,
+});
+
+const NO_RETRY: ResolvedRetry = Object.freeze({ ...DEFAULT_WRITE_RETRY, budgetMs: 0 });
+
+/**
+ * Validates retry options and fills what they leave out from `base` (the manager's settings, or
+ * the defaults); `false` turns retries off. Throws `ValidationError` naming the field.
+ */
+export function resolveRetry(
+  retry: KeyValueRetryOptions | false | undefined,
+  base: ResolvedRetry = DEFAULT_WRITE_RETRY,
+): ResolvedRetry {
+  if (retry === undefined) return base;
+  if (retry === false) return NO_RETRY;
+  if (typeof retry !== "object" || retry === null) {
+    throw new ValidationError("retry", "retry must be an object or false", { value: retry });
+  }
+  const budgetMs = retry.budgetMs ?? base.budgetMs;
+  const initialDelayMs = retry.initialDelayMs ?? base.initialDelayMs;
+  const maxDelayMs = retry.maxDelayMs ?? Math.max(base.maxDelayMs, initialDelayMs);
+  assertInteger(budgetMs, "retry.budgetMs", 0);
+  assertInteger(initialDelayMs, "retry.initialDelayMs", 0);
+  // the cap is at least the first delay
+  assertInteger(maxDelayMs, "retry.maxDelayMs", initialDelayMs);
+  const onRetry = retry.onRetry ?? base.onRetry;
+  if (onRetry !== undefined && typeof onRetry !== "function") {
+    throw new ValidationError("retry.onRetry", "retry.onRetry must be a function");
+  }
+  return { budgetMs, initialDelayMs, maxDelayMs, onRetry };
+}
+
 /** Throws `ValidationError` for the first problem of a bucket configuration. */
 export function assertKeyValueConfig(config: unknown): asserts config is KeyValueConfig {
   if (typeof config !== "object" || config === null) {
@@ -29,7 +82,11 @@ export function assertKeyValueConfig(config: unknown): asserts config is KeyValu
   const c = config as Record<string, unknown>;
   for (const field of Object.keys(c)) {
     if (!KNOWN_CONFIG_FIELDS.has(field)) {
-      throw new ValidationError(field, `unknown bucket configuration field "${field}"`);
+      const hint = CONFIG_FIELD_HINTS[field];
+      throw new ValidationError(
+        field,
+        `unknown bucket configuration field "${field}"${hint ? `: use ${hint}` : ""}`,
+      );
     }
   }
   assertBucketName(c.bucket);

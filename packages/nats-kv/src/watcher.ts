@@ -60,7 +60,11 @@ export async function initialCountOf(iter: unknown): Promise<number | undefined>
   return typeof info?.num_pending === "number" ? info.num_pending : undefined;
 }
 
-/** Wraps the client's watch iterator; the initial/update flag is computed here. */
+/**
+ * Wraps the client's watch iterator; the initial/update flag is computed here. `initialized`
+ * resolves once the server delivered every initial entry, the caller took each one it was given
+ * from the iterator, and then asked for the next entry: it has handled the last initial one.
+ */
 export class Watcher implements KeyValueWatcher {
   readonly bucket: string;
   readonly filter: string;
@@ -76,6 +80,14 @@ export class Watcher implements KeyValueWatcher {
   #checking = false;
   /** Why the watch ended, when the idle check found its bucket or consumer gone. */
   #failure: Error | undefined;
+  #tracker: InitialValues;
+  #resolveInitialized: () => void = () => {};
+  #isInitialized = false;
+  /** Initial entries queued for the caller, and how many of them it took. */
+  #initialQueued = 0;
+  #initialTaken = 0;
+  /** The caller asked for an entry after it took every initial entry queued so far. */
+  #askedPastInitial = false;
 
   constructor(
     conn: Connection,
@@ -92,11 +104,11 @@ export class Watcher implements KeyValueWatcher {
     this.#iter = iter;
     // Without the count (another client version), only `delta === 0` ends the initial phase.
     this.initialCount = init.initialCount ?? Number.POSITIVE_INFINITY;
-    let markInitialized = () => {};
     this.initialized = new Promise<void>((resolve) => {
-      markInitialized = resolve;
+      this.#resolveInitialized = resolve;
     });
-    const tracker = new InitialValues(this.initialCount, markInitialized);
+    this.#tracker = new InitialValues(this.initialCount);
+    this.#checkInitialized();
     this.#unregisterDrain = conn.onDrain(async () => this.stop());
     const consumer = consumerOf(iter);
     const idleCheck =
@@ -104,9 +116,9 @@ export class Watcher implements KeyValueWatcher {
         ? undefined
         : setInterval(() => this.#checkIdle(consumer), WATCH_IDLE_CHECK_MS);
     idleCheck?.unref?.();
-    this.closed = this.#pump(tracker, init.ignoreDeletes).finally(() => {
+    this.closed = this.#pump(init.ignoreDeletes).finally(() => {
       clearInterval(idleCheck);
-      markInitialized();
+      this.#markInitialized();
       this.#unregisterDrain();
     });
   }
@@ -118,7 +130,7 @@ export class Watcher implements KeyValueWatcher {
 
   [Symbol.asyncIterator](): AsyncIterator<KeyValueWatchEntry> {
     return {
-      next: () => this.#queue.next(),
+      next: () => this.#next(),
       return: async () => {
         this.stop();
         return { value: undefined, done: true };
@@ -131,13 +143,45 @@ export class Watcher implements KeyValueWatcher {
     await this.closed;
   }
 
-  async #pump(tracker: InitialValues, ignoreDeletes: boolean): Promise<void> {
+  #next(): Promise<IteratorResult<KeyValueWatchEntry>> {
+    if (this.#isInitialized) return this.#queue.next();
+    if (this.#initialTaken === this.#initialQueued) {
+      this.#askedPastInitial = true;
+      this.#checkInitialized();
+    }
+    return this.#queue.next().then((result) => {
+      if (result.done !== true && !result.value.isUpdate) {
+        this.#initialTaken++;
+        this.#askedPastInitial = false;
+      }
+      return result;
+    });
+  }
+
+  /** Resolves `initialized` once every initial entry was delivered and handled (see the class). */
+  #checkInitialized(): void {
+    if (this.#isInitialized || !this.#tracker.done) return;
+    if (this.#initialTaken < this.#initialQueued) return;
+    if (this.#initialQueued > 0 && !this.#askedPastInitial) return;
+    this.#markInitialized();
+  }
+
+  #markInitialized(): void {
+    this.#isInitialized = true;
+    this.#resolveInitialized();
+  }
+
+  async #pump(ignoreDeletes: boolean): Promise<void> {
+    const tracker = this.#tracker;
     try {
       for await (const raw of this.#iter) {
         this.#active = true;
         const isUpdate = tracker.next(raw.delta);
-        if (ignoreDeletes && isMarker(raw)) continue;
-        this.#queue.push(toWatchEntry(this.bucket, raw, isUpdate));
+        if (!(ignoreDeletes && isMarker(raw))) {
+          if (!isUpdate) this.#initialQueued++;
+          this.#queue.push(toWatchEntry(this.bucket, raw, isUpdate));
+        }
+        if (!isUpdate) this.#checkInitialized();
       }
       if (this.#failure) this.#queue.fail(this.#failure);
       else this.#queue.end();

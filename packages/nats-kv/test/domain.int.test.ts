@@ -33,6 +33,17 @@ describe("key-value through a JetStream domain", () => {
     const first = await watcher[Symbol.asyncIterator]().next();
     expect(first.value).toMatchObject({ key: "k", revision: rev, isUpdate: true });
     watcher.stop();
+    // every write goes through the domain's API prefix, as the client's own writes do
+    expect(await kv.update("k", "w", rev)).toBe(rev + 1);
+    expect(await kv.create("c", "x")).toBe(rev + 2);
+    await kv.delete("k", { revision: rev + 1 });
+    await kv.purge("c");
+    // (history 2: the first value of "k" made way)
+    expect((await kv.history(">")).map((e) => [e.key, e.revision, e.operation])).toEqual([
+      ["k", rev + 1, "PUT"],
+      ["k", rev + 3, "DEL"],
+      ["c", rev + 4, "PURGE"],
+    ]);
     expect((await kvm.list()).map((s) => s.bucket)).toContain(bucket);
     expect((await kvm.get(bucket)).bucket).toBe(bucket);
     // the connection's options were copied, never changed

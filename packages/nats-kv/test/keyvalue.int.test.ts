@@ -233,7 +233,16 @@ describe("KeyValue reads and writes", () => {
     const kv = await createKeyValueManager(quick).create({ bucket: uniqueName("gone") });
     await kv.put("k", "v");
     await kvm.delete(kv.bucket);
-    for (const call of [() => kv.get("k"), () => kv.status(), () => kv.keys()]) {
+    // writes too, at once: no responders is not retried as a leader election would be
+    const calls = [
+      () => kv.get("k"),
+      () => kv.status(),
+      () => kv.keys(),
+      () => kv.put("k", "v"),
+      () => kv.update("k", "v", 1),
+      () => kv.delete("k"),
+    ];
+    for (const call of calls) {
       const err = await call().catch((e: unknown) => e);
       expect(err).toMatchObject({ code: "NOT_FOUND", what: "bucket", resource: kv.bucket });
     }

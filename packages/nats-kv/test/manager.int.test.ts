@@ -58,8 +58,18 @@ describe("key-value manager", () => {
     await expect(tooBig).rejects.toMatchObject({
       limit: "max_value_size",
       max: 1024,
-      message: `kv.put: the value exceeds bucket "${bucket}"'s max_value_size of 1024 bytes`,
+      message: `kv.put: the value exceeds bucket "${bucket}"'s max_value_size of 1024 bytes, headers included (a put's take 49 bytes, a write with a revision's about 90)`,
     });
+    await kvm.delete(bucket);
+  });
+
+  it("maxValueSize counts the write's headers, as the server does: a put's 49 bytes", async () => {
+    const bucket = uniqueName("vsize");
+    const kv = await kvm.create({ bucket, maxValueSize: 100 });
+    expect(await kv.put("fits", "v".repeat(100 - 49))).toBe(1);
+    const over = await kv.put("over", "v".repeat(100 - 49 + 1)).catch((e: unknown) => e);
+    expect(over).toBeInstanceOf(LimitExceededError);
+    expect(over).toMatchObject({ limit: "max_value_size", max: 100, apiCode: 10054 });
     await kvm.delete(bucket);
   });
 
@@ -76,6 +86,41 @@ describe("key-value manager", () => {
       description: "",
     });
     await kvm.delete(bucket);
+  });
+
+  it("durations are milliseconds: ttlMs reaches the server as nanoseconds; its ns fields are refused", async () => {
+    const jsm = await conn.manager();
+    const NS_PER_MS = 1_000_000;
+    // a TTL under the server's 2 min de-duplication window shortens the window to the TTL
+    for (const [ttlMs, duplicateWindowMs] of [
+      [90_000, 90_000],
+      [3_600_000, 120_000],
+      [0, 120_000],
+    ] as const) {
+      const bucket = uniqueName("ttl");
+      const kv = await kvm.create({ bucket, ttlMs });
+      const { config } = await jsm.streams.info(`KV_${bucket}`);
+      expect([config.max_age, config.duplicate_window]).toEqual([
+        ttlMs * NS_PER_MS,
+        duplicateWindowMs * NS_PER_MS,
+      ]);
+      expect((await kv.status()).ttlMs).toBe(ttlMs);
+      await kvm.delete(bucket);
+    }
+    // the server's nanosecond field (or the client's) would be a unit trap: refused, with the way out
+    for (const [field, message] of [
+      [
+        "max_age",
+        `unknown bucket configuration field "max_age": use ttlMs (milliseconds; the server's max_age is in nanoseconds)`,
+      ],
+      ["ttl", `unknown bucket configuration field "ttl": use ttlMs (milliseconds)`],
+    ]) {
+      const err = await kvm
+        .create({ bucket: uniqueName("ttl"), [field as string]: 60_000 } as never)
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect(err).toMatchObject({ field, message });
+    }
   });
 
   it("create opens a bucket that exists with the same settings, refuses other settings", async () => {

@@ -75,10 +75,12 @@ describe("KeyValue watch: what a watch delivers", () => {
     ]);
     // the raw client flags the last initial value as an update (off by one): we do not
     expect(initial.at(-1)?.delta).toBe(0);
+    // asking for the next entry is what tells the watcher the last initial one was handled
+    const reading = take(watcher, 2);
     await watcher.initialized;
     await kv.put("d", "live");
     await kv.delete("a");
-    const live = await take(watcher, 2);
+    const live = await reading;
     expect(live.map((e) => [e.key, e.operation, e.isUpdate])).toEqual([
       ["d", "PUT", true],
       ["a", "DEL", true],
@@ -98,8 +100,10 @@ describe("KeyValue watch: what a watch delivers", () => {
     const watcher = await kv.watch("only");
     const [first] = await take(watcher, 1);
     expect(first).toMatchObject({ key: "only", isUpdate: false });
+    const reading = take(watcher, 1);
     await watcher.initialized;
     watcher.stop();
+    expect(await reading).toEqual([]);
   });
 
   it("watch filters keys; ignoreDeletes skips markers, which still count as initial", async () => {
@@ -112,11 +116,12 @@ describe("KeyValue watch: what a watch delivers", () => {
     expect(watcher.initialCount).toBe(2);
     const first = await take(watcher, 1);
     expect(first.map((e) => [e.key, e.isUpdate])).toEqual([["orders.1", false]]);
+    const reading = take(watcher, 1);
     await watcher.initialized;
     await kv.put("users.2", "ignored by the filter");
     await kv.delete("orders.1");
     await kv.put("orders.3", "d");
-    const live = await take(watcher, 1);
+    const live = await reading;
     expect(live.map((e) => [e.key, e.operation, e.isUpdate])).toEqual([["orders.3", "PUT", true]]);
     watcher.stop();
   });
@@ -130,11 +135,12 @@ describe("KeyValue watch: what a watch delivers", () => {
     expect(watcher.initialCount).toBe(2);
     const [first] = await take(watcher, 1);
     expect(first).toMatchObject({ key: "p.2", operation: "PUT", isUpdate: false });
+    const reading = take(watcher, 1);
     await watcher.initialized;
     await kv.purge("p.2");
     await kv.delete("p.2");
     await kv.put("p.3", "c");
-    const [live] = await take(watcher, 1);
+    const [live] = await reading;
     expect(live).toMatchObject({ key: "p.3", operation: "PUT", isUpdate: true });
     watcher.stop();
   });
