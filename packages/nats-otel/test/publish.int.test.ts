@@ -196,7 +196,7 @@ describe("send spans", () => {
     expect(parseTraceparent(h.get("Traceparent"))).toEqual(ids(onlySpan(t.sdk, `send ${subject}`)));
   });
 
-  it("keeps a `traceparent` the caller set (lower case): not overwritten, no `Tracestate` added beside it", async () => {
+  it("keeps a `traceparent` the caller set (lower case): not overwritten, sent as `Traceparent` (Go's casing), no `Tracestate` added beside it", async () => {
     const t = await setup();
     const stream = await t.stream();
     const subject = `${stream}.own`;
@@ -216,8 +216,8 @@ describe("send spans", () => {
 
     const h = await storedHeaders(t.conn, stream, ack.seq);
     const traceKeys = headerKeys(h).filter((k) => k.toLowerCase().startsWith("trace"));
-    expect(traceKeys).toEqual(["traceparent"]);
-    expect(h.get("traceparent")).toBe(own);
+    expect(traceKeys).toEqual(["Traceparent"]);
+    expect(h.get("Traceparent")).toBe(own);
     // The send span is still recorded, in the active context's trace.
     const span = onlySpan(t.sdk, `send ${subject}`);
     expect(span.spanContext().traceId).toBe(trace.getSpanContext(parent)?.traceId);

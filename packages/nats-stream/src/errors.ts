@@ -78,3 +78,17 @@ function missingMessageError(err: HelixError, stream: string, seq: number): Heli
   }
   return err;
 }
+
+/**
+ * The error of a publish to a subject no stream listens on (the JetStream API confirmed it after a
+ * no-responders): `NotFoundError("stream")` with no resource, since no stream is missing by name,
+ * and a message naming the subject.
+ */
+export function noStreamForSubject(subject: string, cause: HelixError): NotFoundError {
+  const error = new NotFoundError("stream", undefined, { cause });
+  // TODO(core): a `message` option on NotFoundError; its constructor words only a named resource.
+  const message = `publish: no stream listens on subject "${subject}"`;
+  error.stack = error.stack?.replace(error.message, message);
+  error.message = message;
+  return error;
+}

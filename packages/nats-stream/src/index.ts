@@ -4,6 +4,7 @@ export { isStream } from "./handle.js";
 export { createStreamManager } from "./manager.js";
 export { createPublisher } from "./publisher.js";
 export type {
+  FailedPublish,
   GetMsgOptions,
   PubAck,
   PublishCompletion,
@@ -15,9 +16,11 @@ export type {
   PublishOptions,
   PurgeOptions,
   RetryOptions,
+  RetryReason,
   StoredMessage,
   Stream,
   StreamCreateConfig,
+  StreamDurationsMs,
   StreamManager,
   StreamUpdateInput,
 } from "./types.js";

@@ -8,6 +8,7 @@ import {
 } from "@helix/nats-core";
 import { StreamHandle } from "./handle.js";
 import { runStreamOperation } from "./operation.js";
+import { toServerStreamConfig } from "./stream-config.js";
 import type { Stream, StreamCreateConfig, StreamManager, StreamUpdateInput } from "./types.js";
 import { assertStreamConfig } from "./validation.js";
 
@@ -28,19 +29,20 @@ class HelixStreamManager implements StreamManager {
 
   async create(config: StreamCreateConfig, options: CallOptions = {}): Promise<Stream> {
     assertStreamConfig(config);
+    // A copy (the client rewrites mirror/sources on the object it is given), in nanoseconds.
+    const serverConfig = toServerStreamConfig(config);
     const info = await runStreamOperation(
       this.#conn,
       { kind: "stream.create", stream: config.name },
       options.signal,
-      // A copy: the client rewrites mirror/sources on the object it is given.
-      (jsm) => jsm.streams.add({ ...config }),
+      (jsm) => jsm.streams.add(serverConfig),
     );
     return new StreamHandle(this.#conn, info.config);
   }
 
   async update(config: StreamUpdateInput, options: CallOptions = {}): Promise<Stream> {
     assertStreamConfig(config);
-    const { name, ...changes } = config;
+    const { name, ...changes } = toServerStreamConfig(config);
     const info = await runStreamOperation(
       this.#conn,
       { kind: "stream.update", stream: name },

@@ -17,6 +17,28 @@ describe("prepareMessage", () => {
     expect(m.headers.get("Nats-Msg-Id")).toBe(m.msgID);
   });
 
+  it("sends traceparent, tracestate and baggage in Go's casing, in place, keeping the canonical one when both are set", () => {
+    const h = headers();
+    h.set("x-first", "1");
+    h.set("traceparent", "00-a-b-01");
+    h.set("TRACESTATE", "k=v");
+    h.append("baggage", "a=1");
+    h.append("baggage", "b=2");
+    h.set("Baggage", "kept=1");
+    const m = prepareMessage("a.b", "x", { headers: h, msgID: "m" }, settings);
+    expect([...m.headers]).toEqual([
+      ["x-first", ["1"]],
+      ["Traceparent", ["00-a-b-01"]],
+      ["Tracestate", ["k=v"]],
+      ["Baggage", ["kept=1"]],
+      ["Nats-Msg-Id", ["m"]],
+    ]);
+    expect([...h.keys()]).toEqual(["x-first", "traceparent", "TRACESTATE", "baggage", "Baggage"]);
+    // already canonical: the copy is sent as it is
+    const canonical = prepareMessage("a.b", "x", { headers: { Traceparent: "t" } }, settings);
+    expect(canonical.headers.get("Traceparent")).toBe("t");
+  });
+
   it("builds the same headers without caller headers as with empty ones (the fast path)", () => {
     for (const [data, options] of [
       [{ x: 1 }, {}],

@@ -91,5 +91,42 @@ function copyCallerHeaders(init: PublishOptions["headers"]): MsgHdrs {
   if (headers.has("")) {
     throw new ValidationError("headers", "headers: a header name must not be empty");
   }
-  return headers;
+  return withTraceHeadersAsGoReadsThem(headers);
+}
+
+/** The trace context headers, by lowercase name, in the casing a Go service reads. */
+const TRACE_HEADERS: ReadonlyMap<string, string> = new Map([
+  ["traceparent", "Traceparent"],
+  ["tracestate", "Tracestate"],
+  ["baggage", "Baggage"],
+]);
+
+/**
+ * `headers` with `traceparent`, `tracestate` and `baggage` in any other casing renamed to
+ * `Traceparent`, `Tracestate`, `Baggage`, in place in the order. A Go service reads them through
+ * `http.Header`, whose lookups are canonical and case-sensitive: `traceparent` would be missed.
+ * When one is set in several casings, the canonical one is kept, else the first. `headers` itself
+ * is returned when nothing needs renaming (the common case).
+ */
+function withTraceHeadersAsGoReadsThem(headers: MsgHdrs): MsgHdrs {
+  let rename = false;
+  for (const [key] of headers) {
+    const canonical = TRACE_HEADERS.get(key.toLowerCase());
+    if (canonical !== undefined && canonical !== key) {
+      rename = true;
+      break;
+    }
+  }
+  if (!rename) return headers;
+  const out = createHeaders();
+  for (const [key, values] of headers) {
+    const canonical = TRACE_HEADERS.get(key.toLowerCase());
+    if (canonical === undefined) {
+      for (const value of values) out.append(key, value);
+      continue;
+    }
+    if (out.has(canonical) || (key !== canonical && headers.has(canonical))) continue;
+    for (const value of values) out.append(canonical, value);
+  }
+  return out;
 }

@@ -1,59 +1,14 @@
-import type { Connection, PublishOperation } from "@helix/nats-core";
-import { headers } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";
+import {
+  context,
+  fakeConnection,
+  noResponders,
+  operation,
+  timeout,
+  wrongSeq,
+} from "../test/unit-fakes.js";
 import { SendBatch } from "./publish-batch.js";
-import { type SendContext, sendWithRetries } from "./publish-send.js";
-
-// Errors shaped like the NATS client's (matched by name and code, as core does).
-const timeout = () => Object.assign(new Error("timeout"), { name: "TimeoutError" });
-const noResponders = () =>
-  Object.assign(new Error("jetstream is not enabled"), { name: "JetStreamNotEnabled" });
-const wrongSeq = () =>
-  Object.assign(new Error("wrong last sequence: 3"), { name: "JetStreamApiError", code: 10071 });
-
-function fakeConnection(outcomes: (() => unknown)[]) {
-  const calls: { subject: string; msgID: string | undefined }[] = [];
-  const conn = {
-    jetstream: {
-      publish: async (subject: string, _data: Uint8Array, opts: { headers: never }) => {
-        calls.push({
-          subject,
-          msgID: (opts.headers as ReturnType<typeof headers>).get("Nats-Msg-Id"),
-        });
-        const outcome = outcomes.shift();
-        if (outcome === undefined) return { stream: "S", seq: calls.length, duplicate: false };
-        throw outcome();
-      },
-    },
-  } as unknown as Connection;
-  return { conn, calls };
-}
-
-function operation(): PublishOperation {
-  const h = headers();
-  h.set("Nats-Msg-Id", "id-1");
-  return {
-    kind: "publish",
-    client: { name: "t", serverAddress: undefined, serverPort: undefined },
-    subject: "a.b",
-    headers: h,
-    payload: new Uint8Array(),
-    msgID: "id-1",
-    async: false,
-    attempt: 1,
-  };
-}
-
-function context(conn: Connection, extra: Partial<SendContext> = {}): SendContext {
-  return {
-    conn,
-    retry: { attempts: 4, initialDelayMs: 0, maxDelayMs: 0, onRetry: undefined },
-    timeoutMs: undefined,
-    signal: undefined,
-    streamExists: async () => true,
-    ...extra,
-  };
-}
+import { sendWithRetries } from "./publish-send.js";
 
 /** Two no-responders failures, with the stream lookup answering `exists`. */
 async function afterNoResponders(exists: boolean | undefined) {
@@ -76,6 +31,7 @@ describe("sendWithRetries", () => {
       context(conn, {
         retry: {
           attempts: 4,
+          budgetMs: Infinity,
           initialDelayMs: 0,
           maxDelayMs: 0,
           onRetry: (_e, n) => retried.push(n),
@@ -96,6 +52,7 @@ describe("sendWithRetries", () => {
       context(conn, {
         retry: {
           attempts: 3,
+          budgetMs: Infinity,
           initialDelayMs: 0,
           maxDelayMs: 0,
           onRetry: () => {
@@ -128,7 +85,12 @@ describe("sendWithRetries", () => {
 
   it("turns no-responders on a subject no stream listens to into NotFoundError at once", async () => {
     const { err, calls } = await afterNoResponders(false);
-    expect(err).toMatchObject({ name: "NotFoundError", what: "stream", resource: "a.b" });
+    expect(err).toMatchObject({
+      name: "NotFoundError",
+      what: "stream",
+      resource: undefined,
+      message: 'publish: no stream listens on subject "a.b"',
+    });
     expect(calls).toHaveLength(1);
   });
 
@@ -149,6 +111,7 @@ describe("sendWithRetries", () => {
         onQueued: () => sent++,
         retry: {
           attempts: 10,
+          budgetMs: Infinity,
           initialDelayMs: 10_000,
           maxDelayMs: 10_000,
           onRetry: () => controller.abort(),

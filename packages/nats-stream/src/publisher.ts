@@ -2,6 +2,8 @@ import {
   type Connection,
   type HelixError,
   isConnection,
+  type NotAFunction,
+  type Payload,
   type PublishOperation,
   toHelixError,
   ValidationError,
@@ -9,7 +11,9 @@ import {
 import { Semaphore } from "@helix/nats-core/internal";
 import { publishOperation } from "./operation.js";
 import { SendBatch } from "./publish-batch.js";
+import { QueuedPublish } from "./publish-future.js";
 import { type PreparedMessage, prepareMessage } from "./publish-message.js";
+import { ReconnectWatch } from "./publish-reconnect.js";
 import { type SendContext, StreamLookup, sendWithRetries } from "./publish-send.js";
 import type {
   PubAck,
@@ -42,6 +46,10 @@ class HelixPublisher implements Publisher {
   #batch = new SendBatch();
   /** Whether a stream listens on a subject; one closure for every publish. */
   #streamExists: (subject: string) => Promise<boolean | undefined>;
+  /** Re-sends the publishes awaiting their ack when the client reconnects (watched while busy). */
+  #reconnects: ReconnectWatch;
+  /** Whether a check that stops the reconnect watch once idle is already scheduled. */
+  #idleCheck = false;
   #inFlight = 0;
   #unregisterDrain: (() => void) | undefined;
   #drainWaiters: (() => void)[] = [];
@@ -56,6 +64,7 @@ class HelixPublisher implements Publisher {
     this.#window = new Semaphore(settings.maxPending);
     const lookup = new StreamLookup(conn);
     this.#streamExists = (subject) => lookup.exists(subject);
+    this.#reconnects = new ReconnectWatch(conn.nats);
   }
 
   get pending(): number {
@@ -71,14 +80,18 @@ class HelixPublisher implements Publisher {
    * order itself: it checks the signal first, inside the stack (a middleware sees a publish that
    * was cancelled before it was sent); every wait in it is cancellable; it maps the client's
    * errors inside the stack (the retry loop decides by them) and explains a stream limit there;
-   * what a middleware throws is mapped on the way out, below. Not run here: core's pre-send
-   * refusal (`assertUsable`); the client refuses a closed or draining connection itself, in the
-   * terminal, so a queued `publishAsync` settles its `future.ack` with that `ConnectionError`.
-   * `runOperation` has since been written without async functions (about 0.12 µs over
-   * `conn.run` in that measurement); moving publish onto it waits for a benchmark run.
+   * what a middleware throws is mapped on the way out, below; and it refuses a closed or draining
+   * connection with core's `assertUsable` before queueing anything, so `publishAsync` itself
+   * rejects with that `ConnectionError`. `runOperation` has since been written without async
+   * functions (about 0.12 µs over `conn.run` in that measurement); moving publish onto it waits
+   * for a benchmark run.
    */
 
-  publish(subject: string, data?: PublishData, options: PublishOptions = {}): Promise<PubAck> {
+  publish<T extends Payload>(
+    subject: string,
+    data?: NotAFunction<T>,
+    options: PublishOptions = {},
+  ): Promise<PubAck> {
     // Not an async function: one promise layer less on the per-message path.
     let op: PublishOperation;
     try {
@@ -107,18 +120,19 @@ class HelixPublisher implements Publisher {
     );
   }
 
-  async publishAsync(
+  async publishAsync<T extends Payload>(
     subject: string,
-    data?: PublishData,
+    data?: NotAFunction<T>,
     options: PublishOptions = {},
   ): Promise<PublishFuture> {
     const { signal } = options;
     const message = this.#prepare(subject, data, options);
     // A window slot. Waiting for it is cancellable. A publish cancelled before or while waiting
     // holds no slot and still runs through the stack, whose terminal fails it with
-    // `CancelledError` before anything is sent: middlewares see every cancelled publish.
+    // `CancelledError` before anything is sent: middlewares see every cancelled publish. So does
+    // one on a closed or draining connection (refused at once, even with a full window).
     let held = false;
-    if (!signal?.aborted) {
+    if (!signal?.aborted && !this.#refusesWork()) {
       try {
         held = await this.#window.acquire(signal, "publishAsync");
       } catch (err) {
@@ -132,6 +146,8 @@ class HelixPublisher implements Publisher {
     let queued = false;
     let settled = false;
     let wake: (() => void) | undefined;
+    // (assigned before any settle handler below can run: promise callbacks run later)
+    let future: QueuedPublish | undefined;
     const onQueued = (): void => {
       queued = true;
       wake?.();
@@ -149,13 +165,18 @@ class HelixPublisher implements Publisher {
           settled = true;
           const error = toHelixError(err, { operation: "publishAsync" });
           this.#settle(error, queued, held);
+          if (queued && future !== undefined && !QueuedPublish.wasRead(future)) {
+            this.#reportUnread(error, op);
+          }
           wake?.();
           throw error;
         },
       );
     // Marks the promise handled: ignoring a future never crashes the process with an unhandled
-    // rejection; the failure still reaches whoever awaits `ack`, and `complete()` counts it.
+    // rejection; the failure still reaches whoever awaits `ack`, `complete()` counts it, and if
+    // nobody read `ack` before it failed, `#reportUnread` reports it.
     ack.catch(noop);
+    future = new QueuedPublish(op.subject, op.msgID, ack);
     if (!queued) {
       // An async middleware: wait until it reaches the terminal, or settles the publish first.
       await new Promise<void>((resolve) => {
@@ -165,7 +186,7 @@ class HelixPublisher implements Publisher {
       // failure then rejects publishAsync itself.
       if (!queued && settled) await ack;
     }
-    return { subject: op.subject, msgID: op.msgID, ack };
+    return future;
   }
 
   async complete(): Promise<PublishCompletion> {
@@ -192,8 +213,38 @@ class HelixPublisher implements Publisher {
       signal: options.signal,
       streamExists: this.#streamExists,
       batch: this.#batch,
+      reconnects: this.#reconnects,
       onQueued,
     };
+  }
+
+  /** A closed or draining client: the terminal refuses every publish (`assertUsable`). */
+  #refusesWork(): boolean {
+    return this.#conn.nats.isClosed() || this.#conn.nats.isDraining();
+  }
+
+  /**
+   * A `publishAsync` failure whose `future.ack` nobody had read when it failed: to `onError`,
+   * else (or when `onError` throws) to `conn.report`, never dropped. A message cancelled by its
+   * own signal is the caller's doing, and not reported.
+   */
+  #reportUnread(error: HelixError, op: PublishOperation): void {
+    if (error.code === "CANCELLED") return;
+    const onError = this.#settings.onError;
+    if (onError !== undefined) {
+      try {
+        onError(error, {
+          subject: op.subject,
+          msgID: op.msgID,
+          payload: op.payload,
+          headers: op.headers,
+        });
+        return;
+      } catch {
+        // An observer bug must not swallow the failure: it goes to the connection below.
+      }
+    }
+    this.#conn.report(error);
   }
 
   #settle(error: HelixError | undefined, queued: boolean, held: boolean): void {
@@ -212,6 +263,7 @@ class HelixPublisher implements Publisher {
     this.#inFlight++;
     if (this.#inFlight === 1) {
       this.#unregisterDrain = this.#conn.onDrain(() => this.#whenNothingInFlight());
+      this.#reconnects.start();
     }
   }
 
@@ -220,9 +272,23 @@ class HelixPublisher implements Publisher {
     if (this.#inFlight > 0) return;
     this.#unregisterDrain?.();
     this.#unregisterDrain = undefined;
+    this.#stopWatchingWhenIdle();
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
     for (const resolve of waiters) resolve();
+  }
+
+  /**
+   * Stops the reconnect watch if the publisher is still idle at the next macrotask, so a loop of
+   * `await publisher.publish(...)` keeps one watch rather than starting one per message.
+   */
+  #stopWatchingWhenIdle(): void {
+    if (this.#idleCheck) return;
+    this.#idleCheck = true;
+    setImmediate(() => {
+      this.#idleCheck = false;
+      if (this.#inFlight === 0) this.#reconnects.stop();
+    }).unref();
   }
 
   #whenNothingInFlight(): Promise<void> {

@@ -1,5 +1,17 @@
-import type { CallOptions, HeadersInit, HelixError, Payload, PublishAck } from "@helix/nats-core";
-import type { StreamConfig, StreamInfo, StreamUpdateConfig } from "@nats-io/jetstream";
+import type {
+  CallOptions,
+  HeadersInit,
+  HelixError,
+  NotAFunction,
+  Payload,
+  PublishAck,
+} from "@helix/nats-core";
+import type {
+  StreamConfig,
+  StreamConsumerLimits,
+  StreamInfo,
+  StreamUpdateConfig,
+} from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
 
 /*
@@ -31,7 +43,10 @@ export interface PublishExpectations {
 
 /** Options of one `publish` / `publishAsync`. */
 export interface PublishOptions extends CallOptions {
-  /** Headers to send; copied, never mutated. */
+  /**
+   * Headers to send; copied, never mutated. A `traceparent`, `tracestate` or `baggage` header in
+   * another casing is sent as `Traceparent`, `Tracestate`, `Baggage`, the casing a Go service reads.
+   */
   headers?: HeadersInit;
   /** The `Nats-Msg-Id` for de-duplication. Generated when retries are on and none is given. */
   msgID?: string;
@@ -46,26 +61,73 @@ export interface PublishOptions extends CallOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** How transient failures are retried. */
+/**
+ * Why a publish is tried again: its try timed out (`"timeout"`), JetStream did not answer
+ * (`"unavailable"`: no responders, a leader election), or the client reconnected while the try
+ * awaited its ack (`"reconnect"`: the first send may have died with the old connection, so it is
+ * re-sent at once, with the same `Nats-Msg-Id`).
+ */
+export type RetryReason = "timeout" | "unavailable" | "reconnect";
+
+/**
+ * How transient failures are retried. Two bounds, `budgetMs` (time) and `attempts` (count):
+ * - neither given (the default): retries for up to 30 s (`budgetMs: 30_000`), any number of tries;
+ * - one given: that one alone bounds the retries (`{ attempts: 4 }` tries 4 times, however long);
+ * - both given: whichever is reached first ends them.
+ */
 export interface RetryOptions {
-  /** Total tries, the first included. `1` turns retries off. Default 4. */
+  /**
+   * Total tries, the first included. `1` turns retries off. Default: no count, the time budget
+   * alone bounds the retries.
+   */
   attempts?: number;
+  /**
+   * How long transient failures are retried, in ms: no retry starts later than this after the
+   * first try was sent (so a publish fails at the latest `budgetMs` plus one `timeoutMs` after it
+   * was sent). Default 30 000 when `attempts` is not given, else unbounded.
+   */
+  budgetMs?: number;
   /** Delay before the first retry, in ms; doubles on each retry. Default 250. */
   initialDelayMs?: number;
   /** Upper bound of the delay, in ms. Default 2000. */
   maxDelayMs?: number;
-  /** Called before each retry with the error and the attempt that failed (from 1). */
-  onRetry?: (error: HelixError, attempt: number) => void;
+  /**
+   * Called before each retry with the error, the attempt that failed (from 1) and why it is
+   * retried. A re-send on reconnect passes a `ConnectionError` (`CONNECTION_FAILED`) saying so.
+   */
+  onRetry?: (error: HelixError, attempt: number, reason: RetryReason) => void;
+}
+
+/** A `publishAsync` message whose failure nobody read, as `onError` gets it. */
+export interface FailedPublish {
+  /** The subject it was published to. */
+  readonly subject: string;
+  /** Its `Nats-Msg-Id`, if it had one. */
+  readonly msgID: string | undefined;
+  /** The payload as sent. */
+  readonly payload: Uint8Array;
+  /** The headers as sent (after the middleware ran). */
+  readonly headers: MsgHdrs;
 }
 
 /** Options of `createPublisher`. */
 export interface PublisherOptions {
   /** Most `publishAsync` messages awaiting their ack at once. Default 4000 (as nats.go). */
   maxPending?: number;
-  /** Retry policy, or `false` for no retries (and no generated message IDs). */
+  /**
+   * Retry policy, or `false` for no retries (and no generated message IDs). Default: transient
+   * failures retried for up to 30 s.
+   */
   retry?: RetryOptions | false;
   /** Default per-attempt ack timeout in ms. Default: the connection's JetStream timeout. */
   timeoutMs?: number;
+  /**
+   * Gets every `publishAsync` failure that nobody read: its `future.ack` was never read before
+   * it failed. Default: such a failure is reported with `conn.report(error)`, an `error`
+   * connection event (`onEvent`, and the middleware stack). A failure caused by the message's
+   * own `signal` is not reported. If `onError` throws, the failure goes to `conn.report`.
+   */
+  onError?: (error: HelixError, message: FailedPublish) => void;
 }
 
 /** What `publishAsync` resolves to once the message is queued to be sent. */
@@ -75,8 +137,10 @@ export interface PublishFuture {
   /** The `Nats-Msg-Id` sent, if any. */
   readonly msgID: string | undefined;
   /**
-   * Settles with the ack or the typed error. Never an unhandled rejection if ignored: the
-   * failure is still counted by `complete()`.
+   * Settles with the ack or the typed error. Reading it before it settles (to `await` it, attach
+   * `.then`/`.catch`, pass it to `Promise.all`) means you handle its failure; a failure nobody
+   * read goes to the publisher's `onError`, else to `conn.report`. Never an unhandled rejection,
+   * and always counted by `complete()`.
    */
   readonly ack: Promise<PubAck>;
 }
@@ -93,20 +157,28 @@ export interface PublishCompletion {
 
 /** Publishes messages to JetStream (Go: `JetStream.Publish`, `PublishAsync`, …). */
 export interface Publisher {
-  /** Publishes and waits for the ack, retrying transient failures. */
-  publish(subject: string, data?: PublishData, options?: PublishOptions): Promise<PubAck>;
+  /**
+   * Publishes and waits for the ack, retrying transient failures. `data` is any payload but a
+   * function (refused at compile time). A closed or draining connection is refused at once with
+   * `ConnectionError`.
+   */
+  publish<T extends Payload>(
+    subject: string,
+    data?: NotAFunction<T>,
+    options?: PublishOptions,
+  ): Promise<PubAck>;
   /**
    * Queues a message without waiting for the ack; waits only while `maxPending` acks are
    * outstanding. Resolves once the message is queued (validated, middleware passed up to the
    * send); the messages queued in one tick are handed to the client together at the next
-   * macrotask, in call order, so they leave in one socket write. Rejects only if the publish
-   * failed before it was queued (validation, cancellation, a middleware failing or answering
-   * before the send); later failures, a closed connection included, settle `future.ack` and
-   * are counted by `complete()`.
+   * macrotask, in call order, so they leave in one socket write. Rejects if the publish failed
+   * before it was queued: validation, cancellation, a middleware failing or answering before the
+   * send, and a closed or draining connection (`ConnectionError`, at once). Later failures settle
+   * `future.ack` and are counted by `complete()`; one nobody read goes to `onError`.
    */
-  publishAsync(
+  publishAsync<T extends Payload>(
     subject: string,
-    data?: PublishData,
+    data?: NotAFunction<T>,
     options?: PublishOptions,
   ): Promise<PublishFuture>;
   /** Number of `publishAsync` messages not yet acknowledged (never above `maxPending`). */
@@ -120,17 +192,36 @@ export interface Publisher {
   complete(): Promise<PublishCompletion>;
 }
 
+/**
+ * Durations of a stream config in milliseconds, the unit of every other helix-nats option. The
+ * server's own fields (`max_age`, `duplicate_window`, `subject_delete_marker_ttl`) are in
+ * nanoseconds: give either one, not both. A nanosecond value under 1 ms is refused as a unit
+ * mistake (`ValidationError`).
+ */
+export interface StreamDurationsMs {
+  /** How old a message may get, in ms (`max_age`). `0`: no limit. */
+  maxAgeMs?: number;
+  /** The window in which a `Nats-Msg-Id` is de-duplicated, in ms (`duplicate_window`; server default 2 min). */
+  duplicateWindowMs?: number;
+  /** How long the delete marker of an expired message lives, in ms (`subject_delete_marker_ttl`, nats-server 2.11+). */
+  subjectDeleteMarkerTtlMs?: number;
+  /** Consumer defaults; `inactiveThresholdMs` in ms instead of `inactive_threshold` (nats-server 2.10+). */
+  consumer_limits?: StreamConsumerLimits & { inactiveThresholdMs?: number };
+}
+
 /** A stream configuration for `create`: `name` is required, every other field has a server default. */
-export type StreamCreateConfig = Partial<StreamConfig> & {
-  /** The stream's name: checked before any I/O (`ValidationError`). */
-  name: string;
-};
+export type StreamCreateConfig = Omit<Partial<StreamConfig>, "consumer_limits"> &
+  StreamDurationsMs & {
+    /** The stream's name: checked before any I/O (`ValidationError`). */
+    name: string;
+  };
 
 /** A stream configuration for `update`: `name` and the fields to change, merged onto the current config. */
-export type StreamUpdateInput = Partial<StreamUpdateConfig> & {
-  /** The name of the stream to update. */
-  name: string;
-};
+export type StreamUpdateInput = Omit<Partial<StreamUpdateConfig>, "consumer_limits"> &
+  StreamDurationsMs & {
+    /** The name of the stream to update. */
+    name: string;
+  };
 
 /** What `purge` removes: everything, a subject's messages (`filter`), all but the last `keep`, or below `seq`. */
 export interface PurgeOptions extends CallOptions {
