@@ -1,20 +1,36 @@
-import { type HelixError, type ProcessOperation, ValidationError } from "@helix/nats-core";
+import { type HelixError, ValidationError } from "@helix/nats-core";
 import { DEFAULT_JETSTREAM_TIMEOUT_MS, Semaphore } from "@helix/nats-core/internal";
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
-import { closedUnderError, type PullErrorContext, toPullError } from "./errors.js";
-import { HelixMsg, SENT } from "./msg.js";
-import { defaultNakDelay, nakDelayFor } from "./nak-delay.js";
+import { onConnectionClosed } from "./connection-closed.js";
+import { Dispatcher } from "./consume-dispatch.js";
+import {
+  closedUnderError,
+  connectionClosedError,
+  drainDeadlineError,
+  type PullErrorContext,
+  toPullError,
+} from "./errors.js";
+import type { HelixMsg } from "./msg.js";
 import { toClientConsumeOptions } from "./pull-options.js";
 import { followStatus } from "./pull-status.js";
+import { forgetStoppedPull, releaseUnhanded, takesAcks } from "./release.js";
 import { serverAnswers } from "./server-ping.js";
 import type {
   ConsumeContext,
   ConsumeOptions,
-  HandlerContext,
+  DrainOptions,
   MsgHandler,
   PullTarget,
+  StopOptions,
 } from "./types.js";
-import { assertConsumeOptions } from "./validation.js";
+import { assertConsumeOptions, assertDrainOptions } from "./validation.js";
+
+/**
+ * How long `drain()` waits for running handlers unless told otherwise: `conn.drain()`'s default.
+ * TODO(core): take it from `@helix/nats-core/internal` once core exports its
+ * `DEFAULT_DRAIN_TIMEOUT_MS` there.
+ */
+const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 
 /** Validates, then starts a consume. Throws `ValidationError` synchronously for bad input. */
 export function startConsume(
@@ -26,48 +42,94 @@ export function startConsume(
     throw new ValidationError("handler", "consume needs a handler function");
   }
   assertConsumeOptions(options);
+  assertCanSettle(target, options);
   return new ConsumeRun(target, handler, options);
 }
 
-/** Marks "the handler did not throw": a handler may throw `undefined` itself. */
-const NO_ERROR: unique symbol = Symbol("no error");
+/**
+ * Refuses automatic settling on a consumer that acks nothing: "throw → nak and redelivery" is a
+ * promise the server cannot keep there (it forgets a message once delivered). Ordered consumers
+ * are for reading, and are never settled.
+ */
+function assertCanSettle(target: PullTarget, options: ConsumeOptions): void {
+  if (target.ordered || options.autoAck === false || takesAcks(target)) return;
+  throw new ValidationError(
+    "autoAck",
+    `consume: consumer "${target.name}" of stream "${target.stream}" acks nothing (ack_policy none): a failed message is lost. Create it with ack_policy explicit, or pass autoAck: false`,
+    { value: options.autoAck },
+  );
+}
 
 /**
  * One running consume over the client's `consume()` iterator. The loop takes a slot of the
  * concurrency limiter before it reads the next message, so the client's pull requests (queued in
  * its iterator) only go out as fast as handlers free up: with concurrency 1, messages are
  * handled one after the other, in order.
+ *
+ * How it ends: `stop()` (or `drain()`) stops the pulls and releases what the client had buffered
+ * (nak'ed without delay); running handlers finish, then the acks are flushed and `closed`
+ * resolves. The handlers' signal aborts only when their work is to be abandoned:
+ * `stop({ abort: true })`, a drain deadline, the connection closed, or a terminal failure. The
+ * last three settle `closed` at once, without waiting for handlers that may never return.
  */
 class ConsumeRun implements ConsumeContext {
   readonly closed: Promise<void>;
   readonly #target: PullTarget;
-  readonly #handler: MsgHandler;
   readonly #options: ConsumeOptions;
-  readonly #autoSettle: boolean;
+  readonly #releases: boolean;
   readonly #slots: Semaphore;
   readonly #abort = new AbortController();
-  readonly #handlerContext: HandlerContext;
-  readonly #loop: Promise<void>;
+  readonly #dispatcher: Dispatcher;
   readonly #unregisterDrain: () => void;
+  readonly #unregisterClose: () => void;
+  /** Messages the client pulled after `stop()`: never handed out, released once the pulls end. */
+  readonly #unhanded: JsMsg[] = [];
+  /** Resolves once the client's pulls ended (it ran every pull request it had queued). */
+  readonly #pullsEnded: Promise<void>;
+  #endPulls!: () => void;
+  /** The server forgot the stopped pull request: asked for on the first nak after `stop()`. */
+  #pullForgotten: Promise<void> | undefined;
+  #settleClosed!: (err: HelixError | undefined) => void;
   #messages: ConsumerMessages | undefined;
   #stopping = false;
+  /** Every handler finished: only the flush of the acks is left. */
+  #flushing = false;
+  /** `closed` is settled. */
+  #ended = false;
   #failure: HelixError | undefined;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
+  #deadlineAt = Number.POSITIVE_INFINITY;
 
   constructor(target: PullTarget, handler: MsgHandler, options: ConsumeOptions) {
     this.#target = target;
-    this.#handler = handler;
     this.#options = options;
-    // Ordered consumers do not take acks (ack policy none): nothing to settle.
-    this.#autoSettle = (options.autoAck ?? true) && !target.ordered;
+    this.#releases = takesAcks(target);
     this.#slots = new Semaphore(options.concurrency ?? 1);
-    this.#handlerContext = { signal: this.#abort.signal };
-    this.#unregisterDrain = target.conn.onDrain(() => this.drain());
-    this.#loop = this.#run();
-    this.closed = this.#loop.then(() => {
-      if (this.#failure) throw this.#failure;
+    this.#pullsEnded = new Promise<void>((resolve) => {
+      this.#endPulls = resolve;
+    });
+    this.#dispatcher = new Dispatcher({
+      target,
+      handler,
+      signal: this.#abort.signal,
+      slots: this.#slots,
+      autoSettle: (options.autoAck ?? true) && this.#releases,
+      nakDelayMs: options.nakDelayMs,
+      beforeNak: () => (this.#stopping ? this.#forgetPull() : undefined),
+      report: (err, msg) => this.#report(err, msg),
+    });
+    this.closed = new Promise<void>((resolve, reject) => {
+      this.#settleClosed = (err) => (err ? reject(err) : resolve());
     });
     // Callers who never look at `closed` must not get an unhandled rejection.
     this.closed.catch(() => {});
+    // conn.drain() drains a running consume first; its outcome reached `closed` and onError.
+    this.#unregisterDrain = target.conn.onDrain(() => {
+      this.stop();
+      return this.closed.then(ignore, ignore);
+    });
+    this.#unregisterClose = onConnectionClosed(target.conn, this.#onConnectionClosed);
+    void this.#run();
     const signal = options.signal;
     if (signal?.aborted) this.stop();
     else signal?.addEventListener("abort", this.#onAbort, { once: true });
@@ -75,17 +137,24 @@ class ConsumeRun implements ConsumeContext {
 
   readonly #onAbort = (): void => this.stop();
 
-  stop(): void {
-    if (this.#stopping) return;
-    this.#stopping = true;
-    this.#abort.abort();
-    this.#messages?.stop();
-    this.#slots.close();
+  stop(options?: StopOptions): void {
+    if (!this.#stopping) {
+      this.#stopping = true;
+      if (this.#messages !== undefined) this.#messages.stop();
+      this.#slots.close();
+    }
+    if (options?.abort === true) this.#cancelHandlers();
   }
 
-  async drain(): Promise<void> {
+  drain(options: DrainOptions = {}): Promise<void> {
+    try {
+      assertDrainOptions(options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     this.stop();
-    await this.#loop;
+    this.#armDeadline(options.timeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+    return this.closed;
   }
 
   get #context(): PullErrorContext {
@@ -113,12 +182,13 @@ class ConsumeRun implements ConsumeContext {
         }
         if (this.#stopping) {
           if (held) this.#slots.release();
-          // Received after stop, never handed out: left unsettled, the server redelivers it
-          // after the ack wait (a nak here would race the stopped pull request: see README).
+          this.#unhanded.push(next.value);
           continue;
         }
-        void this.#dispatch(next.value);
+        this.#dispatcher.dispatch(next.value);
       }
+      this.#endPulls();
+      await this.#releaseUnhanded();
       const err = await messages.closed();
       if (err) this.#fail(toPullError(err, this.#context));
       else if (!this.#stopping) {
@@ -130,149 +200,103 @@ class ConsumeRun implements ConsumeContext {
       this.#fail(toPullError(err, this.#context));
     } finally {
       this.#stopping = true;
-      this.#abort.abort();
+      this.#endPulls();
       await this.#slots.whenIdle();
+      this.#flushing = true;
       // Acks are fire-and-forget publishes: a flush makes sure the server has them. Bounded by
       // the JetStream timeout: an unresponsive server must not hold `closed` forever.
       const { nats, jetstreamOptions } = this.#target.conn;
-      await serverAnswers(nats, jetstreamOptions.timeout ?? DEFAULT_JETSTREAM_TIMEOUT_MS);
-      this.#unregisterDrain();
-      // A long-lived signal (one per process, say) must not keep every ended consume alive.
-      this.#options.signal?.removeEventListener("abort", this.#onAbort);
+      if (!this.#ended) {
+        await serverAnswers(nats, jetstreamOptions.timeout ?? DEFAULT_JETSTREAM_TIMEOUT_MS);
+      }
+      this.#end(undefined);
     }
   }
 
   /**
-   * Runs the handler inside the `process` operation and settles the message there too, so a
-   * middleware that runs `next()` in an async context (a tracing span, say) sees the ack or nak
-   * inside it. Without awaits: a synchronous handler whose ack was sent synchronously (no
-   * middleware, or only ones that pass `next()` through) is done, slot released, before this
-   * returns; otherwise the slot is released once the promise chain settles.
+   * Releases the messages pulled after `stop()` (nak'ed without delay, confirmed by the server),
+   * without waiting for running handlers: the next run, or another worker, gets them at once
+   * rather than after the ack wait. Not when the consumer takes no acks, or the consume failed
+   * (the consumer is gone, the server unreachable): nothing useful would reach the server.
    */
-  #dispatch(raw: JsMsg): void {
-    const conn = this.#target.conn;
-    const msg = new HelixMsg(conn, raw);
-    if (conn.middleware.size === 0) {
-      // No middleware: no operation to describe it to, and any rejection is the handler's own,
-      // reported already.
-      const processed = this.#process(msg, ignore);
-      if (processed === SENT) this.#slots.release();
-      else
-        processed.then(
-          () => this.#settleThenRelease(msg, false),
-          () => this.#settleThenRelease(msg, true),
-        );
-      return;
-    }
-    const op: ProcessOperation = {
-      kind: "process",
-      client: conn.client,
-      stream: this.#target.stream,
-      consumer: this.#target.name,
-      message: msg.delivered,
-      signal: this.#abort.signal,
-    };
-    let handlerError: unknown = NO_ERROR;
-    // Hot per-message path: conn.run, not runOperation, so a message allocates no extra closures and keeps its SENT fast path (benchmarked).
-    const processed = conn.run(op, () =>
-      this.#process(msg, (err) => {
-        handlerError = err;
-      }),
+  async #releaseUnhanded(): Promise<void> {
+    const unhanded = this.#unhanded.splice(0);
+    if (unhanded.length === 0 || !this.#releases || this.#failure !== undefined) return;
+    await this.#forgetPull();
+    await releaseUnhanded(this.#target.conn, unhanded, (err, msg) => this.#report(err, msg));
+  }
+
+  /**
+   * Once the client's iterator ran every pull it had queued (after `stop()` too), has the server
+   * drop the last one, still waiting for the unsubscribed inbox: every nak of a stopped consume
+   * waits for this (see `forgetStoppedPull`). One request, made only if something is nak'ed.
+   */
+  #forgetPull(): Promise<void> {
+    this.#pullForgotten ??= this.#pullsEnded.then(() =>
+      this.#failure === undefined ? forgetStoppedPull(this.#target) : undefined,
     );
-    if (processed === SENT) {
-      this.#slots.release();
-      return;
-    }
-    processed.then(
-      // Settled already, unless a middleware answered without running the handler.
-      () => this.#settleThenRelease(msg, false),
-      (err: unknown) => {
-        // A middleware's own failure; the handler's was reported already.
-        if (err !== handlerError) this.#report(toError(err), msg);
-        this.#settleThenRelease(msg, true);
-      },
-    );
+    return this.#pullForgotten;
   }
 
-  /** Settles automatically, then releases the message's slot (at once when nothing is pending). */
-  #settleThenRelease(msg: HelixMsg, failed: boolean): void {
-    let settling: Promise<void> | undefined;
-    try {
-      settling = this.#settleAutomatically(msg, failed);
-    } catch (err) {
-      // Not expected (settling reports its failures); the slot must come back regardless.
-      this.#report(toError(err), msg);
-    }
-    if (settling === undefined) this.#slots.release();
-    else settling.then(this.#release, this.#release);
+  /** Aborts the handlers' signal: their work is abandoned (once). */
+  #cancelHandlers(): void {
+    if (!this.#abort.signal.aborted) this.#abort.abort();
   }
 
-  readonly #release = (): void => this.#slots.release();
-
-  /**
-   * The `process` operation's terminal: the handler, then the automatic ack, or after a failure
-   * the report and the nak, rejecting with the handler's error. Answers `SENT` when all of it
-   * completed synchronously. Never throws synchronously.
-   */
-  #process(msg: HelixMsg, onHandlerError: (err: unknown) => void): Promise<void> {
-    let result: void | Promise<void>;
-    try {
-      result = this.#handler(msg, this.#handlerContext);
-    } catch (err) {
-      return this.#handlerFailed(msg, err, onHandlerError);
-    }
-    if (isThenable(result)) {
-      return Promise.resolve(result).then(
-        () => this.#settleAutomatically(msg, false),
-        (err: unknown) => this.#handlerFailed(msg, err, onHandlerError),
-      );
-    }
-    return this.#settleAutomatically(msg, false) ?? SENT;
-  }
-
-  /** Reports the handler's error before the nak (onError hears of the failure before of the retry), then rejects with it. */
-  #handlerFailed(
-    msg: HelixMsg,
-    err: unknown,
-    onHandlerError: (err: unknown) => void,
-  ): Promise<never> {
-    onHandlerError(err);
-    this.#report(toError(err), msg);
-    const settling = this.#settleAutomatically(msg, true);
-    if (settling === undefined) return Promise.reject(err);
-    return settling.then(() => Promise.reject(err));
+  /** Arms (or brings forward) the drain deadline: past it the handlers are cancelled and `closed` rejects. */
+  #armDeadline(timeoutMs: number): void {
+    const at = performance.now() + timeoutMs;
+    if (this.#ended || at >= this.#deadlineAt) return;
+    clearTimeout(this.#deadline);
+    this.#deadlineAt = at;
+    this.#deadline = setTimeout(() => {
+      if (this.#ended) return;
+      this.#cancelHandlers();
+      this.#end(drainDeadlineError(this.#context, timeoutMs, this.#slots.inUse));
+    }, timeoutMs);
   }
 
   /**
-   * Acks (or naks after a failure) unless settling is off or the message is settled already.
-   * `undefined` when nothing is left to wait for, else a promise that never rejects (a failed
-   * settle is reported).
+   * The connection closed. Unless every handler finished already (the flush then fails fast and
+   * `closed` resolves as usual), running handlers can no longer settle anything: their signal
+   * aborts and `closed` rejects with a `ConnectionError` at once, stopped or not.
    */
-  #settleAutomatically(msg: HelixMsg, failed: boolean): Promise<void> | undefined {
-    if (!this.#autoSettle || msg.settled) return undefined;
-    const settling = failed ? msg.nak(this.#nakDelay(msg)) : msg.ack();
-    if (settling === SENT) return undefined;
-    return settling.then(undefined, (err: unknown) => this.#report(err as Error, msg));
-  }
+  readonly #onConnectionClosed = (): void => {
+    if (this.#ended || this.#flushing) return;
+    this.stop({ abort: true });
+    this.#end(connectionClosedError(this.#context));
+  };
 
-  /** The nak delay for `msg`; a `nakDelayMs` function that throws is reported, then the default applies. */
-  #nakDelay(msg: HelixMsg): number {
-    const deliveryCount = msg.info.deliveryCount;
-    try {
-      return nakDelayFor(this.#options.nakDelayMs, deliveryCount);
-    } catch (err) {
-      this.#report(err instanceof Error ? err : new Error(String(err)), msg);
-      return defaultNakDelay(deliveryCount);
+  /**
+   * Settles `closed` (once): with `error` unless an earlier failure is already recorded, and
+   * reports a new failure to `onError`. Leaves nothing registered on the connection or signal.
+   */
+  #end(error: HelixError | undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#dispatcher.markEnded();
+    if (error !== undefined && this.#failure === undefined) {
+      this.#failure = error;
+      this.#report(error);
     }
+    clearTimeout(this.#deadline);
+    this.#unregisterDrain();
+    this.#unregisterClose();
+    // A long-lived signal (one per process, say) must not keep every ended consume alive.
+    this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    this.#settleClosed(this.#failure);
   }
 
-  /** Ends the consume with `err` (the first failure wins), reporting it. */
+  /**
+   * Ends the consume with `err` (the first failure wins), reporting it: the handlers are
+   * cancelled; `closed` rejects once they returned.
+   */
   #fail(err: HelixError): void {
     // After stop() or drain() the consume is ending by the caller's choice.
     if (this.#failure !== undefined || this.#stopping) return;
     this.#failure = err;
     this.#report(err);
-    this.stop();
+    this.stop({ abort: true });
   }
 
   #report(err: Error, msg?: HelixMsg): void {
@@ -285,15 +309,3 @@ class ConsumeRun implements ConsumeContext {
 }
 
 function ignore(): void {}
-
-function toError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
-}
-
-function isThenable(value: unknown): value is PromiseLike<void> {
-  return (
-    value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
-}

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { heartbeatError, terminalStatusError, toPullError } from "./errors.js";
+import {
+  connectionClosedError,
+  drainDeadlineError,
+  heartbeatError,
+  terminalStatusError,
+  toPullError,
+} from "./errors.js";
 
 const ctx = { stream: "ORDERS", consumer: "worker", operation: "consume" };
 
@@ -68,5 +74,30 @@ describe("consume status errors", () => {
       code: "TIMEOUT",
     });
     expect(toPullError(named("TimeoutError", "t"), ctx)).toMatchObject({ code: "TIMEOUT" });
+  });
+});
+
+describe("how a consume ends", () => {
+  it("a drain deadline says how many handlers were still running, or that acks were unconfirmed", () => {
+    const prefix =
+      'consume: drain() of consumer "worker" of stream "ORDERS" did not finish within 500 ms: ';
+    expect(drainDeadlineError(ctx, 500, 1)).toMatchObject({
+      code: "TIMEOUT",
+      message: `${prefix}1 handler still running, its signal aborted`,
+    });
+    expect(drainDeadlineError(ctx, 500, 3).message).toBe(
+      `${prefix}3 handlers still running, their signal aborted`,
+    );
+    expect(drainDeadlineError(ctx, 500, 0).message).toBe(
+      `${prefix}the server did not confirm the acks`,
+    );
+  });
+
+  it("a closed connection is a ConnectionError naming the consumer", () => {
+    expect(connectionClosedError(ctx)).toMatchObject({
+      name: "ConnectionError",
+      code: "CONNECTION_CLOSED",
+      message: 'consume: the connection closed under consumer "worker" of stream "ORDERS"',
+    });
   });
 });

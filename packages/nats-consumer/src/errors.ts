@@ -17,6 +17,11 @@ import type { PullTarget } from "./types.js";
  * helix errors that name the consumer, or its stream when the stream is what is missing.
  */
 
+/** `err` if it is an `Error`, else an `Error` saying what was thrown. */
+export function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 /** Names the consumer a pull/consume error is about, so not-found errors say which one. */
 export interface PullErrorContext {
   stream: string;
@@ -43,9 +48,34 @@ export function toPullError(err: unknown, ctx: PullErrorContext): HelixError {
  */
 export function closedUnderError(conn: Connection, ctx: PullErrorContext): HelixError | undefined {
   if (!conn.nats.isClosed()) return undefined;
+  return connectionClosedError(ctx);
+}
+
+/** The error of a consume or iterator whose connection closed while it ran. */
+export function connectionClosedError(ctx: PullErrorContext): ConnectionError {
   return new ConnectionError(
     `${ctx.operation}: the connection closed under consumer "${ctx.consumer}" of stream "${ctx.stream}"`,
     { code: "CONNECTION_CLOSED" },
+  );
+}
+
+/**
+ * The error of a consume drain whose deadline passed: handlers still running (their signal is
+ * aborted then), or the server not confirming the acks in time.
+ */
+export function drainDeadlineError(
+  ctx: PullErrorContext,
+  timeoutMs: number,
+  running: number,
+): TimeoutError {
+  const what =
+    running === 0
+      ? "the server did not confirm the acks"
+      : running === 1
+        ? "1 handler still running, its signal aborted"
+        : `${running} handlers still running, their signal aborted`;
+  return new TimeoutError(
+    `${ctx.operation}: drain() of consumer "${ctx.consumer}" of stream "${ctx.stream}" did not finish within ${timeoutMs} ms: ${what}`,
   );
 }
 

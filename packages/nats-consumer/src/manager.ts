@@ -23,6 +23,7 @@ import type {
   ConsumerManager,
   OrderedConfig,
   StreamConsumers,
+  WireConsumerConfig,
 } from "./types.js";
 import {
   assertConsumerConfig,
@@ -167,7 +168,7 @@ async function createOrUpdate(
   jsm: JetStreamManager,
   stream: string,
   name: string | undefined,
-  config: ConsumerConfig,
+  config: WireConsumerConfig,
 ): Promise<ConsumerInfo> {
   // A new consumer acks explicitly unless told otherwise (as Go's jetstream package does): the
   // server's own default, none, loses every message a handler fails.

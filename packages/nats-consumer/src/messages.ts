@@ -1,10 +1,11 @@
-import type { HelixError } from "@helix/nats-core";
+import { type HelixError, toHelixError } from "@helix/nats-core";
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import { closedUnderError, type PullErrorContext, toPullError } from "./errors.js";
 import { HelixMsg } from "./msg.js";
 import { runReceive } from "./operation.js";
 import { toClientConsumeOptions } from "./pull-options.js";
 import { followStatus } from "./pull-status.js";
+import { forgetStoppedPull, releaseUnhanded, takesAcks } from "./release.js";
 import type { MessagesContext, MessagesOptions, Msg, PullTarget } from "./types.js";
 import { assertPullOptions } from "./validation.js";
 
@@ -22,7 +23,7 @@ interface Started {
 /**
  * Go's `MessagesContext`, without its crash: `next()` after `stop()` returns `null`. Each `next()`
  * is a `receive` operation (mode `next`). Messages the client had buffered when `stop()` came are
- * not handed out; the server redelivers them after the ack wait.
+ * not handed out: they are released (nak'ed without delay) for the next pull.
  */
 class MessagesIterator implements MessagesContext {
   readonly closed: Promise<void>;
@@ -33,6 +34,8 @@ class MessagesIterator implements MessagesContext {
   #failure: HelixError | undefined;
   #settleClosed!: (err?: HelixError) => void;
   #unregisterDrain: (() => void) | undefined;
+  /** Messages the client pulled that no `next()` returned (they came after `stop()`). */
+  readonly #unhanded: JsMsg[] = [];
 
   constructor(target: PullTarget, options: MessagesOptions) {
     this.#target = target;
@@ -63,11 +66,14 @@ class MessagesIterator implements MessagesContext {
     void this.#started
       .then(async ({ messages, iterator }) => {
         messages.stop();
-        // Let the client's iterator run to its end; buffered messages are dropped unsettled.
+        // Let the client's iterator run to its end (and the pulls it queued); what it held is
+        // released for the next pull, once the server forgot the stopped pull request.
         for (;;) {
           const r = await iterator.next();
           if (r.done) break;
+          this.#unhanded.push(r.value);
         }
+        await this.#releaseUnhanded();
       })
       .catch(() => {})
       .finally(() => {
@@ -118,8 +124,20 @@ class MessagesIterator implements MessagesContext {
       this.stop();
       return null;
     }
-    if (this.#stopped) return null;
+    if (this.#stopped) {
+      this.#unhanded.push(r.value);
+      return null;
+    }
     return new HelixMsg(this.#target.conn, r.value);
+  }
+
+  /** Releases what was never handed out, unless the consumer takes no acks or the iterator failed. */
+  async #releaseUnhanded(): Promise<void> {
+    if (this.#unhanded.length === 0 || this.#failure || !takesAcks(this.#target)) return;
+    await forgetStoppedPull(this.#target);
+    const conn = this.#target.conn;
+    // Nobody awaits a release: a failure is a connection `error` event.
+    await releaseUnhanded(conn, this.#unhanded.splice(0), (err) => conn.report(toHelixError(err)));
   }
 
   #start(): Promise<Started> {

@@ -1,5 +1,6 @@
 import {
   type Connection,
+  DecodeError,
   type SettleAction,
   type SettleOperation,
   toHelixError,
@@ -7,7 +8,7 @@ import {
 } from "@helix/nats-core";
 import { versionAtLeast } from "@helix/nats-core/internal";
 import type { JsMsg } from "@nats-io/jetstream";
-import type { MsgHdrs } from "@nats-io/transport-node";
+import type { MsgHdrs, NatsConnection } from "@nats-io/transport-node";
 import { LazyDeliveredMessage } from "./delivered-message.js";
 import type { DeliveryInfo, Msg } from "./types.js";
 
@@ -54,7 +55,18 @@ export class HelixMsg implements Msg {
   }
 
   json<T = unknown>(): T {
-    return JSON.parse(this.string()) as T;
+    const text = this.string();
+    try {
+      return JSON.parse(text) as T;
+    } catch (cause) {
+      // The SyntaxError quotes the body: it stays the cause, out of the message (logs, spans).
+      const { stream, streamSequence: seq } = this.info;
+      throw new DecodeError(
+        `msg.json(): message ${seq} of stream "${stream}" (subject "${this.subject}") is not JSON (${this.raw.data.length} bytes)`,
+        { subject: this.subject, stream, seq },
+        { cause },
+      );
+    }
   }
 
   string(): string {
@@ -102,6 +114,18 @@ export class HelixMsg implements Msg {
     return this.#settle("term", undefined, reason, (raw) =>
       raw.term(sendReason ? reason : undefined),
     );
+  }
+
+  /**
+   * Internal (not on `Msg`): a nak without delay, as a `settle` operation like `nak()`. With
+   * `confirm`, the nak carries a reply subject and resolves once the server answered that it
+   * applied it (bounded by `timeoutMs`); naks the server received before it on this consumer are
+   * applied by then too. A message without a reply subject to answer on gets a plain nak.
+   */
+  release(confirm: boolean, timeoutMs: number): Promise<void> {
+    if (!confirm) return this.nak();
+    const nats = this.#conn.nats;
+    return this.#settle("nak", undefined, undefined, (raw) => confirmedNak(nats, raw, timeoutMs));
   }
 
   working(): Promise<void> {
@@ -161,6 +185,16 @@ function sendNow(raw: JsMsg, action: SettleAction, send: Send): Promise<void> {
 }
 
 type Send = (raw: JsMsg) => void | Promise<void>;
+
+const NAK = new TextEncoder().encode("-NAK");
+
+/** `-NAK` as a request: the server answers once it applied it. */
+async function confirmedNak(nats: NatsConnection, raw: JsMsg, timeoutMs: number): Promise<void> {
+  // The client's JsMsg has its reply subject at run time (its type does not declare it).
+  const reply = (raw as { reply?: unknown }).reply;
+  if (typeof reply !== "string" || reply === "") return raw.nak();
+  await nats.request(reply, NAK, { timeout: timeoutMs });
+}
 
 const sendAck: Send = (raw) => raw.ack();
 const sendWorking: Send = (raw) => raw.working();

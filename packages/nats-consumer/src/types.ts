@@ -10,12 +10,48 @@ import type {
 import type { MsgHdrs } from "@nats-io/transport-node";
 
 /**
- * A pull consumer's configuration, in JetStream's own wire names (`durable_name`,
- * `filter_subject(s)`, `ack_policy`, `max_deliver`, `backoff`…; durations in nanoseconds, as the
- * server and the client's `nanos()` use). Set `durable_name` (or `name`) for a durable consumer,
- * neither for an ephemeral one. `filter_subjects` with more than one subject needs server 2.10.
+ * The fields of JetStream's consumer config that only push consumers take. helix consumers are
+ * pull consumers: they are left out of `ConsumerConfig`, and refused at run time for JavaScript
+ * callers (a pull's heartbeat is the `idleHeartbeatMs` option of `consume()` and `messages()`).
  */
-export type ConsumerConfig = Partial<ClientConsumerConfig>;
+export type PushOnlyField =
+  | "deliver_subject"
+  | "deliver_group"
+  | "flow_control"
+  | "idle_heartbeat"
+  | "rate_limit_bps";
+
+/**
+ * The durations of a consumer config in milliseconds, converted by helix to the server's
+ * nanoseconds. Each is an alternative to its nanosecond field: set one or the other, not both.
+ */
+export interface ConsumerDurationsMs {
+  /** How long the server waits for an ack before redelivering, in ms (`ack_wait`). Server default 30 000. */
+  ackWaitMs?: number;
+  /** Redelivery delays after each failed delivery, in ms (`backoff`); `max_deliver` must exceed their count. */
+  backoffMs?: number[];
+  /** An idle consumer is deleted after this long, in ms (`inactive_threshold`). */
+  inactiveThresholdMs?: number;
+  /** The longest expiry a pull request may ask for, in ms (`max_expires`). */
+  maxExpiresMs?: number;
+  /** How long a pinned client keeps its pin without pulling, in ms (`priority_timeout`, server 2.11+). */
+  priorityTimeoutMs?: number;
+}
+
+/**
+ * A pull consumer's configuration, in JetStream's own wire names (`durable_name`,
+ * `filter_subject(s)`, `ack_policy`, `max_deliver`…), without the push consumer fields. Durations
+ * are best given in milliseconds (`ackWaitMs`, `backoffMs`, `inactiveThresholdMs`,
+ * `maxExpiresMs`, `priorityTimeoutMs`); the wire fields (`ack_wait`, `backoff`…) are the server's
+ * nanoseconds, and a value under 1 ms there is refused as a unit mistake. Set `durable_name` (or
+ * `name`) for a durable consumer, neither for an ephemeral one. `ack_policy` defaults to
+ * `explicit`. `filter_subjects` with more than one subject needs server 2.10.
+ */
+export type ConsumerConfig = Omit<Partial<ClientConsumerConfig>, PushOnlyField> &
+  ConsumerDurationsMs;
+
+/** The config as the server takes it: nanoseconds only. Internal. */
+export type WireConsumerConfig = Omit<Partial<ClientConsumerConfig>, PushOnlyField>;
 
 /** Options of an ordered consumer (the client's `OrderedConsumerOptions`). */
 export type OrderedConfig = Partial<OrderedConsumerOptions>;
@@ -52,7 +88,10 @@ export interface Msg {
   readonly settled: boolean;
   /** The client's message (escape hatch). */
   readonly raw: JsMsg;
-  /** Decodes the data as JSON. */
+  /**
+   * Decodes the data as JSON. A body that is not JSON throws a `DecodeError` (from
+   * `@helix/nats-core`) naming the subject, stream and sequence, with the `SyntaxError` as its cause.
+   */
   json<T = unknown>(): T;
   /** Decodes the data as UTF-8. */
   string(): string;
@@ -79,11 +118,20 @@ export interface FetchOptions extends CallOptions {
 
 /** What a handler gets besides the message. */
 export interface HandlerContext {
-  /** Aborts when the consume stops (stop, drain, or a terminal error). */
+  /**
+   * Aborts when the handler's work is to be abandoned: `stop({ abort: true })`, a drain deadline
+   * that passed (`drain({ timeoutMs })`, or the connection closed by `conn.drain()` past its
+   * deadline), the connection closed, or the consume failing (consumer or stream deleted).
+   * `stop()` and `drain()` leave it alone: running handlers finish. Pass it to what the handler
+   * waits on; a handler that then throws is nak'ed without delay.
+   */
   readonly signal: AbortSignal;
 }
 
-/** A message handler. Returning acks (with `autoAck`), throwing naks with a backoff delay. */
+/**
+ * A message handler. Returning acks (with `autoAck`), throwing naks with a backoff delay: a retry
+ * that needs a consumer that acks (`ack_policy` explicit, the default of `createOrUpdate`).
+ */
 export type MsgHandler = (msg: Msg, ctx: HandlerContext) => void | Promise<void>;
 
 /** Where an error reported to `onError` came from. */
@@ -115,7 +163,11 @@ export interface PullOptions {
 
 /** Options of `consume`. */
 export interface ConsumeOptions extends PullOptions {
-  /** Ack when the handler returns, nak when it throws (unless it settled). Default true. */
+  /**
+   * Ack when the handler returns, nak when it throws (unless it settled). Default true. Refused
+   * (`ValidationError`) on a consumer with `ack_policy: "none"`, which cannot take a nak: pass
+   * `false` there, or create the consumer with `ack_policy: "explicit"` (the default).
+   */
   autoAck?: boolean;
   /** Handlers running at once. Default 1 (messages handled one by one, in order). */
   concurrency?: number;
@@ -126,17 +178,45 @@ export interface ConsumeOptions extends PullOptions {
   nakDelayMs?: NakDelay;
   /** Called with handler errors, settle failures and consume status problems. */
   onError?: (error: Error, ctx: ConsumeErrorContext) => void;
-  /** Aborting stops the consume (like `stop()`). */
+  /** Aborting stops the consume like `stop()`: no new deliveries, running handlers finish. */
   signal?: AbortSignal;
+}
+
+/** Options of `ConsumeContext.stop`. */
+export interface StopOptions {
+  /** Also abort the running handlers' `signal` (default false: they finish). */
+  abort?: boolean;
+}
+
+/** Options of `ConsumeContext.drain`. */
+export interface DrainOptions {
+  /**
+   * How long running handlers may take, in ms. Past it their `signal` aborts and `drain()` (and
+   * `closed`) reject with a `TimeoutError`, without waiting for them any longer. Default 30 000.
+   */
+  timeoutMs?: number;
 }
 
 /** A running `consume`. */
 export interface ConsumeContext {
-  /** Stops: no new deliveries. In-flight handlers finish (their signal is aborted). */
-  stop(): void;
-  /** Stops, waits for in-flight handlers and their acks to reach the server, then resolves. */
-  drain(): Promise<void>;
-  /** Resolves when the consume ended by stop/drain; rejects with the reason otherwise. */
+  /**
+   * Stops: no new deliveries; messages pulled but not yet handed to a handler are released (nak'ed
+   * without delay) for the next run. Running handlers finish with their signal untouched, unless
+   * `abort: true`.
+   */
+  stop(options?: StopOptions): void;
+  /**
+   * Stops, waits for running handlers and their acks to reach the server, then resolves as
+   * `closed` does. Past `timeoutMs` (default 30 s) the handlers' signal aborts and it rejects with
+   * a `TimeoutError`.
+   */
+  drain(options?: DrainOptions): Promise<void>;
+  /**
+   * Resolves when the consume ended by stop/drain and its handlers finished; rejects with the
+   * reason otherwise: `NotFoundError` (consumer or stream deleted), `TimeoutError` (heartbeats
+   * missed, or a drain deadline), `ConnectionError` (the connection closed while it ran or while
+   * handlers were still running).
+   */
   readonly closed: Promise<void>;
 }
 
@@ -233,4 +313,6 @@ export interface PullTarget {
   readonly name: string;
   /** True for an ordered consumer: no acks, and the client recreates its consumer. */
   readonly ordered: boolean;
+  /** The consumer's config as the server reported it (its ack policy decides what is settled). */
+  readonly config: Readonly<ClientConsumerConfig>;
 }

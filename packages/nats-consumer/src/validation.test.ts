@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   assertConsumeOptions,
   assertConsumerConfig,
+  assertDrainOptions,
   assertNakDelay,
   assertOrderedConfig,
   assertPullOptions,
@@ -21,7 +22,7 @@ describe("consumer config validation", () => {
           filter_subject: "orders.*",
           ack_policy: "explicit",
           max_deliver: 5,
-          backoff: [1, 2],
+          backoff: [1_000_000, 2_000_000_000],
         },
         "2.9.10",
       ),
@@ -60,9 +61,76 @@ describe("consumer config validation", () => {
     expect(() => assertConsumerConfig({ max_deliver: 0 }, "2.9.10")).toThrow(validation);
     expect(() => assertConsumerConfig({ max_deliver: -1 }, "2.9.10")).not.toThrow();
     expect(() => assertConsumerConfig({ backoff: [] }, "2.9.10")).toThrow(validation);
-    expect(() => assertConsumerConfig({ max_deliver: 2, backoff: [1, 2] }, "2.9.10")).toThrowError(
-      /max_deliver/,
+    expect(() =>
+      assertConsumerConfig({ max_deliver: 2, backoff: [1e9, 2e9] }, "2.9.10"),
+    ).toThrowError("max_deliver must be greater than the number of backoff steps");
+    expect(() => assertConsumerConfig({ max_deliver: 2, backoffMs: [1, 2] }, "2.9.10")).toThrow(
+      expect.objectContaining({ field: "backoffMs" }),
     );
+  });
+
+  it("refuses each push consumer field, naming it", () => {
+    for (const field of [
+      "deliver_subject",
+      "deliver_group",
+      "flow_control",
+      "idle_heartbeat",
+      "rate_limit_bps",
+    ]) {
+      expect(() => assertConsumerConfig({ [field]: 1 }, "2.9.10")).toThrow(
+        expect.objectContaining({ code: "VALIDATION", field }),
+      );
+    }
+  });
+
+  it("checks durations: ms fields are positive integers, ns fields at least 1 ms, never both", () => {
+    const ok = {
+      ackWaitMs: 30_000,
+      backoffMs: [1_000, 5_000],
+      inactiveThresholdMs: 60_000,
+      maxExpiresMs: 10_000,
+      priorityTimeoutMs: 5_000,
+    };
+    expect(() => assertConsumerConfig(ok, "2.9.10")).not.toThrow();
+    expect(() => assertConsumerConfig({ ack_wait: 0 }, "2.9.10")).not.toThrow();
+    expect(() => assertConsumerConfig({ priority_timeout: 5 }, "2.9.10")).toThrowError(
+      "priority_timeout is in nanoseconds, the server's unit: 5 is 5 ns, surely a unit mistake. Use priorityTimeoutMs (milliseconds) instead, or write the nanoseconds",
+    );
+    expect(() => assertConsumerConfig({ maxExpiresMs: 1.5 }, "2.9.10")).toThrowError(
+      "maxExpiresMs must be a positive integer, got 1.5",
+    );
+    expect(() =>
+      assertConsumerConfig({ inactiveThresholdMs: 1, inactive_threshold: 1e6 }, "2.9.10"),
+    ).toThrowError(
+      "set inactiveThresholdMs (milliseconds) or inactive_threshold (nanoseconds), not both",
+    );
+    expect(() => assertConsumerConfig({ backoff: [] }, "2.9.10")).toThrowError(
+      "backoff must be a non-empty array of nanoseconds",
+    );
+    expect(() => assertConsumerConfig({ backoff: [1e6, 0] }, "2.9.10")).toThrowError(
+      "backoff must be a positive integer, got 0",
+    );
+  });
+
+  it("converts ms durations to the server's nanoseconds and leaves no ms field on the wire", () => {
+    expect(
+      normalizeConsumerConfig({
+        durable_name: "w",
+        ackWaitMs: 30_000,
+        backoffMs: [1_000, 5_000],
+        inactiveThresholdMs: 60_000,
+        maxExpiresMs: 10_000,
+        priorityTimeoutMs: 5_000,
+      }),
+    ).toEqual({
+      durable_name: "w",
+      ack_wait: 30_000_000_000,
+      backoff: [1_000_000_000, 5_000_000_000],
+      inactive_threshold: 60_000_000_000,
+      max_expires: 10_000_000_000,
+      priority_timeout: 5_000_000_000,
+    });
+    expect(normalizeConsumerConfig({ ack_wait: 5_000_000_000 })).toEqual({ ack_wait: 5e9 });
   });
 
   it("sends a one-subject array as filter_subject and a name as the durable name", () => {
@@ -98,5 +166,14 @@ describe("pull and consume options", () => {
     expect(() => assertNakDelay("5")).toThrowError(expect.objectContaining({ code: "VALIDATION" }));
     expect(() => assertNakDelay(0)).not.toThrow();
     expect(() => assertNakDelay(() => 1)).not.toThrow();
+  });
+
+  it("validates drain options", () => {
+    expect(() => assertDrainOptions({})).not.toThrow();
+    expect(() => assertDrainOptions({ timeoutMs: 5_000 })).not.toThrow();
+    expect(() => assertDrainOptions({ timeoutMs: 0 })).toThrowError(
+      "timeoutMs must be a positive integer, got 0",
+    );
+    expect(() => assertDrainOptions(null as never)).toThrowError("drain options must be an object");
   });
 });

@@ -1,11 +1,21 @@
 import { assertConsumerName, assertSubject, ValidationError } from "@helix/nats-core";
-import { assertInteger, assertOptionalInteger, versionAtLeast } from "@helix/nats-core/internal";
+import {
+  assertInteger,
+  assertNanos,
+  assertOptionalInteger,
+  msToNanos,
+  versionAtLeast,
+} from "@helix/nats-core/internal";
 import type {
   ConsumeOptions,
   ConsumerConfig,
+  ConsumerDurationsMs,
+  DrainOptions,
   NakDelay,
   OrderedConfig,
   PullOptions,
+  PushOnlyField,
+  WireConsumerConfig,
 } from "./types.js";
 
 /*
@@ -17,6 +27,28 @@ import type {
 export const MULTI_FILTER_MIN_VERSION = "2.10.0";
 
 const ACK_POLICIES = new Set(["none", "all", "explicit"]);
+
+/** Each push-only field, with what to do instead when there is something to say. */
+const PUSH_ONLY: ReadonlyArray<readonly [PushOnlyField, string]> = [
+  ["deliver_subject", ""],
+  ["deliver_group", " (workers that consume the same durable consumer share its messages)"],
+  ["flow_control", ""],
+  [
+    "idle_heartbeat",
+    " (a pull's heartbeat is the idleHeartbeatMs option of consume() and messages())",
+  ],
+  ["rate_limit_bps", " (limit a consume with concurrency or maxMessages)"],
+];
+
+/** The single-valued durations: the millisecond field helix converts, and the server's ns field. */
+const DURATIONS: ReadonlyArray<
+  readonly [Exclude<keyof ConsumerDurationsMs, "backoffMs">, keyof WireConsumerConfig]
+> = [
+  ["ackWaitMs", "ack_wait"],
+  ["inactiveThresholdMs", "inactive_threshold"],
+  ["maxExpiresMs", "max_expires"],
+  ["priorityTimeoutMs", "priority_timeout"],
+];
 
 /**
  * Checks filter subjects. A single-entry array is fine everywhere (it is sent as
@@ -60,11 +92,14 @@ export function assertConsumerConfig(
       value: c.name,
     });
   }
-  if (c.deliver_subject !== undefined) {
-    throw new ValidationError(
-      "deliver_subject",
-      "push consumers are not supported: helix consumers are pull consumers (drop deliver_subject)",
-    );
+  const raw = config as Record<string, unknown>;
+  for (const [field, instead] of PUSH_ONLY) {
+    if (raw[field] !== undefined) {
+      throw new ValidationError(
+        field,
+        `${field} is a push consumer setting, and helix consumers are pull consumers: drop ${field}${instead}`,
+      );
+    }
   }
   if (c.filter_subject !== undefined && c.filter_subjects !== undefined) {
     throw new ValidationError("filter_subjects", "set filter_subject or filter_subjects, not both");
@@ -78,30 +113,66 @@ export function assertConsumerConfig(
   }
   if (c.max_deliver !== undefined && c.max_deliver !== -1)
     assertInteger(c.max_deliver, "max_deliver", 1);
-  if (c.backoff !== undefined) {
-    if (!Array.isArray(c.backoff) || c.backoff.length === 0) {
-      throw new ValidationError("backoff", "backoff must be a non-empty array of nanoseconds", {
-        value: c.backoff,
-      });
-    }
-    for (const d of c.backoff) assertInteger(d, "backoff", 1);
-    if (c.max_deliver !== undefined && c.max_deliver !== -1 && c.max_deliver <= c.backoff.length) {
-      throw new ValidationError(
-        "backoff",
-        "max_deliver must be greater than the number of backoff steps",
-        {
-          value: c.backoff,
-        },
-      );
-    }
-  }
-  assertOptionalInteger(c.ack_wait, "ack_wait", 1);
+  assertDurations(c);
   assertOptionalInteger(c.max_ack_pending, "max_ack_pending", -1);
 }
 
-/** The config sent to the server: a single-entry `filter_subjects` becomes `filter_subject`. */
-export function normalizeConsumerConfig(config: ConsumerConfig): ConsumerConfig {
-  const out: ConsumerConfig = { ...config };
+/**
+ * Checks the durations: a millisecond field is a positive integer and never comes with its
+ * nanosecond field; a nanosecond value under 1 ms is refused as a unit mistake (core's
+ * `assertNanos`), each step of `backoff` too.
+ */
+function assertDurations(c: ConsumerConfig): void {
+  for (const [ms, ns] of DURATIONS) {
+    assertNotBoth(c, ms, ns);
+    assertOptionalInteger(c[ms], ms, 1);
+    assertNanos(c[ns], ns, ms);
+  }
+  assertNotBoth(c, "backoffMs", "backoff");
+  const steps = c.backoffMs ?? c.backoff;
+  if (steps === undefined) return;
+  const field = c.backoffMs !== undefined ? "backoffMs" : "backoff";
+  if (!Array.isArray(steps) || steps.length === 0) {
+    const unit = field === "backoffMs" ? "milliseconds" : "nanoseconds";
+    throw new ValidationError(field, `${field} must be a non-empty array of ${unit}`, {
+      value: steps,
+    });
+  }
+  for (const step of steps) {
+    // A step in nanoseconds that can only be milliseconds is named as such first.
+    if (field === "backoff") assertNanos(step, "backoff", "backoffMs");
+    assertInteger(step, field, 1);
+  }
+  if (c.max_deliver !== undefined && c.max_deliver !== -1 && c.max_deliver <= steps.length) {
+    throw new ValidationError(
+      field,
+      "max_deliver must be greater than the number of backoff steps",
+      {
+        value: steps,
+      },
+    );
+  }
+}
+
+function assertNotBoth(c: ConsumerConfig, ms: keyof ConsumerDurationsMs, ns: string): void {
+  if (c[ms] !== undefined && (c as Record<string, unknown>)[ns] !== undefined) {
+    throw new ValidationError(ms, `set ${ms} (milliseconds) or ${ns} (nanoseconds), not both`);
+  }
+}
+
+/**
+ * The config sent to the server: millisecond durations become the server's nanoseconds, a
+ * single-entry `filter_subjects` becomes `filter_subject`, `name` fills `durable_name`.
+ */
+export function normalizeConsumerConfig(config: ConsumerConfig): WireConsumerConfig {
+  const { ackWaitMs, backoffMs, inactiveThresholdMs, maxExpiresMs, priorityTimeoutMs, ...rest } =
+    config;
+  const out: WireConsumerConfig = { ...rest };
+  if (ackWaitMs !== undefined) out.ack_wait = msToNanos(ackWaitMs);
+  if (backoffMs !== undefined) out.backoff = backoffMs.map(msToNanos);
+  if (inactiveThresholdMs !== undefined) out.inactive_threshold = msToNanos(inactiveThresholdMs);
+  if (maxExpiresMs !== undefined) out.max_expires = msToNanos(maxExpiresMs);
+  if (priorityTimeoutMs !== undefined) out.priority_timeout = msToNanos(priorityTimeoutMs);
   if (Array.isArray(out.filter_subjects) && out.filter_subjects.length === 1) {
     out.filter_subject = out.filter_subjects[0];
     delete out.filter_subjects;
@@ -166,6 +237,14 @@ export function assertConsumeOptions(options: ConsumeOptions): void {
   if (options.onError !== undefined && typeof options.onError !== "function") {
     throw new ValidationError("onError", "onError must be a function");
   }
+}
+
+/** Validates `drain` options; `ValidationError` for a deadline that is not a positive integer. */
+export function assertDrainOptions(options: DrainOptions): void {
+  if (typeof options !== "object" || options === null) {
+    throw new ValidationError("options", "drain options must be an object", { value: options });
+  }
+  assertOptionalInteger(options.timeoutMs, "timeoutMs", 1);
 }
 
 /** Throws `ValidationError` unless `delay` is a non-negative number or a function. */

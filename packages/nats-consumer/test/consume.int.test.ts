@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { getEventListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { NotFoundError, type Operation } from "@helix/nats-core";
-import { deferred, ofKind } from "@helix/nats-testing/vitest";
+import { deferred, ofKind, until } from "@helix/nats-testing/vitest";
 import { AckPolicy } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -270,36 +270,44 @@ describe("consume", () => {
     expect(maxInFlight).toBe(2);
   });
 
-  it("stop() aborts the handler's signal and resolves closed; no new deliveries after it", async () => {
+  it("stop(): no new deliveries; the running handler finishes, signal untouched; closed resolves after its ack", async () => {
     const stream = await t.stream();
-    const c = await durable(stream, "stopper", 1_000);
+    const c = await durable(stream, "stopper");
     await publish(t.conn, `${stream}.a`, 5);
     const started = deferred<AbortSignal>();
+    const finish = deferred();
     const handled: number[] = [];
     const ctx = c.consume(async (msg, { signal: s }) => {
       handled.push(msg.seq);
       started.resolve(s);
-      await new Promise((r) => s.addEventListener("abort", r, { once: true }));
+      await finish.promise;
     });
     const s = await started.promise;
-    expect(s.aborted).toBe(false);
+    await until(async () => (await c.info()).num_ack_pending === 5);
     ctx.stop();
-    expect(s.aborted).toBe(true);
+    expect(s.aborted).toBe(false);
+    finish.resolve();
     await expect(ctx.closed).resolves.toBeUndefined();
+    expect(s.aborted).toBe(false);
     expect(handled).toEqual([1]);
-    // Messages buffered but never handed out were not settled: they come back after the ack wait.
-    const again: number[] = [];
+    // Messages buffered but never handed out were released: a new consume gets them at once.
+    const again: Array<[number, number]> = [];
     const all = deferred();
     const ctx2 = c.consume((msg) => {
-      again.push(msg.seq);
+      again.push([msg.seq, msg.info.deliveryCount]);
       if (again.length === 4) all.resolve();
     });
     await all.promise;
     await ctx2.drain();
-    expect(again).toEqual([2, 3, 4, 5]);
+    expect(again).toEqual([
+      [2, 2],
+      [3, 2],
+      [4, 2],
+      [5, 2],
+    ]);
   });
 
-  it("an options.signal stops the consume; its listener is removed once the consume ends", async () => {
+  it("an options.signal stops the consume like stop() (handlers finish); its listener is removed once the consume ends", async () => {
     const stream = await t.stream();
     const c = await durable(stream);
     await publish(t.conn, `${stream}.a`, 1);
@@ -310,19 +318,23 @@ describe("consume", () => {
     stopped.stop();
     await stopped.closed;
     expect(getEventListeners(shutdown.signal, "abort")).toHaveLength(0);
-    // Aborting the signal stops a running consume and aborts its handler's signal.
+    // Aborting the signal stops a running consume; the running handler finishes and is acked.
     const inHandler = deferred<AbortSignal>();
+    const finish = deferred();
     const running = c.consume(
       async (_msg, ctx) => {
         inHandler.resolve(ctx.signal);
-        await new Promise((r) => ctx.signal.addEventListener("abort", r, { once: true }));
+        await finish.promise;
       },
       { signal: shutdown.signal },
     );
     const handlerSignal = await inHandler.promise;
     shutdown.abort();
-    expect(handlerSignal.aborted).toBe(true);
+    expect(handlerSignal.aborted).toBe(false);
+    finish.resolve();
     await expect(running.closed).resolves.toBeUndefined();
+    expect(getEventListeners(shutdown.signal, "abort")).toHaveLength(0);
+    expect((await c.info()).ack_floor.stream_seq).toBe(1);
   });
 
   it("deleting the consumer while consume runs rejects closed and calls onError", async () => {

@@ -1,6 +1,7 @@
 import { type Connection, connect, type Operation } from "@helix/nats-core";
-import { recordOperations, uniqueName } from "@helix/nats-testing/vitest";
+import { deferred, recordOperations, uniqueName } from "@helix/nats-testing/vitest";
 import { inject } from "vitest";
+import type { ConsumeContext, Consumer } from "../src/index.js";
 
 /** A connection to the shared test server, the operations it ran, and fresh streams. */
 export interface TestContext {
@@ -44,4 +45,34 @@ export async function publish(conn: Connection, subject: string, count: number):
     acks.push(conn.jetstream.publish(subject, JSON.stringify({ n })));
   for (const ack of await Promise.all(acks)) seqs.push(ack.seq);
   return seqs;
+}
+
+/** A consume whose handler holds the first message (see `holdingConsume`). */
+export interface HeldConsume {
+  ctx: ConsumeContext;
+  /** The handler's signal, once the first message is in the handler. */
+  signal: AbortSignal;
+  /** What reached `onError`. */
+  errors: Error[];
+}
+
+/**
+ * Starts a consume (defaults, plus an `onError` that records) whose handler, on the first
+ * message, runs `hold(signal)` and returns what it returns; resolves once that message is in the
+ * handler. `() => new Promise(() => {})` is a handler that never returns and ignores its signal.
+ */
+export async function holdingConsume(
+  c: Consumer,
+  hold: (signal: AbortSignal) => Promise<void>,
+): Promise<HeldConsume> {
+  const inHandler = deferred<AbortSignal>();
+  const errors: Error[] = [];
+  const ctx = c.consume(
+    (_msg, { signal }) => {
+      inHandler.resolve(signal);
+      return hold(signal);
+    },
+    { onError: (err) => errors.push(err) },
+  );
+  return { ctx, signal: await inHandler.promise, errors };
 }

@@ -72,8 +72,8 @@ it("conn.drain() with publishes in flight and handlers running: every publish ac
   const stored = await readStream(check, STREAM);
   const counts = expectNothingLost(published, stored);
   expect(stored.messages).toBe(FIRST + IN_FLIGHT);
-  // Messages buffered by the client but never handed out when drain() began stay unacked and
-  // come back after the ack wait; every message a handler finished was acked and must not.
+  // Messages buffered by the client but never handed out when drain() began are released (nak'ed
+  // without delay) and come back at once; every message a handler finished was acked and must not.
   const secondRun = new ProcessLedger();
   const rest = (await createConsumerManager(check).get(STREAM, "worker")).consume(
     secondRun.wrap(() => {}),

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createConsumerManager, type Msg } from "@helix/nats-consumer";
-import { type Connection, connect } from "@helix/nats-core";
+import { type Connection, connect, DecodeError } from "@helix/nats-core";
 import { otel } from "@helix/nats-otel";
 import { createStreamManager } from "@helix/nats-stream";
 import { SpanStatusCode } from "@opentelemetry/api";
@@ -148,7 +148,8 @@ describe("malformed messages in a stream", () => {
     for (const e of errors) {
       expect(e.seq).toBeGreaterThan(0);
       expect(handled.get(e.seq ?? -1)).toBe(e.subject);
-      expect(e.error).toBeInstanceOf(SyntaxError);
+      expect(e.error).toBeInstanceOf(DecodeError);
+      expect((e.error as DecodeError).cause).toBeInstanceOf(SyntaxError);
     }
 
     // Every handler ran in a process span; failures are recorded on their own message's span.
@@ -185,7 +186,7 @@ describe("malformed messages in a stream", () => {
     expect(msgs.map((m) => caseOf(m).name)).toEqual(CASES.map((c) => c.name));
     for (const msg of msgs) {
       const c = caseOf(msg);
-      if (c.badJson) expect(() => msg.json()).toThrow(SyntaxError);
+      if (c.badJson) expect(() => msg.json()).toThrow(DecodeError);
       else expect(msg.json()).toBeTypeOf("object");
       await msg.ack();
     }

@@ -1,0 +1,212 @@
+import type { Connection, ProcessOperation } from "@helix/nats-core";
+import type { Semaphore } from "@helix/nats-core/internal";
+import type { JsMsg } from "@nats-io/jetstream";
+import { toError } from "./errors.js";
+import { HelixMsg, SENT } from "./msg.js";
+import { defaultNakDelay, nakDelayFor } from "./nak-delay.js";
+import type { HandlerContext, MsgHandler, NakDelay, PullTarget } from "./types.js";
+
+/** Marks "the handler did not throw": a handler may throw `undefined` itself. */
+const NO_ERROR: unique symbol = Symbol("no error");
+
+/** What a consume gives the dispatcher of its messages. */
+export interface DispatchSetup {
+  readonly target: PullTarget;
+  readonly handler: MsgHandler;
+  /** The handlers' signal: aborted when the consume cancels them. */
+  readonly signal: AbortSignal;
+  /** The concurrency limit: a message holds a slot until it is handled and settled. */
+  readonly slots: Semaphore;
+  /** Ack on return, nak on throw (unless the handler settled). */
+  readonly autoSettle: boolean;
+  readonly nakDelayMs: NakDelay | undefined;
+  /**
+   * What a nak waits for: `undefined` while the consume runs; once it stops, a promise that
+   * settles when the server forgot the stopped pull request (see `forgetStoppedPull`).
+   */
+  readonly beforeNak: () => Promise<void> | undefined;
+  /** Hands a problem to the consume's `onError`. */
+  readonly report: (err: Error, msg?: HelixMsg) => void;
+}
+
+/**
+ * Hands each message of a consume to its handler inside a `process` operation and settles it
+ * there (the consume's hot path). A middleware that runs `next()` in an async context (a tracing
+ * span, say) sees the ack or nak inside it.
+ */
+export class Dispatcher {
+  readonly #conn: Connection;
+  readonly #target: PullTarget;
+  readonly #handler: MsgHandler;
+  readonly #handlerContext: HandlerContext;
+  readonly #signal: AbortSignal;
+  readonly #slots: Semaphore;
+  readonly #autoSettle: boolean;
+  readonly #nakDelayMs: NakDelay | undefined;
+  readonly #beforeNak: () => Promise<void> | undefined;
+  readonly #report: (err: Error, msg?: HelixMsg) => void;
+  /** The consume ended; with a closed connection, nothing is settled any more. */
+  #ended = false;
+
+  constructor(setup: DispatchSetup) {
+    this.#conn = setup.target.conn;
+    this.#target = setup.target;
+    this.#handler = setup.handler;
+    this.#signal = setup.signal;
+    this.#handlerContext = { signal: setup.signal };
+    this.#slots = setup.slots;
+    this.#autoSettle = setup.autoSettle;
+    this.#nakDelayMs = setup.nakDelayMs;
+    this.#beforeNak = setup.beforeNak;
+    this.#report = setup.report;
+  }
+
+  /** The consume ended (`closed` settled): handlers still running settle only while the connection is open. */
+  markEnded(): void {
+    this.#ended = true;
+  }
+
+  /**
+   * Runs the handler inside the `process` operation and settles the message there too, so a
+   * middleware that runs `next()` in an async context (a tracing span, say) sees the ack or nak
+   * inside it. Without awaits: a synchronous handler whose ack was sent synchronously (no
+   * middleware, or only ones that pass `next()` through) is done, slot released, before this
+   * returns; otherwise the slot is released once the promise chain settles.
+   */
+  dispatch(raw: JsMsg): void {
+    const conn = this.#conn;
+    const msg = new HelixMsg(conn, raw);
+    if (conn.middleware.size === 0) {
+      // No middleware: no operation to describe it to, and any rejection is the handler's own,
+      // reported already.
+      const processed = this.#process(msg, ignore);
+      if (processed === SENT) this.#slots.release();
+      else
+        processed.then(
+          () => this.#settleThenRelease(msg, false),
+          () => this.#settleThenRelease(msg, true),
+        );
+      return;
+    }
+    const op: ProcessOperation = {
+      kind: "process",
+      client: conn.client,
+      stream: this.#target.stream,
+      consumer: this.#target.name,
+      message: msg.delivered,
+      signal: this.#signal,
+    };
+    let handlerError: unknown = NO_ERROR;
+    // Hot per-message path: conn.run, not runOperation, so a message allocates no extra closures and keeps its SENT fast path (benchmarked).
+    const processed = conn.run(op, () =>
+      this.#process(msg, (err) => {
+        handlerError = err;
+      }),
+    );
+    if (processed === SENT) {
+      this.#slots.release();
+      return;
+    }
+    processed.then(
+      // Settled already, unless a middleware answered without running the handler.
+      () => this.#settleThenRelease(msg, false),
+      (err: unknown) => {
+        // A middleware's own failure; the handler's was reported already.
+        if (err !== handlerError) this.#report(toError(err), msg);
+        this.#settleThenRelease(msg, true);
+      },
+    );
+  }
+
+  /** Settles automatically, then releases the message's slot (at once when nothing is pending). */
+  #settleThenRelease(msg: HelixMsg, failed: boolean): void {
+    let settling: Promise<void> | undefined;
+    try {
+      settling = this.#settleAutomatically(msg, failed);
+    } catch (err) {
+      // Not expected (settling reports its failures); the slot must come back regardless.
+      this.#report(toError(err), msg);
+    }
+    if (settling === undefined) this.#slots.release();
+    else settling.then(this.#release, this.#release);
+  }
+
+  readonly #release = (): void => this.#slots.release();
+
+  /**
+   * The `process` operation's terminal: the handler, then the automatic ack, or after a failure
+   * the report and the nak, rejecting with the handler's error. Answers `SENT` when all of it
+   * completed synchronously. Never throws synchronously.
+   */
+  #process(msg: HelixMsg, onHandlerError: (err: unknown) => void): Promise<void> {
+    let result: void | Promise<void>;
+    try {
+      result = this.#handler(msg, this.#handlerContext);
+    } catch (err) {
+      return this.#handlerFailed(msg, err, onHandlerError);
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        () => this.#settleAutomatically(msg, false),
+        (err: unknown) => this.#handlerFailed(msg, err, onHandlerError),
+      );
+    }
+    return this.#settleAutomatically(msg, false) ?? SENT;
+  }
+
+  /** Reports the handler's error before the nak (onError hears of the failure before of the retry), then rejects with it. */
+  #handlerFailed(
+    msg: HelixMsg,
+    err: unknown,
+    onHandlerError: (err: unknown) => void,
+  ): Promise<never> {
+    onHandlerError(err);
+    this.#report(toError(err), msg);
+    const settling = this.#settleAutomatically(msg, true);
+    if (settling === undefined) return Promise.reject(err);
+    return settling.then(() => Promise.reject(err));
+  }
+
+  /**
+   * Acks (or naks after a failure) unless settling is off or the message is settled already.
+   * `undefined` when nothing is left to wait for, else a promise that never rejects (a failed
+   * settle is reported).
+   */
+  #settleAutomatically(msg: HelixMsg, failed: boolean): Promise<void> | undefined {
+    if (!this.#autoSettle || msg.settled) return undefined;
+    // Ended by a closed connection: nothing can reach the server (it redelivers after ack_wait).
+    if (this.#ended && this.#conn.nats.isClosed()) return undefined;
+    let settling: Promise<void>;
+    if (!failed) settling = msg.ack();
+    else {
+      // A handler the consume cancelled failed through no fault of the message: released without
+      // delay, as a buffered one is.
+      const delay = this.#signal.aborted ? undefined : this.#nakDelay(msg);
+      const wait = this.#beforeNak();
+      settling = wait === undefined ? msg.nak(delay) : wait.then(() => msg.nak(delay));
+    }
+    if (settling === SENT) return undefined;
+    return settling.then(undefined, (err: unknown) => this.#report(err as Error, msg));
+  }
+
+  /** The nak delay for `msg`; a `nakDelayMs` function that throws is reported, then the default applies. */
+  #nakDelay(msg: HelixMsg): number {
+    const deliveryCount = msg.info.deliveryCount;
+    try {
+      return nakDelayFor(this.#nakDelayMs, deliveryCount);
+    } catch (err) {
+      this.#report(toError(err), msg);
+      return defaultNakDelay(deliveryCount);
+    }
+  }
+}
+
+function ignore(): void {}
+
+function isThenable(value: unknown): value is PromiseLike<void> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
