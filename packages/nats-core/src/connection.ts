@@ -266,11 +266,22 @@ export class HelixConnection implements Connection {
   }
 
   async #finishWorkThenDrain(): Promise<"drained"> {
-    const results = await Promise.allSettled([...this.#drainHooks].map((hook) => hook()));
-    for (const result of results) {
-      if (result.status === "rejected") {
-        const error = scrubError(toHelixError(result.reason, { operation: "drain" }), this.#scrub);
-        this.#emit({ type: "error", error });
+    // Work registered while the drain waits (a publisher first used by a handler that is still
+    // running) is waited for too: rounds until a round finds no hook it has not run.
+    const ran = new Set<DrainHook>();
+    for (;;) {
+      const fresh = [...this.#drainHooks].filter((hook) => !ran.has(hook));
+      if (fresh.length === 0) break;
+      for (const hook of fresh) ran.add(hook);
+      const results = await Promise.allSettled(fresh.map((hook) => hook()));
+      for (const result of results) {
+        if (result.status === "rejected") {
+          const error = scrubError(
+            toHelixError(result.reason, { operation: "drain" }),
+            this.#scrub,
+          );
+          this.#emit({ type: "error", error });
+        }
       }
     }
     if (this.nats.isClosed() || this.nats.isDraining()) return "drained";

@@ -15,7 +15,7 @@ describe("toHelixError (shapes of the client's errors; real ones are tested agai
     ["NoRespondersError", {}, "JETSTREAM_UNAVAILABLE", true],
     ["JetStreamNotEnabled", {}, "JETSTREAM_UNAVAILABLE", true],
     ["ClosedConnectionError", {}, "CONNECTION_CLOSED", false],
-    ["DrainingConnectionError", {}, "CONNECTION_CLOSED", false],
+    ["DrainingConnectionError", {}, "CONNECTION_DRAINING", false],
     ["AuthorizationError", {}, "AUTHORIZATION_FAILED", false],
     ["ConnectionError", {}, "CONNECTION_FAILED", false],
     ["PermissionViolationError", {}, "PERMISSION_DENIED", false],

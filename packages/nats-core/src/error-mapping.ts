@@ -138,7 +138,7 @@ export function toHelixError(err: unknown, context: ErrorContext = {}): HelixErr
     case "DrainingConnectionError":
       return new ConnectionError(prefix(context, "the connection is draining"), {
         ...opts,
-        code: "CONNECTION_CLOSED",
+        code: "CONNECTION_DRAINING",
       });
     case "AuthorizationError":
     case "UserAuthenticationExpiredError":

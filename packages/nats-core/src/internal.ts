@@ -19,6 +19,7 @@ export {
 } from "./limits.js";
 export { assertBucketName, assertKey, type KeyUse } from "./names.js";
 export { type EncodedPayload, encodePayload } from "./payload.js";
+export { DEFAULT_RETRY, retryDelay } from "./retry.js";
 export { type RunOptions, runOperation } from "./run-operation.js";
 export { Semaphore } from "./semaphore.js";
 export { compareVersions, versionAtLeast } from "./server-version.js";

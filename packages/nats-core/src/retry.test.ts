@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { retryDelay } from "./backoff.js";
+import { retryDelay } from "./retry.js";
 
 const settings = { initialDelayMs: 100, maxDelayMs: 1000 };
 

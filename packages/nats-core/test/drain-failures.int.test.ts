@@ -18,6 +18,24 @@ describe("drain when things go wrong", () => {
     }
   });
 
+  it("waits for work registered while it waits (a publisher a running handler uses first)", async () => {
+    const conn = await connect({ addresses: [inject("natsUrl")] });
+    const order: string[] = [];
+    conn.onDrain(async () => {
+      order.push("handler: running");
+      await new Promise((r) => setTimeout(r, 50));
+      // the handler publishes through a publisher that was idle when the drain began
+      conn.onDrain(async () => {
+        await new Promise((r) => setTimeout(r, 50));
+        order.push("publisher: acked");
+      });
+      order.push("handler: done");
+    });
+    await conn.drain();
+    order.push("closed");
+    expect(order).toEqual(["handler: running", "handler: done", "publisher: acked", "closed"]);
+  });
+
   it("closes and throws TimeoutError when registered work outlives the drain timeout", async () => {
     const conn = await connect({ addresses: [inject("natsUrl")] });
     let finished = false;

@@ -28,7 +28,7 @@ import type { WriteSettings } from "./write.js";
 
 /**
  * The key-value manager of a connection. Honours the connection's JetStream domain or API prefix.
- * `options.retry` sets how the writes of every bucket it opens retry (default: about 15 s).
+ * `options.retry` sets how the writes of every bucket it opens retry (default: 30 s, as a publish).
  */
 export function createKeyValueManager(
   conn: Connection,

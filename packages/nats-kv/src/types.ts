@@ -26,7 +26,7 @@ export interface KeyValueRetryOptions {
   /**
    * How long a write may keep retrying, in ms from its first attempt: no retry starts past it
    * (an attempt started before it waits for its answer, up to the JetStream timeout). Default
-   * 15 000, enough to ride out a server restart or a leader election. `0`: no retries.
+   * 30 000 (as a publish), enough to ride out a server restart or a leader election. `0`: no retries.
    */
   budgetMs?: number;
   /** Delay before the first retry, in ms; doubles on each retry (with jitter). Default 250. */
@@ -213,7 +213,7 @@ export interface PurgeDeletesOptions extends CallOptions {
 /**
  * A key-value bucket. Every method validates before any I/O and runs as a `kv.*` operation.
  * Writes (`create`, `put`, `update`, `delete`, `purge`) retry transient failures for up to
- * 15 s by default, each stored once (see `KeyValueRetryOptions`).
+ * 30 s by default, each stored once (see `KeyValueRetryOptions`).
  */
 export interface KeyValue {
   /** The bucket name (always known, also on handles made by `create`). */

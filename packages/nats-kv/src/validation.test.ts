@@ -81,9 +81,9 @@ describe("watch option checks", () => {
 });
 
 describe("write retry settings", () => {
-  it("default to a 15 s budget; fields given replace the base's one by one; false is one attempt", () => {
+  it("default to a 30 s budget (a publish's); fields given replace the base's one by one; false is one attempt", () => {
     expect(resolveRetry(undefined)).toEqual({
-      budgetMs: 15_000,
+      budgetMs: 30_000,
       initialDelayMs: 250,
       maxDelayMs: 2_000,
       onRetry: undefined,
@@ -101,7 +101,7 @@ describe("write retry settings", () => {
     expect(resolveRetry(false, manager)).toMatchObject({ budgetMs: 0 });
     // a larger first delay raises the default cap with it
     expect(resolveRetry({ initialDelayMs: 5_000 })).toMatchObject({ maxDelayMs: 5_000 });
-    expect(DEFAULT_WRITE_RETRY.budgetMs).toBe(15_000);
+    expect(DEFAULT_WRITE_RETRY.budgetMs).toBe(30_000);
   });
 
   it("refuses malformed settings, naming the field", () => {

@@ -1,5 +1,10 @@
 import { ValidationError } from "@helix/nats-core";
-import { assertBucketName, assertInteger, assertOptionalInteger } from "@helix/nats-core/internal";
+import {
+  assertBucketName,
+  assertInteger,
+  assertOptionalInteger,
+  DEFAULT_RETRY,
+} from "@helix/nats-core/internal";
 import type { KeyValueConfig, KeyValueRetryOptions, WatchOptions } from "./types.js";
 
 /*
@@ -37,11 +42,9 @@ export interface ResolvedRetry {
   readonly onRetry: KeyValueRetryOptions["onRetry"];
 }
 
-/** The default retries of key-value writes: about 15 s, enough for a restart or an election. */
+/** The default retries of key-value writes: a publish's (30 s, enough for a restart or an election). */
 export const DEFAULT_WRITE_RETRY: ResolvedRetry = Object.freeze({
-  budgetMs: 15_000,
-  initialDelayMs: 250,
-  maxDelayMs: 2_000,
+  ...DEFAULT_RETRY,
   onRetry: undefined,
 });
 

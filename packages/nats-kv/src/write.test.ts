@@ -1,21 +1,7 @@
 import type { KV } from "@nats-io/kv";
 import { describe, expect, it } from "vitest";
 import { PUT_HEADER_BYTES } from "./errors.js";
-import { bucketInternals, retryDelay, writeHeaders } from "./write.js";
-
-describe("retryDelay", () => {
-  const settings = { initialDelayMs: 250, maxDelayMs: 2_000 };
-
-  it("doubles from initialDelayMs up to maxDelayMs, jittered between half and all of it", () => {
-    expect([1, 2, 3, 4, 5].map((n) => retryDelay(n, settings, () => 0))).toEqual([
-      125, 250, 500, 1_000, 1_000,
-    ]);
-    expect([1, 2, 3, 4, 5].map((n) => retryDelay(n, settings, () => 1))).toEqual([
-      250, 500, 1_000, 2_000, 2_000,
-    ]);
-    expect(retryDelay(1, { initialDelayMs: 0, maxDelayMs: 0 })).toBe(0);
-  });
-});
+import { bucketInternals, writeHeaders } from "./write.js";
 
 describe("writeHeaders", () => {
   const names = (h: ReturnType<typeof writeHeaders>) =>

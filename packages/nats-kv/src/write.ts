@@ -5,7 +5,7 @@ import {
   NotFoundError,
   toHelixError,
 } from "@helix/nats-core";
-import { sleep, throwIfAborted } from "@helix/nats-core/internal";
+import { retryDelay, sleep, throwIfAborted } from "@helix/nats-core/internal";
 import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
 import { headers as createHeaders, type MsgHdrs, nuid } from "@nats-io/transport-node";
@@ -78,21 +78,6 @@ export function bucketInternals(raw: KV): BucketInternals {
     throw new TypeError("@helix/nats-kv: the @nats-io/kv bucket lacks the members it needs (3.4)");
   }
   return b as BucketInternals;
-}
-
-/**
- * Delay before retry number `retry` (1 for the first): exponential from `initialDelayMs`, capped at
- * `maxDelayMs`, with equal jitter (between half and all of it).
- * TODO(core): the same function as nats-stream's `retryDelay` (backoff.ts); it belongs in
- * `@helix/nats-core/internal` so that both packages share one copy.
- */
-export function retryDelay(
-  retry: number,
-  settings: { initialDelayMs: number; maxDelayMs: number },
-  random: () => number = Math.random,
-): number {
-  const capped = Math.min(settings.maxDelayMs, settings.initialDelayMs * 2 ** (retry - 1));
-  return Math.round(capped / 2 + (capped / 2) * random());
 }
 
 /** The headers of a write, in the order the client writes them, then the message id. */

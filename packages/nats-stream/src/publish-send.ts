@@ -7,8 +7,13 @@ import {
   type PublishOperation,
   toHelixError,
 } from "@helix/nats-core";
-import { abortable, assertUsable, sleep, throwIfAborted } from "@helix/nats-core/internal";
-import { retryDelay } from "./backoff.js";
+import {
+  abortable,
+  assertUsable,
+  retryDelay,
+  sleep,
+  throwIfAborted,
+} from "@helix/nats-core/internal";
 import { explainStreamLimit, noStreamForSubject } from "./errors.js";
 import type { SendBatch } from "./publish-batch.js";
 import { RECONNECTED, type ReconnectWatch } from "./publish-reconnect.js";

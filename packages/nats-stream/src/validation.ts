@@ -1,5 +1,5 @@
 import { assertStreamName, assertSubject, ValidationError } from "@helix/nats-core";
-import { assertInteger, assertOptionalInteger } from "@helix/nats-core/internal";
+import { assertInteger, assertOptionalInteger, DEFAULT_RETRY } from "@helix/nats-core/internal";
 import type { PublisherOptions, PublishOptions, PurgeOptions, RetryOptions } from "./types.js";
 
 /*
@@ -33,7 +33,7 @@ export const DEFAULT_MAX_PENDING = 4000;
  * left it without a leader for 4 to 8 s, and once in eleven runs on nats-server 2.9.10 for
  * 14.5 s: past a 15 s budget for the publishes sent first.
  */
-export const DEFAULT_RETRY = { budgetMs: 30_000, initialDelayMs: 250, maxDelayMs: 2000 } as const;
+export { DEFAULT_RETRY };
 
 /** Validates `createPublisher` options and fills defaults; throws `ValidationError`. */
 export function resolvePublisherOptions(options: PublisherOptions = {}): ResolvedPublisherOptions {
