@@ -1,5 +1,9 @@
 import { type HelixError, ValidationError } from "@helix/nats-core";
-import { DEFAULT_JETSTREAM_TIMEOUT_MS, Semaphore } from "@helix/nats-core/internal";
+import {
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_JETSTREAM_TIMEOUT_MS,
+  Semaphore,
+} from "@helix/nats-core/internal";
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import { onConnectionClosed } from "./connection-closed.js";
 import { Dispatcher } from "./consume-dispatch.js";
@@ -24,13 +28,6 @@ import type {
   StopOptions,
 } from "./types.js";
 import { assertConsumeOptions, assertDrainOptions } from "./validation.js";
-
-/**
- * How long `drain()` waits for running handlers unless told otherwise: `conn.drain()`'s default.
- * TODO(core): take it from `@helix/nats-core/internal` once core exports its
- * `DEFAULT_DRAIN_TIMEOUT_MS` there.
- */
-const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 
 /** Validates, then starts a consume. Throws `ValidationError` synchronously for bad input. */
 export function startConsume(

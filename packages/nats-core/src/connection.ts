@@ -24,7 +24,8 @@ import { scrubError, secretScrubber } from "./secrets.js";
 import { jetStreamEnabled } from "./usable.js";
 
 const CONNECTION_BRAND = Symbol.for("@helix/nats.connection");
-const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+/** How long `drain()` waits for registered work unless told otherwise: 30 s. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 
 /** Work that must finish before the connection drains (pending publishes, running handlers). */
 export type DrainHook = () => Promise<void>;

@@ -8,6 +8,7 @@
  */
 
 export { abortable, sleep, throwIfAborted } from "./cancellation.js";
+export { DEFAULT_DRAIN_TIMEOUT_MS } from "./connection.js";
 export { assertNanos, msToNanos, NANOS_PER_MS } from "./durations.js";
 export { assertInteger, assertOptionalInteger } from "./integers.js";
 export { DEFAULT_JETSTREAM_TIMEOUT_MS, jetStreamApiPrefix } from "./jetstream-api.js";
