@@ -206,7 +206,10 @@ export interface StreamDurationsMs {
   /** How long the delete marker of an expired message lives, in ms (`subject_delete_marker_ttl`, nats-server 2.11+). */
   subjectDeleteMarkerTtlMs?: number;
   /** Consumer defaults; `inactiveThresholdMs` in ms instead of `inactive_threshold` (nats-server 2.10+). */
-  consumer_limits?: StreamConsumerLimits & { inactiveThresholdMs?: number };
+  consumer_limits?: StreamConsumerLimits & {
+    /** How long a consumer may be idle before the server removes it, in ms (`inactive_threshold`). */
+    inactiveThresholdMs?: number;
+  };
 }
 
 /** A stream configuration for `create`: `name` is required, every other field has a server default. */
