@@ -27,6 +27,7 @@ export type HelixErrorCode =
   | "LIMIT_EXCEEDED"
   | "MIDDLEWARE"
   | "DECODE"
+  | "UNSUPPORTED"
   | "NATS";
 
 /** Options shared by every helix-nats error. */
@@ -181,6 +182,29 @@ export class KeyExistsError extends HelixError {
   constructor(key: string, options: HelixErrorOptions = {}) {
     super(`The key "${key}" already exists`, "KEY_EXISTS", options);
     this.key = key;
+  }
+}
+
+/**
+ * The server is too old for a feature: refused before anything is sent, decided by the version
+ * the server reports in its INFO. Not retryable (on this server).
+ */
+export class UnsupportedFeatureError extends HelixError {
+  /** The feature, e.g. `"per-message TTL"`. */
+  readonly feature: string;
+  /** The first nats-server version that has it, e.g. `"2.11.0"`. */
+  readonly requires: string;
+  /** The version the server reported, or `undefined` when it is not known. */
+  readonly serverVersion: string | undefined;
+
+  constructor(feature: string, requires: string, serverVersion: string | undefined) {
+    super(
+      `${feature} needs nats-server ${requires} or newer; the server is ${serverVersion ?? "of unknown version"}`,
+      "UNSUPPORTED",
+    );
+    this.feature = feature;
+    this.requires = requires;
+    this.serverVersion = serverVersion;
   }
 }
 

@@ -39,6 +39,7 @@ export {
   type NotFoundKind,
   PermissionError,
   TimeoutError,
+  UnsupportedFeatureError,
   ValidationError,
   WrongRevisionError,
 } from "./errors.js";

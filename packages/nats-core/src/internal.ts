@@ -23,5 +23,5 @@ export { type EncodedPayload, encodePayload } from "./payload.js";
 export { DEFAULT_RETRY, retryDelay } from "./retry.js";
 export { type RunOptions, runOperation } from "./run-operation.js";
 export { Semaphore } from "./semaphore.js";
-export { compareVersions, versionAtLeast } from "./server-version.js";
+export { compareVersions, requireServerVersion, versionAtLeast } from "./server-version.js";
 export { assertUsable, jetStreamEnabled } from "./usable.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compareVersions, versionAtLeast } from "./server-version.js";
+import { UnsupportedFeatureError } from "./errors.js";
+import { compareVersions, requireServerVersion, versionAtLeast } from "./server-version.js";
 
 describe("compareVersions", () => {
   it("orders by major, minor, then patch numerically", () => {
@@ -27,5 +28,30 @@ describe("versionAtLeast", () => {
     expect(versionAtLeast("2.9.10", "2.10.0")).toBe(false);
     expect(versionAtLeast("2.10.0", "2.10.0")).toBe(true);
     expect(versionAtLeast("2.12.3", "2.10.0")).toBe(true);
+  });
+});
+
+describe("requireServerVersion", () => {
+  it("passes a new enough server and refuses an older one, naming the feature and versions", () => {
+    expect(() => requireServerVersion("2.12.1", "atomic batch publish", "2.12.0")).not.toThrow();
+    let err: unknown;
+    try {
+      requireServerVersion("2.9.10", "per-message TTL", "2.11.0");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UnsupportedFeatureError);
+    expect(err).toMatchObject({
+      name: "UnsupportedFeatureError",
+      code: "UNSUPPORTED",
+      retryable: false,
+      feature: "per-message TTL",
+      requires: "2.11.0",
+      serverVersion: "2.9.10",
+      message: "per-message TTL needs nats-server 2.11.0 or newer; the server is 2.9.10",
+    });
+    expect(() => requireServerVersion(undefined, "counters", "2.12.0")).toThrow(
+      "counters needs nats-server 2.12.0 or newer; the server is of unknown version",
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { UnsupportedFeatureError } from "./errors.js";
+
 /** Compares two `major.minor.patch` versions (a pre-release suffix is ignored). Returns -1, 0 or 1. */
 export function compareVersions(a: string, b: string): number {
   const pa = parseVersion(a);
@@ -25,4 +27,19 @@ function parseVersion(v: string): number[] {
     const n = Number.parseInt(part, 10);
     return Number.isFinite(n) ? n : 0;
   });
+}
+
+/**
+ * Throws `UnsupportedFeatureError` naming `feature` and `minVersion` unless the server's reported
+ * `version` is at least `minVersion`: a feature is refused on a server too old for it, before
+ * any I/O, never tried and failed.
+ */
+export function requireServerVersion(
+  version: string | undefined,
+  feature: string,
+  minVersion: string,
+): void {
+  if (!versionAtLeast(version, minVersion)) {
+    throw new UnsupportedFeatureError(feature, minVersion, version);
+  }
 }
