@@ -4,6 +4,7 @@ import { describeExit, type SpawnedProcess, spawnServerProcess } from "./child-p
 import { NatsTestingError } from "./errors.js";
 import { readPortsFile } from "./ports.js";
 import { track } from "./process-registry.js";
+import { waitForStopState } from "./process-state.js";
 import { pollUntil, readInfoLine } from "./readiness.js";
 import type { NatsServer } from "./server-types.js";
 import { removeDir, removeDirSync } from "./temp-dir.js";
@@ -248,6 +249,8 @@ export class ProcessServer implements NatsServer {
     if (!proc) throw new NatsTestingError(`pause: ${this.name} is not running`, "NOT_SUPPORTED");
     proc.signal("SIGSTOP");
     this.#paused = true;
+    // Resolve once it really answers nothing: the signal takes a moment to stop every thread.
+    await waitForStopState(proc.pid, true);
   }
 
   async resume(): Promise<void> {
@@ -256,6 +259,7 @@ export class ProcessServer implements NatsServer {
     if (!proc) throw new NatsTestingError(`resume: ${this.name} is not running`, "NOT_SUPPORTED");
     proc.signal("SIGCONT");
     this.#paused = false;
+    await waitForStopState(proc.pid, false);
   }
 
   [Symbol.asyncDispose](): Promise<void> {
