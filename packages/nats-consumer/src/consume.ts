@@ -15,6 +15,7 @@ import {
   toPullError,
 } from "./errors.js";
 import type { HelixMsg } from "./msg.js";
+import { assertPriorityPull } from "./priority.js";
 import { toClientConsumeOptions } from "./pull-options.js";
 import { followStatus } from "./pull-status.js";
 import { forgetStoppedPull, releaseUnhanded, takesAcks } from "./release.js";
@@ -39,6 +40,7 @@ export function startConsume(
     throw new ValidationError("handler", "consume needs a handler function");
   }
   assertConsumeOptions(options);
+  assertPriorityPull(options, target.conn.nats.info?.version);
   assertCanSettle(target, options);
   return new ConsumeRun(target, handler, options);
 }

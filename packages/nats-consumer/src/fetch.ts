@@ -1,9 +1,10 @@
 import type { CallOptions } from "@helix/nats-core";
 import { assertInteger } from "@helix/nats-core/internal";
-import type { JsMsg } from "@nats-io/jetstream";
+import type { FetchOptions as ClientFetchOptions, JsMsg } from "@nats-io/jetstream";
 import { pullNoWait } from "./fetch-no-wait.js";
 import { HelixMsg } from "./msg.js";
 import { runReceive } from "./operation.js";
+import { assertPriorityPull, toClientPriority } from "./priority.js";
 import { DEFAULT_EXPIRES_MS } from "./pull-options.js";
 import type { FetchOptions, Msg, PullTarget } from "./types.js";
 import { assertExpires } from "./validation.js";
@@ -13,10 +14,10 @@ const MIN_EXPIRES_MS = 1_000;
 /** Collects a client fetch; an abort ends it early with what was received so far. */
 async function collect(
   target: PullTarget,
-  options: { max_messages: number; expires: number } | { max_bytes: number; expires: number },
+  options: Record<string, number | string>,
   signal: AbortSignal | undefined,
 ): Promise<JsMsg[]> {
-  const iter = await target.raw.fetch(options);
+  const iter = await target.raw.fetch(options as ClientFetchOptions);
   const onAbort = (): void => iter.stop();
   signal?.addEventListener("abort", onAbort, { once: true });
   // Aborted while the pull was being set up: no event will come.
@@ -49,11 +50,13 @@ export function fetchBatch(
   try {
     assertInteger(batch, mode === "fetch" ? "batch" : "maxBytes", 1);
     assertExpires(options.expiresMs);
+    assertPriorityPull(options, target.conn.nats.info?.version);
   } catch (err) {
     return Promise.reject(err);
   }
   const expires = options.expiresMs ?? DEFAULT_EXPIRES_MS;
-  const pull = mode === "fetch" ? { max_messages: batch, expires } : { max_bytes: batch, expires };
+  const pull: Record<string, number | string> = { ...toClientPriority(options), expires };
+  pull[mode === "fetch" ? "max_messages" : "max_bytes"] = batch;
   return runReceive(target, mode, batch, options.signal, async () =>
     wrap(target, await collect(target, pull, options.signal)),
   );

@@ -68,7 +68,12 @@ class HelixConsumerManager implements ConsumerManager {
     const name = wire.durable_name ?? wire.name;
     return runConsumerCall(
       this.#conn,
-      { kind: "consumer.create", stream, consumer: name },
+      {
+        kind: "consumer.create",
+        stream,
+        consumer: name,
+        pauseUntil: wire.pause_until ? new Date(wire.pause_until) : undefined,
+      },
       options.signal,
       async (jsm, op) => {
         const info = await createOrUpdate(jsm, stream, name, wire);

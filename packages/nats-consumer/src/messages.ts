@@ -3,6 +3,7 @@ import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import { closedUnderError, type PullErrorContext, toPullError } from "./errors.js";
 import { HelixMsg } from "./msg.js";
 import { runReceive } from "./operation.js";
+import { assertPriorityPull } from "./priority.js";
 import { toClientConsumeOptions } from "./pull-options.js";
 import { followStatus } from "./pull-status.js";
 import { forgetStoppedPull, releaseUnhanded, takesAcks } from "./release.js";
@@ -12,6 +13,7 @@ import { assertPullOptions } from "./validation.js";
 /** Validates, then makes a pull iterator; the client's consume starts on the first `next()`. */
 export function startMessages(target: PullTarget, options: MessagesOptions): MessagesContext {
   assertPullOptions(options);
+  assertPriorityPull(options, target.conn.nats.info?.version);
   return new MessagesIterator(target, options);
 }
 

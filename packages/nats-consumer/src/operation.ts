@@ -33,6 +33,10 @@ export interface ConsumerCall {
   /** `undefined` for an ephemeral or ordered consumer the server has not named yet. */
   readonly consumer: string | undefined;
   readonly ordered?: boolean;
+  /** When a pause ends (`consumer.pause`, or a create that starts paused). */
+  readonly pauseUntil?: Date | undefined;
+  /** The priority group of `consumer.unpin`. */
+  readonly group?: string | undefined;
 }
 
 /**
@@ -52,6 +56,8 @@ export function runConsumerCall<T>(
     stream: call.stream,
     consumer: call.consumer,
     ordered: call.ordered ?? false,
+    ...(call.pauseUntil ? { pauseUntil: call.pauseUntil } : {}),
+    ...(call.group !== undefined ? { group: call.group } : {}),
     ...(signal ? { signal } : {}),
   };
   const context: ErrorContext = {

@@ -47,11 +47,72 @@ export interface ConsumerDurationsMs {
  * `name`) for a durable consumer, neither for an ephemeral one. `ack_policy` defaults to
  * `explicit`. `filter_subjects` with more than one subject needs server 2.10.
  */
-export type ConsumerConfig = Omit<Partial<ClientConsumerConfig>, PushOnlyField> &
-  ConsumerDurationsMs;
+export type ConsumerConfig = Omit<Partial<ClientConsumerConfig>, PushOnlyField | "pause_until"> &
+  ConsumerDurationsMs &
+  ConsumerPauseConfig;
+
+/**
+ * A consumer that starts paused (nats-server 2.11+): it delivers nothing until the date, or until
+ * `resume()`. Set `pauseUntil` (a `Date`) or `pause_until` (a `Date` or an ISO 8601 string, the
+ * server's field), not both; the date must be in the future.
+ */
+export interface ConsumerPauseConfig {
+  /** The consumer is paused until this date (`pause_until`, server 2.11+). */
+  pauseUntil?: Date;
+  /** The server's field: a `Date` or an ISO 8601 string; prefer `pauseUntil`. */
+  pause_until?: Date | string;
+}
 
 /** The config as the server takes it: nanoseconds only. Internal. */
 export type WireConsumerConfig = Omit<Partial<ClientConsumerConfig>, PushOnlyField>;
+
+/** The paused state a `pause()` or `resume()` left the consumer in. */
+export interface PauseState {
+  /** True while the consumer is paused. */
+  readonly paused: boolean;
+  /** When the pause ends, while paused. */
+  readonly pauseUntil: Date | undefined;
+}
+
+/**
+ * Consumer info as the server reports it, plus its paused state: `paused` (false on servers
+ * before 2.11, which cannot pause) and `pauseRemainingMs`, the time left until the consumer
+ * resumes by itself (`undefined` when not paused).
+ */
+export type ConsumerDetails = ConsumerInfo & {
+  /** True while the consumer is paused (server 2.11+). */
+  readonly paused: boolean;
+  /** Milliseconds until the consumer resumes by itself; `undefined` when not paused. */
+  readonly pauseRemainingMs: number | undefined;
+  /** Each priority group with its pinned client (server 2.11+; `[]` without groups). */
+  readonly priorityGroups: PriorityGroupState[];
+};
+
+/** A priority group of a consumer, as its info reports it. */
+export interface PriorityGroupState {
+  /** The group name. */
+  readonly group: string;
+  /** The id of the client pinned in this group (`pinned_client` policy), if one is. */
+  readonly pinnedClientId: string | undefined;
+  /** When that client was pinned. */
+  readonly pinnedAt: Date | undefined;
+}
+
+/**
+ * The priority group a pull belongs to (nats-server 2.11+), for a consumer created with
+ * `priority_groups` and a `priority_policy`. `minPending`/`minAckPending` are for the `overflow`
+ * policy, `priority` (0 is first, up to 9; server 2.12+) for `prioritized`.
+ */
+export interface PriorityPullOptions {
+  /** The priority group (one of the consumer's `priority_groups`). */
+  group?: string;
+  /** `overflow`: only get messages while the consumer has more than this many pending. */
+  minPending?: number;
+  /** `overflow`: only get messages while more than this many wait for an ack. */
+  minAckPending?: number;
+  /** `prioritized` (server 2.12+): 0 (first) to 9; a pull gets messages only when none with a lower number waits. */
+  priority?: number;
+}
 
 /** Options of an ordered consumer (the client's `OrderedConsumerOptions`). */
 export type OrderedConfig = Partial<OrderedConsumerOptions>;
@@ -111,7 +172,7 @@ export interface Msg {
 }
 
 /** Options of `fetch` and `fetchBytes`. */
-export interface FetchOptions extends CallOptions {
+export interface FetchOptions extends CallOptions, PriorityPullOptions {
   /** How long the server holds the pull request, in ms. Client minimum 1000; default 30 000. */
   expiresMs?: number;
 }
@@ -141,7 +202,7 @@ export interface ConsumeErrorContext {
 }
 
 /** Pull tuning shared by `consume` and `messages`. */
-export interface PullOptions {
+export interface PullOptions extends PriorityPullOptions {
   /** Messages asked for per pull request (client `max_messages`). Default 100. */
   maxMessages?: number;
   /** Bytes asked for per pull request (client `max_bytes`); exclusive with `maxMessages`. */
@@ -249,8 +310,21 @@ export interface Consumer {
   readonly ordered: boolean;
   /** The client's consumer (escape hatch). */
   readonly raw: RawConsumer;
-  /** Fresh consumer info from the server. */
-  info(options?: CallOptions): Promise<ConsumerInfo>;
+  /** Fresh consumer info from the server, with its paused state. */
+  info(options?: CallOptions): Promise<ConsumerDetails>;
+  /**
+   * Pauses the consumer until `until` (a date in the future; nats-server 2.11+, else
+   * `UnsupportedFeatureError` before any I/O): it delivers nothing meanwhile, and a running
+   * `consume()` or `messages()` waits without errors, then goes on. Pausing again moves the date.
+   */
+  pause(until: Date, options?: CallOptions): Promise<PauseState>;
+  /** Resumes a paused consumer now (nats-server 2.11+); resuming one that is not paused is a no-op. */
+  resume(options?: CallOptions): Promise<PauseState>;
+  /**
+   * Unpins the client pinned in `group` (`pinned_client` policy, nats-server 2.11+): the server
+   * pins the next client that pulls in that group.
+   */
+  unpin(group: string, options?: CallOptions): Promise<void>;
   /** Up to `batch` messages: resolves when the batch is complete or the request expired. */
   fetch(batch: number, options?: FetchOptions): Promise<Msg[]>;
   /** Messages up to `maxBytes` in total (at most 100 messages: the client's cap). */

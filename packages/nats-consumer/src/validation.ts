@@ -4,8 +4,10 @@ import {
   assertNanos,
   assertOptionalInteger,
   msToNanos,
+  requireServerVersion,
   versionAtLeast,
 } from "@helix/nats-core/internal";
+import { assertPriorityConfig } from "./priority.js";
 import type {
   ConsumeOptions,
   ConsumerConfig,
@@ -22,6 +24,54 @@ import type {
  * Input checks made before any I/O: consumer configs, pull and consume options, batch sizes.
  * Each throws one `ValidationError` that names the field.
  */
+
+/** The first server version that can pause a consumer. */
+export const PAUSE_MIN_VERSION = "2.11.0";
+
+/** The feature name `UnsupportedFeatureError` reports for pause and resume. */
+export const PAUSE_FEATURE = "consumer pause";
+
+/**
+ * Checks a pause date: a valid `Date` in the future (`now` is injectable for tests). Throws
+ * `ValidationError` naming `field`.
+ */
+export function assertPauseUntil(
+  until: unknown,
+  field: string,
+  now = Date.now(),
+): asserts until is Date {
+  if (!(until instanceof Date) || Number.isNaN(until.getTime())) {
+    throw new ValidationError(field, `${field} must be a valid Date`, { value: until });
+  }
+  if (until.getTime() <= now) {
+    throw new ValidationError(
+      field,
+      `${field} must be in the future (to resume a paused consumer, call resume())`,
+      { value: until },
+    );
+  }
+}
+
+/** Refuses pause and resume on a server before 2.11 with `UnsupportedFeatureError`. */
+export function requirePause(serverVersion: string | undefined): void {
+  requireServerVersion(serverVersion, PAUSE_FEATURE, PAUSE_MIN_VERSION);
+}
+
+/** The date a config starts paused until, from `pauseUntil` or `pause_until`; validated. */
+function configPauseUntil(c: ConsumerConfig): Date | undefined {
+  if (c.pauseUntil !== undefined && c.pause_until !== undefined) {
+    throw new ValidationError("pauseUntil", "set pauseUntil or pause_until, not both");
+  }
+  if (c.pauseUntil !== undefined) {
+    assertPauseUntil(c.pauseUntil, "pauseUntil");
+    return c.pauseUntil;
+  }
+  const raw: unknown = c.pause_until;
+  if (raw === undefined) return undefined;
+  const date = typeof raw === "string" && raw !== "" ? new Date(raw) : raw;
+  assertPauseUntil(date, "pause_until");
+  return date;
+}
 
 /** The first server version that accepts more than one filter subject. */
 export const MULTI_FILTER_MIN_VERSION = "2.10.0";
@@ -115,6 +165,8 @@ export function assertConsumerConfig(
     assertInteger(c.max_deliver, "max_deliver", 1);
   assertDurations(c);
   assertOptionalInteger(c.max_ack_pending, "max_ack_pending", -1);
+  if (configPauseUntil(c) !== undefined) requirePause(serverVersion);
+  assertPriorityConfig(c, serverVersion);
 }
 
 /**
@@ -165,9 +217,20 @@ function assertNotBoth(c: ConsumerConfig, ms: keyof ConsumerDurationsMs, ns: str
  * single-entry `filter_subjects` becomes `filter_subject`, `name` fills `durable_name`.
  */
 export function normalizeConsumerConfig(config: ConsumerConfig): WireConsumerConfig {
-  const { ackWaitMs, backoffMs, inactiveThresholdMs, maxExpiresMs, priorityTimeoutMs, ...rest } =
-    config;
+  const {
+    ackWaitMs,
+    backoffMs,
+    inactiveThresholdMs,
+    maxExpiresMs,
+    priorityTimeoutMs,
+    pauseUntil,
+    pause_until,
+    ...rest
+  } = config;
   const out: WireConsumerConfig = { ...rest };
+  const until =
+    pauseUntil ?? (typeof pause_until === "string" ? new Date(pause_until) : pause_until);
+  if (until !== undefined) out.pause_until = until.toISOString();
   if (ackWaitMs !== undefined) out.ack_wait = msToNanos(ackWaitMs);
   if (backoffMs !== undefined) out.backoff = backoffMs.map(msToNanos);
   if (inactiveThresholdMs !== undefined) out.inactive_threshold = msToNanos(inactiveThresholdMs);

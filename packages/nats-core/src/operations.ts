@@ -88,6 +88,20 @@ export interface PublishOperation extends OperationBase {
   readonly msgID: string | undefined;
   /** True for `publishAsync`: `next()` settles when the ack arrives. */
   readonly async: boolean;
+  /**
+   * The message's time to live (nats-server 2.11+), sent as the `Nats-TTL` header: milliseconds
+   * (whole seconds, at least 1000), or `"never"` (the message never expires, whatever the
+   * stream's `max_age`). `undefined` when the publish set none.
+   */
+  readonly ttlMs?: number | "never" | undefined;
+  /**
+   * For a counter increment (nats-server 2.12+, a stream with `allow_msg_counter`): the amount
+   * added, as the decimal integer sent in the `Nats-Incr` header (`"5"`, `"-2"`; it may exceed
+   * a safe JavaScript number). `undefined` for an ordinary publish.
+   */
+  readonly increment?: string | undefined;
+  /** For a counter increment: the counter's new total (decimal), filled once the server acknowledged. */
+  counterTotal?: string;
   /** Attempt number, from 1; greater on retries of a transient failure. */
   attempt: number;
   /** Filled once the server acknowledged. */
@@ -126,7 +140,10 @@ export type ConsumerOperationKind =
   | "consumer.get"
   | "consumer.ordered"
   | "consumer.delete"
-  | "consumer.list";
+  | "consumer.list"
+  | "consumer.pause"
+  | "consumer.resume"
+  | "consumer.unpin";
 
 /** A consumer management operation. */
 export interface ConsumerOperation extends OperationBase {
@@ -138,6 +155,10 @@ export interface ConsumerOperation extends OperationBase {
   consumer: string | undefined;
   /** True for an ordered consumer. */
   readonly ordered: boolean;
+  /** For `consumer.pause` (and a `consumer.create` that starts paused): when the pause ends. */
+  readonly pauseUntil?: Date;
+  /** For `consumer.unpin`: the priority group. */
+  readonly group?: string;
 }
 
 /**

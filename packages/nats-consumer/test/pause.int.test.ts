@@ -1,0 +1,127 @@
+import { type ConsumerOperation, UnsupportedFeatureError, ValidationError } from "@helix/nats-core";
+import { versionAtLeast } from "@helix/nats-core/internal";
+import { deferred } from "@helix/nats-testing/vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createConsumerManager } from "../src/index.js";
+import { publish, setup, type TestContext } from "./helpers.js";
+
+// Consumer pause and resume need nats-server 2.11: on an older server each is refused with a
+// typed error before anything is sent.
+
+const version = inject("natsServerVersion");
+const HOUR = 3_600_000;
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await setup("consumer-int-pause");
+});
+afterAll(() => t.close());
+
+function pauseOps(): ConsumerOperation[] {
+  return t.ops.filter(
+    (o): o is ConsumerOperation => o.kind === "consumer.pause" || o.kind === "consumer.resume",
+  );
+}
+
+describe.runIf(versionAtLeast(version, "2.11.0"))("consumer pause (server 2.11+)", () => {
+  it("pause and resume are operations of the stack, and the info shows the paused state", async () => {
+    const stream = await t.stream();
+    const c = await createConsumerManager(t.conn).createOrUpdate(stream, { durable_name: "w" });
+    expect(await c.info()).toMatchObject({ paused: false, pauseRemainingMs: undefined });
+
+    t.ops.length = 0;
+    const until = new Date(Date.now() + HOUR);
+    const state = await c.pause(until);
+    expect(state).toEqual({ paused: true, pauseUntil: until });
+    const info = await c.info();
+    expect(info.paused).toBe(true);
+    expect(info.pauseRemainingMs).toBeGreaterThan(HOUR - 60_000);
+    expect(info.pauseRemainingMs).toBeLessThanOrEqual(HOUR);
+
+    expect(await c.resume()).toEqual({ paused: false, pauseUntil: undefined });
+    expect(await c.info()).toMatchObject({ paused: false, pauseRemainingMs: undefined });
+
+    expect(pauseOps().map((o) => [o.kind, o.stream, o.consumer, o.pauseUntil])).toEqual([
+      ["consumer.pause", stream, "w", until],
+      ["consumer.resume", stream, "w", undefined],
+    ]);
+  });
+
+  it("refuses a date that is not in the future before any I/O", async () => {
+    const stream = await t.stream();
+    const c = await createConsumerManager(t.conn).createOrUpdate(stream, { durable_name: "w" });
+    t.ops.length = 0;
+    const err = await c.pause(new Date(Date.now() - 1_000)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err).toMatchObject({ field: "until" });
+    expect(t.ops).toEqual([]);
+  });
+
+  it("a consumer created paused delivers nothing, a consume waits without errors and goes on after resume", async () => {
+    const stream = await t.stream();
+    const until = new Date(Date.now() + HOUR);
+    t.ops.length = 0;
+    const c = await createConsumerManager(t.conn).createOrUpdate(stream, {
+      durable_name: "paused",
+      pauseUntil: until,
+    });
+    const created = t.ops.find((o) => o.kind === "consumer.create") as ConsumerOperation;
+    expect(created.pauseUntil).toEqual(until);
+    expect(c.config.pause_until).toBe(until.toISOString());
+    expect((await c.info()).paused).toBe(true);
+
+    await publish(t.conn, `${stream}.a`, 2);
+    const seen: number[] = [];
+    const errors: Error[] = [];
+    const both = deferred<void>();
+    const ctx = c.consume(
+      (msg) => {
+        seen.push(msg.json<{ n: number }>().n);
+        if (seen.length === 2) both.resolve();
+      },
+      { expiresMs: 2_000, idleHeartbeatMs: 1_000, onError: (e) => errors.push(e) },
+    );
+    // Several pull expiries and heartbeat intervals while paused.
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect(seen).toEqual([]);
+    expect(errors).toEqual([]);
+
+    await c.resume();
+    await both.promise;
+    await ctx.drain();
+    expect(seen).toEqual([1, 2]);
+    expect(errors).toEqual([]);
+    expect((await c.info()).num_ack_pending).toBe(0);
+  }, 30_000);
+});
+
+describe.runIf(!versionAtLeast(version, "2.11.0"))("consumer pause (before 2.11)", () => {
+  it("pause, resume and a paused create are refused with UnsupportedFeatureError before any I/O", async () => {
+    const stream = await t.stream();
+    const consumers = createConsumerManager(t.conn);
+    const c = await consumers.createOrUpdate(stream, { durable_name: "w" });
+    expect(await c.info()).toMatchObject({ paused: false, pauseRemainingMs: undefined });
+
+    t.ops.length = 0;
+    const expected = {
+      name: "UnsupportedFeatureError",
+      code: "UNSUPPORTED",
+      feature: "consumer pause",
+      requires: "2.11.0",
+      serverVersion: version,
+      message: `consumer pause needs nats-server 2.11.0 or newer; the server is ${version}`,
+    };
+    const future = new Date(Date.now() + HOUR);
+    for (const call of [
+      () => c.pause(future),
+      () => c.resume(),
+      () => consumers.createOrUpdate(stream, { durable_name: "p", pauseUntil: future }),
+    ]) {
+      const err = await call().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UnsupportedFeatureError);
+      expect(err).toMatchObject(expected);
+    }
+    expect(t.ops).toEqual([]);
+    expect((await consumers.list(stream)).map((x) => x.name)).toEqual(["w"]);
+  });
+});
