@@ -7,6 +7,7 @@ import type {
   StreamConfig,
   StreamInfo,
 } from "@nats-io/jetstream";
+import { decodeCounterMessage, requireCounters } from "./counter.js";
 import { runStreamOperation } from "./operation.js";
 import type { GetMsgOptions, PurgeOptions, StoredMessage, Stream } from "./types.js";
 import { assertPurgeOptions } from "./validation.js";
@@ -107,6 +108,14 @@ export class StreamHandle implements Stream {
       async (jsm) =>
         toStoredMessage(await jsm.streams.getMessage(this.name, { last_by_subj: subject })),
     );
+  }
+
+  async getCounter(subject: string, options: CallOptions = {}): Promise<bigint | null> {
+    // one subject, one counter: a wildcard would read whichever matching counter was last written
+    assertSubject(subject, "publish");
+    requireCounters(this.#conn.nats.info?.version);
+    const msg = await this.getLastMsgForSubject(subject, options);
+    return msg === null ? null : decodeCounterMessage(msg, this.name);
   }
 
   deleteMsg(seq: number, options: CallOptions = {}): Promise<void> {

@@ -6,6 +6,7 @@ export { createPublisher } from "./publisher.js";
 export type {
   FailedPublish,
   GetMsgOptions,
+  IncrementOptions,
   PubAck,
   PublishCompletion,
   PublishData,

@@ -6,7 +6,9 @@ import {
   isConnection,
   ValidationError,
 } from "@helix/nats-core";
+import { assertAllowMsgCounter } from "./counter.js";
 import { StreamHandle } from "./handle.js";
+import { assertAllowMsgTtl } from "./message-ttl.js";
 import { runStreamOperation } from "./operation.js";
 import { toServerStreamConfig } from "./stream-config.js";
 import type { Stream, StreamCreateConfig, StreamManager, StreamUpdateInput } from "./types.js";
@@ -29,6 +31,8 @@ class HelixStreamManager implements StreamManager {
 
   async create(config: StreamCreateConfig, options: CallOptions = {}): Promise<Stream> {
     assertStreamConfig(config);
+    assertAllowMsgTtl(config, this.#conn.nats.info?.version);
+    assertAllowMsgCounter(config, this.#conn.nats.info?.version);
     // A copy (the client rewrites mirror/sources on the object it is given), in nanoseconds.
     const serverConfig = toServerStreamConfig(config);
     const info = await runStreamOperation(
@@ -42,6 +46,8 @@ class HelixStreamManager implements StreamManager {
 
   async update(config: StreamUpdateInput, options: CallOptions = {}): Promise<Stream> {
     assertStreamConfig(config);
+    assertAllowMsgTtl(config, this.#conn.nats.info?.version);
+    assertAllowMsgCounter(config, this.#conn.nats.info?.version);
     const { name, ...changes } = toServerStreamConfig(config);
     const info = await runStreamOperation(
       this.#conn,

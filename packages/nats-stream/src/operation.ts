@@ -66,6 +66,7 @@ export function publishOperation(
     payload: message.payload,
     msgID: message.msgID,
     async,
+    ttlMs: message.ttlMs,
     attempt: 1,
   };
 }

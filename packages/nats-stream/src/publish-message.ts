@@ -1,5 +1,6 @@
 import {
   copyHeaders,
+  deleteHeader,
   getHeader,
   setHeader,
   setHeaderIfAbsent,
@@ -7,6 +8,7 @@ import {
 } from "@helix/nats-core";
 import { PubHeaders } from "@nats-io/jetstream";
 import { headers as createHeaders, type MsgHdrs, nuid } from "@nats-io/transport-node";
+import { requireMessageTtl, TTL_HEADER, ttlHeaderValue } from "./message-ttl.js";
 import { assertPayloadSize, encodeData } from "./payload.js";
 import type { PublishData, PublishOptions } from "./types.js";
 import { assertPublishArguments } from "./validation.js";
@@ -21,21 +23,31 @@ export interface PreparedMessage {
   /** A fresh object: the caller's headers copied, plus the msg ID and expectations. */
   readonly headers: MsgHdrs;
   readonly msgID: string | undefined;
+  /** The checked `ttlMs`, sent as `Nats-TTL`; `undefined` when none was given. */
+  readonly ttlMs: number | "never" | undefined;
 }
 
 /**
  * Validates and encodes a publish before any I/O: subject, options, payload encoding, and the
  * size of payload plus headers.
  * The message ID is the caller's (option, else a `Nats-Msg-Id` header), or a fresh NUID when
- * `generateMsgID` is set (retries on). Throws `ValidationError`.
+ * `generateMsgID` is set (retries on). A `ttlMs` becomes the `Nats-TTL` header, and needs
+ * `serverVersion` 2.11 or newer. Throws `ValidationError`, or `UnsupportedFeatureError`.
  */
 export function prepareMessage(
   subject: string,
   data: PublishData,
   options: PublishOptions,
-  settings: { maxPayload: number | undefined; generateMsgID: boolean },
+  settings: {
+    maxPayload: number | undefined;
+    generateMsgID: boolean;
+    /** The version the server reports (`info.version`); gates `ttlMs`. */
+    serverVersion?: string | undefined;
+  },
 ): PreparedMessage {
   assertPublishArguments(subject, options);
+  const ttlMs = options.ttlMs;
+  if (ttlMs !== undefined) requireMessageTtl(settings.serverVersion);
   const { bytes, json } = encodeData(data);
   let headers: MsgHdrs;
   let msgID: string | undefined;
@@ -67,8 +79,14 @@ export function prepareMessage(
   }
   if (expect?.lastMsgID !== undefined)
     setHeader(headers, PubHeaders.ExpectedLastMsgIdHdr, expect.lastMsgID);
+  if (ttlMs !== undefined) {
+    // Exactly "Nats-TTL": the server looks header names up case-sensitively, and setHeader's
+    // canonical form would be "Nats-Ttl", which it ignores.
+    deleteHeader(headers, TTL_HEADER);
+    headers.set(TTL_HEADER, ttlHeaderValue(ttlMs));
+  }
   assertPayloadSize(bytes, settings.maxPayload, headers);
-  return { subject, payload: bytes, headers, msgID };
+  return { subject, payload: bytes, headers, msgID, ttlMs };
 }
 
 /**

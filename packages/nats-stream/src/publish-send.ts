@@ -99,6 +99,8 @@ export async function sendWithRetries(op: PublishOperation, ctx: SendContext): P
           ? { stream: raw.stream, seq: raw.seq, duplicate, domain: raw.domain }
           : { stream: raw.stream, seq: raw.seq, duplicate };
         op.ack = ack;
+        // a counter increment: the server answers with the new total (`val`, nats-server 2.12+)
+        if (op.increment !== undefined) op.counterTotal = (raw as { val?: string }).val;
         return ack;
       }
     } catch (err) {

@@ -1,5 +1,6 @@
 import {
   type Connection,
+  deleteHeader,
   type HelixError,
   isConnection,
   type NotAFunction,
@@ -9,6 +10,7 @@ import {
   ValidationError,
 } from "@helix/nats-core";
 import { Semaphore } from "@helix/nats-core/internal";
+import { INCR_HEADER, incrementValue, parseCounterTotal, requireCounters } from "./counter.js";
 import { publishOperation } from "./operation.js";
 import { SendBatch } from "./publish-batch.js";
 import { QueuedPublish } from "./publish-future.js";
@@ -16,6 +18,7 @@ import { type PreparedMessage, prepareMessage } from "./publish-message.js";
 import { ReconnectWatch } from "./publish-reconnect.js";
 import { type SendContext, StreamLookup, sendWithRetries } from "./publish-send.js";
 import type {
+  IncrementOptions,
   PubAck,
   PublishCompletion,
   PublishData,
@@ -100,6 +103,32 @@ class HelixPublisher implements Publisher {
     } catch (err) {
       return Promise.reject(err);
     }
+    return this.#send(op, options);
+  }
+
+  async increment(
+    subject: string,
+    by: number | bigint,
+    options: IncrementOptions = {},
+  ): Promise<bigint> {
+    const delta = incrementValue(by);
+    // only the options an increment takes (an `expect` or `ttlMs` slipped past the type is not sent)
+    const { headers, msgID, timeoutMs, signal } = options ?? {};
+    const message = this.#prepare(subject, undefined, { headers, msgID, timeoutMs, signal });
+    requireCounters(this.#conn.nats.info?.version);
+    // Exactly "Nats-Incr": the server looks header names up case-sensitively.
+    deleteHeader(message.headers, INCR_HEADER);
+    message.headers.set(INCR_HEADER, delta);
+    const op: PublishOperation = {
+      ...publishOperation(this.#conn.client, message, signal, false),
+      increment: delta,
+    };
+    const ack = await this.#send(op, { timeoutMs, signal });
+    return parseCounterTotal(op.counterTotal, { subject, stream: ack.stream, seq: ack.seq });
+  }
+
+  /** Runs a prepared synchronous publish through the stack and waits for its ack. */
+  #send(op: PublishOperation, options: PublishOptions): Promise<PubAck> {
     this.#begin();
     const ctx = this.#context(options);
     let sending: Promise<PubAck>;
@@ -202,6 +231,7 @@ class HelixPublisher implements Publisher {
     return prepareMessage(subject, data, options ?? {}, {
       maxPayload: this.#conn.nats.info?.max_payload,
       generateMsgID: this.#settings.retry.attempts > 1,
+      serverVersion: this.#conn.nats.info?.version,
     });
   }
 

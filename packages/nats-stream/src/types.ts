@@ -55,11 +55,25 @@ export interface PublishOptions extends CallOptions {
   /** How long one attempt waits for the ack, in ms. Default: the connection's JetStream timeout. */
   timeoutMs?: number;
   /**
+   * The message's time to live, in ms (nats-server 2.11+, on a stream created with
+   * `allow_msg_ttl: true`): sent as the `Nats-TTL` header; the server removes the message once
+   * it expires. A whole number of seconds, at least 1000 (the server counts TTLs in seconds), or
+   * `"never"`: the message never expires, whatever the stream's `max_age`. Refused before any
+   * I/O on an older server (`UnsupportedFeatureError`).
+   */
+  ttlMs?: number | "never";
+  /**
    * Cancels waiting (for a window slot, the ack or a retry). A queued `publishAsync` message is
    * then not sent; one already sent may still be stored.
    */
   signal?: AbortSignal | undefined;
 }
+
+/**
+ * Options of `increment` (a counter, nats-server 2.12+): a publish's options without those the
+ * server refuses on an increment (`expect`) or on a counter stream (`ttlMs`).
+ */
+export type IncrementOptions = Omit<PublishOptions, "expect" | "ttlMs">;
 
 /**
  * Why a publish is tried again: its try timed out (`"timeout"`), JetStream did not answer
@@ -181,6 +195,16 @@ export interface Publisher {
     data?: NotAFunction<T>,
     options?: PublishOptions,
   ): Promise<PublishFuture>;
+  /**
+   * Adds `by` to the counter on `subject` (nats-server 2.12+, on a stream created with
+   * `allow_msg_counter: true`) and resolves with the counter's new total. `by` is a safe integer
+   * `number` or a `bigint`, negative to subtract, checked before any I/O; the total is a
+   * `bigint` (a counter may exceed `Number.MAX_SAFE_INTEGER`). It is a publish: it runs through
+   * the middleware stack as a `publish` operation with `increment` set, and is retried like one,
+   * with the same `Nats-Msg-Id` on every try, so a retried increment is counted once (within the
+   * stream's duplicate window). Refused on an older server (`UnsupportedFeatureError`).
+   */
+  increment(subject: string, by: number | bigint, options?: IncrementOptions): Promise<bigint>;
   /** Number of `publishAsync` messages not yet acknowledged (never above `maxPending`). */
   readonly pending: number;
   /** The window size. */
@@ -276,6 +300,12 @@ export interface Stream {
   getMsg(seq: number, options?: GetMsgOptions): Promise<StoredMessage | null>;
   /** The last message stored on `subject`, or `null` when there is none. */
   getLastMsgForSubject(subject: string, options?: CallOptions): Promise<StoredMessage | null>;
+  /**
+   * The total of the counter on `subject` (nats-server 2.12+, a stream with
+   * `allow_msg_counter`), read from the subject's last message; `null` when nothing was counted
+   * on it yet. A `DecodeError` when that message is not a counter value.
+   */
+  getCounter(subject: string, options?: CallOptions): Promise<bigint | null>;
   /** Deletes the message at `seq`, marking it deleted without overwriting its data (Go `DeleteMsg`). */
   deleteMsg(seq: number, options?: CallOptions): Promise<void>;
   /** Deletes the message at `seq` and overwrites its data on disk (Go `SecureDeleteMsg`). */

@@ -1,5 +1,6 @@
 import { assertStreamName, assertSubject, ValidationError } from "@helix/nats-core";
 import { assertInteger, assertOptionalInteger, DEFAULT_RETRY } from "@helix/nats-core/internal";
+import { assertTtlMs } from "./message-ttl.js";
 import type { PublisherOptions, PublishOptions, PurgeOptions, RetryOptions } from "./types.js";
 
 /*
@@ -83,6 +84,7 @@ export function assertPublishArguments(subject: unknown, options: PublishOptions
     });
   }
   assertOptionalInteger(options.timeoutMs, "timeoutMs");
+  if (options.ttlMs !== undefined) assertTtlMs(options.ttlMs);
   const expect = options.expect;
   if (expect === undefined) return;
   if (expect.stream !== undefined) assertStreamName(expect.stream);
