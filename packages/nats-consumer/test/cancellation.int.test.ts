@@ -1,4 +1,5 @@
-import { CancelledError, type Connection, type Operation } from "@helix/nats-core";
+import { CancelledError } from "@helix/nats-core";
+import { recordOutcomes } from "@helix/nats-testing/vitest";
 import { AckPolicy } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Consumer, createConsumerManager } from "../src/index.js";
@@ -7,30 +8,6 @@ import { publish, setup, type TestContext } from "./helpers.js";
 // Before the one runner, a call whose signal was already aborted failed before it reached the
 // middleware stack: no middleware (a tracing plugin, say) ever saw it. Now the check runs inside
 // the stack, so a middleware sees the operation and its CancelledError, and nothing is sent.
-
-interface Outcome {
-  op: Operation;
-  error: unknown;
-}
-
-/** A middleware that records each operation with the error its `next()` rejected with. */
-function recordOutcomes(conn: Connection, name: string): Outcome[] {
-  const seen: Outcome[] = [];
-  conn.middleware.add(
-    async (op, next) => {
-      const outcome: Outcome = { op, error: undefined };
-      seen.push(outcome);
-      try {
-        return await next();
-      } catch (err) {
-        outcome.error = err;
-        throw err;
-      }
-    },
-    { name },
-  );
-  return seen;
-}
 
 /** A durable consumer on a fresh stream that holds `count` messages. */
 async function consumerWith(name: string, count: number): Promise<Consumer> {

@@ -1,5 +1,5 @@
-import { CancelledError, type Connection, connect, type Operation } from "@helix/nats-core";
-import { deferred, uniqueName } from "@helix/nats-testing/vitest";
+import { CancelledError, type Connection, connect } from "@helix/nats-core";
+import { deferred, recordOutcomes, uniqueName } from "@helix/nats-testing/vitest";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPublisher, createStreamManager } from "../src/index.js";
 import { withStream } from "./helpers.js";
@@ -14,34 +14,10 @@ afterAll(async () => {
   await conn?.drain();
 });
 
-interface Outcome {
-  readonly op: Operation;
-  error: unknown;
-}
-
-/** A middleware that records each operation with the error its `next()` rejected with. */
-function recordOutcomes(name: string): Outcome[] {
-  const seen: Outcome[] = [];
-  conn.middleware.add(
-    async (op, next) => {
-      const outcome: Outcome = { op, error: undefined };
-      seen.push(outcome);
-      try {
-        return await next();
-      } catch (err) {
-        outcome.error = err;
-        throw err;
-      }
-    },
-    { name },
-  );
-  return seen;
-}
-
 describe("a call cancelled before it is sent", () => {
   it("publish and publishAsync with an aborted signal: the middleware sees the operation and its CancelledError", async () => {
     await withStream(conn, "PUBABORT", async (stream, name) => {
-      const seen = recordOutcomes(`record-${name}`);
+      const seen = recordOutcomes(conn, `record-${name}`);
       try {
         const publisher = createPublisher(conn);
         const signal = AbortSignal.abort(new Error("caller gave up"));
@@ -84,7 +60,7 @@ describe("a call cancelled before it is sent", () => {
         },
         { name: mw },
       );
-      const seen = recordOutcomes(`record-${name}`);
+      const seen = recordOutcomes(conn, `record-${name}`);
       try {
         const publisher = createPublisher(conn, { maxPending: 1 });
         await publisher.publishAsync(`${name}.x`, "1");
@@ -112,7 +88,7 @@ describe("a call cancelled before it is sent", () => {
     const streams = createStreamManager(conn);
     const name = uniqueName("STREAMABORT");
     const stream = await streams.create({ name, subjects: [`${name}.>`] });
-    const seen = recordOutcomes(`record-${name}`);
+    const seen = recordOutcomes(conn, `record-${name}`);
     const signal = AbortSignal.abort(new Error("caller gave up"));
     try {
       const calls: [string, Promise<unknown>][] = [

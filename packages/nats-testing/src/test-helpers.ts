@@ -46,6 +46,37 @@ export function recordOperations<Op extends OperationLike>(
   return seen;
 }
 
+/** An operation and how it ended: the error its `next()` rejected with, or `undefined`. */
+export interface Outcome<Op extends OperationLike> {
+  /** The operation, live (fields a call fills in are there once it settled). */
+  readonly op: Op;
+  /** What `next()` rejected with; `undefined` while running or after a success. */
+  error: unknown;
+}
+
+/**
+ * Installs a middleware named `name` that records every operation with how it ended: for tests
+ * of what a middleware sees when a call fails (cancelled, refused, mapped).
+ */
+export function recordOutcomes<Op extends OperationLike>(
+  conn: RecordableConnection<Op>,
+  name = "record-outcomes",
+): Outcome<Op>[] {
+  const seen: Outcome<Op>[] = [];
+  conn.middleware.add(
+    (op, next) => {
+      const outcome: Outcome<Op> = { op, error: undefined };
+      seen.push(outcome);
+      return next().catch((err: unknown) => {
+        outcome.error = err;
+        throw err;
+      });
+    },
+    { name },
+  );
+  return seen;
+}
+
 /**
  * The members of `Op` whose `kind` can be `K`: also those whose `kind` is itself a union (a
  * `kv.put` is a `KvOperation`, whose `kind` is every `kv.*`), as core's `OperationOf` does.

@@ -13,9 +13,11 @@ export {
   deferred,
   type OfKind,
   type OperationLike,
+  type Outcome,
   ofKind,
   type RecordableConnection,
   recordOperations,
+  recordOutcomes,
   uniqueName,
   until,
 } from "./test-helpers.js";
