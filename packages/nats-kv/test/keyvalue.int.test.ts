@@ -1,31 +1,16 @@
-import {
-  type Connection,
-  KeyExistsError,
-  ValidationError,
-  WrongRevisionError,
-} from "@helix/nats-core";
+import { KeyExistsError, ValidationError, WrongRevisionError } from "@helix/nats-core";
 import { uniqueName } from "@helix/nats-testing/vitest";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createKeyValueManager, type KeyValue, type KeyValueManager } from "../src/index.js";
-import { connectRecording, type Recorded } from "./helpers.js";
+import { describe, expect, inject, it } from "vitest";
+import { createKeyValueManager, type KeyValue } from "../src/index.js";
+import { connectRecording, kvSuite } from "./helpers.js";
 
 const url = inject("natsUrl");
 
 describe("KeyValue reads and writes", () => {
-  let conn: Connection;
-  let ops: Recorded[];
-  let kvm: KeyValueManager;
-
-  beforeAll(async () => {
-    ({ conn, ops } = await connectRecording(url));
-    kvm = createKeyValueManager(conn);
-  });
-  afterAll(async () => {
-    await conn?.drain();
-  });
+  const suite = kvSuite(url);
 
   async function bucket(history = 10): Promise<KeyValue> {
-    return kvm.create({ bucket: uniqueName("kv"), history });
+    return suite.kvm.create({ bucket: uniqueName("kv"), history });
   }
 
   it("put and get: bytes, strings and JSON, with the entry's fields", async () => {
@@ -191,7 +176,7 @@ describe("KeyValue reads and writes", () => {
 
   it("validates keys and values before any I/O", async () => {
     const kv = await bucket();
-    const before = ops.length;
+    const before = suite.ops.length;
     const badKeys = ["", ".lead", "trail.", "sp ace", "star*", "gt>", "a..b", "ü"];
     for (const key of badKeys) {
       for (const call of [
@@ -215,7 +200,7 @@ describe("KeyValue reads and writes", () => {
     await expect(kv.put("k", new Uint8Array([1]).buffer)).rejects.toThrow(ValidationError);
     await expect(kv.create("k", new Float64Array([1]))).rejects.toThrow(ValidationError);
     await expect(kv.purgeDeletes({ olderThanMs: -1 })).rejects.toThrow(ValidationError);
-    expect(ops.length).toBe(before);
+    expect(suite.ops.length).toBe(before);
   });
 
   it("invalid input is a rejected promise, never a synchronous throw", async () => {
@@ -232,7 +217,7 @@ describe("KeyValue reads and writes", () => {
     const { conn: quick } = await connectRecording(url, { timeoutMs: 1000 });
     const kv = await createKeyValueManager(quick).create({ bucket: uniqueName("gone") });
     await kv.put("k", "v");
-    await kvm.delete(kv.bucket);
+    await suite.kvm.delete(kv.bucket);
     // writes too, at once: no responders is not retried as a leader election would be
     const calls = [
       () => kv.get("k"),

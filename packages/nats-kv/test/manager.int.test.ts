@@ -6,28 +6,18 @@ import {
   ValidationError,
 } from "@helix/nats-core";
 import { uniqueName } from "@helix/nats-testing/vitest";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createKeyValueManager, type KeyValueManager } from "../src/index.js";
-import { connectRecording, type Recorded } from "./helpers.js";
+import { describe, expect, inject, it } from "vitest";
+import { createKeyValueManager } from "../src/index.js";
+import { kvSuite } from "./helpers.js";
 
 const url = inject("natsUrl");
 
 describe("key-value manager", () => {
-  let conn: Connection;
-  let ops: Recorded[];
-  let kvm: KeyValueManager;
-
-  beforeAll(async () => {
-    ({ conn, ops } = await connectRecording(url));
-    kvm = createKeyValueManager(conn);
-  });
-  afterAll(async () => {
-    await conn?.drain();
-  });
+  const suite = kvSuite(url);
 
   it("creates a bucket with every setting, and the handle knows its name", async () => {
     const bucket = uniqueName("cfg");
-    const kv = await kvm.create({
+    const kv = await suite.kvm.create({
       bucket,
       history: 5,
       ttlMs: 60_000,
@@ -60,22 +50,22 @@ describe("key-value manager", () => {
       max: 1024,
       message: `kv.put: the value exceeds bucket "${bucket}"'s max_value_size of 1024 bytes, headers included (a put's take 49 bytes, a write with a revision's about 90)`,
     });
-    await kvm.delete(bucket);
+    await suite.kvm.delete(bucket);
   });
 
   it("maxValueSize counts the write's headers, as the server does: a put's 49 bytes", async () => {
     const bucket = uniqueName("vsize");
-    const kv = await kvm.create({ bucket, maxValueSize: 100 });
+    const kv = await suite.kvm.create({ bucket, maxValueSize: 100 });
     expect(await kv.put("fits", "v".repeat(100 - 49))).toBe(1);
     const over = await kv.put("over", "v".repeat(100 - 49 + 1)).catch((e: unknown) => e);
     expect(over).toBeInstanceOf(LimitExceededError);
     expect(over).toMatchObject({ limit: "max_value_size", max: 100, apiCode: 10054 });
-    await kvm.delete(bucket);
+    await suite.kvm.delete(bucket);
   });
 
   it("uses the defaults: history 1, no ttl, no limits, file storage", async () => {
     const bucket = uniqueName("defaults");
-    const kv = await kvm.create({ bucket });
+    const kv = await suite.kvm.create({ bucket });
     expect(await kv.status()).toMatchObject({
       history: 1,
       ttlMs: 0,
@@ -85,11 +75,11 @@ describe("key-value manager", () => {
       replicas: 1,
       description: "",
     });
-    await kvm.delete(bucket);
+    await suite.kvm.delete(bucket);
   });
 
   it("durations are milliseconds: ttlMs reaches the server as nanoseconds; its ns fields are refused", async () => {
-    const jsm = await conn.manager();
+    const jsm = await suite.conn.manager();
     const NS_PER_MS = 1_000_000;
     // a TTL under the server's 2 min de-duplication window shortens the window to the TTL
     for (const [ttlMs, duplicateWindowMs] of [
@@ -98,14 +88,14 @@ describe("key-value manager", () => {
       [0, 120_000],
     ] as const) {
       const bucket = uniqueName("ttl");
-      const kv = await kvm.create({ bucket, ttlMs });
+      const kv = await suite.kvm.create({ bucket, ttlMs });
       const { config } = await jsm.streams.info(`KV_${bucket}`);
       expect([config.max_age, config.duplicate_window]).toEqual([
         ttlMs * NS_PER_MS,
         duplicateWindowMs * NS_PER_MS,
       ]);
       expect((await kv.status()).ttlMs).toBe(ttlMs);
-      await kvm.delete(bucket);
+      await suite.kvm.delete(bucket);
     }
     // the server's nanosecond field (or the client's) would be a unit trap: refused, with the way out
     for (const [field, message] of [
@@ -115,7 +105,7 @@ describe("key-value manager", () => {
       ],
       ["ttl", `unknown bucket configuration field "ttl": use ttlMs (milliseconds)`],
     ]) {
-      const err = await kvm
+      const err = await suite.kvm
         .create({ bucket: uniqueName("ttl"), [field as string]: 60_000 } as never)
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ValidationError);
@@ -125,39 +115,39 @@ describe("key-value manager", () => {
 
   it("create opens a bucket that exists with the same settings, refuses other settings", async () => {
     const bucket = uniqueName("again");
-    const first = await kvm.create({ bucket, history: 3 });
+    const first = await suite.kvm.create({ bucket, history: 3 });
     await first.put("k", "v");
-    const again = await kvm.create({ bucket, history: 3 });
+    const again = await suite.kvm.create({ bucket, history: 3 });
     expect(again.bucket).toBe(bucket);
     expect((await again.get("k"))?.string()).toBe("v");
-    const err = await kvm.create({ bucket, history: 4 }).catch((e: unknown) => e);
+    const err = await suite.kvm.create({ bucket, history: 4 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JetStreamApiError);
     expect((err as JetStreamApiError).apiCode).toBe(10058);
     expect((err as Error).message).toContain("history: wanted 4, has 3");
     expect((await first.status()).history).toBe(3);
-    await kvm.delete(bucket);
+    await suite.kvm.delete(bucket);
   });
 
   it("get opens an existing bucket and throws NotFoundError for a missing one", async () => {
     const bucket = uniqueName("get");
-    await (await kvm.create({ bucket })).put("a", "1");
-    const kv = await kvm.get(bucket);
+    await (await suite.kvm.create({ bucket })).put("a", "1");
+    const kv = await suite.kvm.get(bucket);
     expect(kv.bucket).toBe(bucket);
     expect((await kv.get("a"))?.string()).toBe("1");
 
     const missing = uniqueName("missing");
-    const err = await kvm.get(missing).catch((e: unknown) => e);
+    const err = await suite.kvm.get(missing).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect(err).toMatchObject({ what: "bucket", resource: missing, code: "NOT_FOUND" });
-    await kvm.delete(bucket);
+    await suite.kvm.delete(bucket);
   });
 
   it("delete removes the bucket; deleting a missing one is NotFoundError", async () => {
     const bucket = uniqueName("del");
-    await kvm.create({ bucket });
-    await kvm.delete(bucket);
-    await expect(kvm.get(bucket)).rejects.toMatchObject({ what: "bucket", resource: bucket });
-    const err = await kvm.delete(bucket).catch((e: unknown) => e);
+    await suite.kvm.create({ bucket });
+    await suite.kvm.delete(bucket);
+    await expect(suite.kvm.get(bucket)).rejects.toMatchObject({ what: "bucket", resource: bucket });
+    const err = await suite.kvm.delete(bucket).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect(err).toMatchObject({ what: "bucket", resource: bucket });
   });
@@ -165,33 +155,33 @@ describe("key-value manager", () => {
   it("list returns the status of every bucket", async () => {
     const a = uniqueName("list");
     const b = uniqueName("list");
-    await kvm.create({ bucket: a, history: 2 });
-    await kvm.create({ bucket: b, description: "second" });
-    const all = await kvm.list();
+    await suite.kvm.create({ bucket: a, history: 2 });
+    await suite.kvm.create({ bucket: b, description: "second" });
+    const all = await suite.kvm.list();
     const mine = all.filter((s) => s.bucket === a || s.bucket === b);
     expect(mine).toHaveLength(2);
     expect(mine.find((s) => s.bucket === a)?.history).toBe(2);
     expect(mine.find((s) => s.bucket === b)?.description).toBe("second");
-    await kvm.delete(a);
-    await kvm.delete(b);
+    await suite.kvm.delete(a);
+    await suite.kvm.delete(b);
   });
 
   it("validates bucket names and settings before any I/O", async () => {
-    const before = ops.length;
+    const before = suite.ops.length;
     const bad: [() => Promise<unknown>, string][] = [
-      [() => kvm.create({ bucket: "has.dot" }), "bucket"],
-      [() => kvm.create({ bucket: "has space" }), "bucket"],
-      [() => kvm.create({ bucket: "" }), "bucket"],
-      [() => kvm.create({ bucket: "ok", history: 0 }), "history"],
-      [() => kvm.create({ bucket: "ok", history: 65 }), "history"],
-      [() => kvm.create({ bucket: "ok", ttlMs: -1 }), "ttlMs"],
-      [() => kvm.create({ bucket: "ok", maxBytes: 0 }), "maxBytes"],
-      [() => kvm.create({ bucket: "ok", replicas: 7 }), "replicas"],
-      [() => kvm.create({ bucket: "ok", storage: "disk" as "file" }), "storage"],
-      [() => kvm.create({ bucket: "ok", histroy: 2 } as never), "histroy"],
-      [() => kvm.get("has.dot"), "bucket"],
-      [() => kvm.get("has space"), "bucket"],
-      [() => kvm.delete("a.b"), "bucket"],
+      [() => suite.kvm.create({ bucket: "has.dot" }), "bucket"],
+      [() => suite.kvm.create({ bucket: "has space" }), "bucket"],
+      [() => suite.kvm.create({ bucket: "" }), "bucket"],
+      [() => suite.kvm.create({ bucket: "ok", history: 0 }), "history"],
+      [() => suite.kvm.create({ bucket: "ok", history: 65 }), "history"],
+      [() => suite.kvm.create({ bucket: "ok", ttlMs: -1 }), "ttlMs"],
+      [() => suite.kvm.create({ bucket: "ok", maxBytes: 0 }), "maxBytes"],
+      [() => suite.kvm.create({ bucket: "ok", replicas: 7 }), "replicas"],
+      [() => suite.kvm.create({ bucket: "ok", storage: "disk" as "file" }), "storage"],
+      [() => suite.kvm.create({ bucket: "ok", histroy: 2 } as never), "histroy"],
+      [() => suite.kvm.get("has.dot"), "bucket"],
+      [() => suite.kvm.get("has space"), "bucket"],
+      [() => suite.kvm.delete("a.b"), "bucket"],
     ];
     for (const [call, field] of bad) {
       let thrown: unknown;
@@ -203,18 +193,18 @@ describe("key-value manager", () => {
       expect(thrown).toBeInstanceOf(ValidationError);
       expect((thrown as ValidationError).field).toBe(field);
     }
-    expect(ops.length).toBe(before);
+    expect(suite.ops.length).toBe(before);
   });
 
   it("runs every manager call through the middleware as kv.bucket.* with the bucket", async () => {
     const bucket = uniqueName("mw");
-    const start = ops.length;
-    await kvm.create({ bucket });
-    await kvm.get(bucket);
-    await kvm.list();
-    await kvm.delete(bucket);
-    await kvm.get(bucket).catch(() => {});
-    expect(ops.slice(start)).toEqual([
+    const start = suite.ops.length;
+    await suite.kvm.create({ bucket });
+    await suite.kvm.get(bucket);
+    await suite.kvm.list();
+    await suite.kvm.delete(bucket);
+    await suite.kvm.get(bucket).catch(() => {});
+    expect(suite.ops.slice(start)).toEqual([
       { kind: "kv.bucket.create", bucket, key: undefined, revision: undefined, error: undefined },
       { kind: "kv.bucket.get", bucket, key: undefined, revision: undefined, error: undefined },
       { kind: "kv.bucket.list", bucket: "", key: undefined, revision: undefined, error: undefined },

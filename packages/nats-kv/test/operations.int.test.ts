@@ -1,26 +1,16 @@
-import { CancelledError, type Connection, KeyExistsError, type Operation } from "@helix/nats-core";
+import { CancelledError, KeyExistsError, type Operation } from "@helix/nats-core";
 import { deferred, recordOperations, uniqueName } from "@helix/nats-testing/vitest";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createKeyValueManager, type KeyValue, type KeyValueManager } from "../src/index.js";
-import { connectRecording, type Recorded } from "./helpers.js";
+import { describe, expect, inject, it } from "vitest";
+import { createKeyValueManager, type KeyValue } from "../src/index.js";
+import { connectRecording, kvSuite, type Recorded } from "./helpers.js";
 
 const url = inject("natsUrl");
 
 describe("KeyValue calls as operations of the middleware stack", () => {
-  let conn: Connection;
-  let ops: Recorded[];
-  let kvm: KeyValueManager;
-
-  beforeAll(async () => {
-    ({ conn, ops } = await connectRecording(url));
-    kvm = createKeyValueManager(conn);
-  });
-  afterAll(async () => {
-    await conn?.drain();
-  });
+  const suite = kvSuite(url);
 
   async function bucket(history = 10): Promise<KeyValue> {
-    return kvm.create({ bucket: uniqueName("kv"), history });
+    return suite.kvm.create({ bucket: uniqueName("kv"), history });
   }
 
   it("an aborted signal cancels before any I/O", async () => {
@@ -79,7 +69,7 @@ describe("KeyValue calls as operations of the middleware stack", () => {
   it("runs every call through the middleware as kv.* with bucket, key and revision", async () => {
     const kv = await bucket();
     const b = kv.bucket;
-    const start = ops.length;
+    const start = suite.ops.length;
     const r1 = await kv.create("k", "1");
     const r2 = await kv.put("k", "2");
     const r3 = await kv.update("k", "3", r2);
@@ -105,7 +95,7 @@ describe("KeyValue calls as operations of the middleware stack", () => {
       revision,
       error,
     });
-    expect(ops.slice(start)).toEqual([
+    expect(suite.ops.slice(start)).toEqual([
       op("kv.create", "k", r1),
       op("kv.put", "k", r2),
       op("kv.update", "k", r3),
@@ -126,15 +116,15 @@ describe("KeyValue calls as operations of the middleware stack", () => {
   });
   it("a middleware sees a call whose signal was aborted before it was sent, and its CancelledError", async () => {
     const kv = await bucket();
-    const live = recordOperations<Operation>(conn, "live");
+    const live = recordOperations<Operation>(suite.conn, "live");
     try {
       const controller = new AbortController();
       controller.abort();
-      const start = ops.length;
+      const start = suite.ops.length;
       const err = await kv.put("k", "v", { signal: controller.signal }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CancelledError);
       expect(err).toMatchObject({ code: "CANCELLED", message: "kv.put: cancelled" });
-      expect(ops.slice(start)).toEqual([
+      expect(suite.ops.slice(start)).toEqual([
         {
           kind: "kv.put",
           bucket: kv.bucket,
@@ -148,7 +138,7 @@ describe("KeyValue calls as operations of the middleware stack", () => {
       expect(put?.signal).toBe(controller.signal);
       expect(await kv.get("k")).toBeNull();
     } finally {
-      conn.middleware.remove("live");
+      suite.conn.middleware.remove("live");
     }
   });
 

@@ -1,25 +1,14 @@
-import type { Connection } from "@helix/nats-core";
 import { uniqueName } from "@helix/nats-testing/vitest";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createKeyValueManager, type KeyValueManager } from "../src/index.js";
-import { connectRecording } from "./helpers.js";
+import { describe, expect, inject, it } from "vitest";
+import { kvSuite } from "./helpers.js";
 
 const url = inject("natsUrl");
 
 describe("KeyValue purgeDeletes", () => {
-  let conn: Connection;
-  let kvm: KeyValueManager;
-
-  beforeAll(async () => {
-    ({ conn } = await connectRecording(url));
-    kvm = createKeyValueManager(conn);
-  });
-  afterAll(async () => {
-    await conn?.drain();
-  });
+  const suite = kvSuite(url);
 
   it("removes delete and purge markers so keys() and history() no longer show them", async () => {
-    const kv = await kvm.create({ bucket: uniqueName("pd"), history: 10 });
+    const kv = await suite.kvm.create({ bucket: uniqueName("pd"), history: 10 });
     await kv.put("gone", "1");
     await kv.put("gone", "2");
     await kv.delete("gone");
@@ -43,7 +32,7 @@ describe("KeyValue purgeDeletes", () => {
   });
 
   it("by default keeps markers younger than 30 minutes (dropping the history behind them)", async () => {
-    const kv = await kvm.create({ bucket: uniqueName("pdyoung"), history: 10 });
+    const kv = await suite.kvm.create({ bucket: uniqueName("pdyoung"), history: 10 });
     await kv.put("k", "1");
     await kv.put("k", "2");
     await kv.delete("k");
@@ -54,7 +43,7 @@ describe("KeyValue purgeDeletes", () => {
   });
 
   it("leaves a key written again after its delete alone (the client's purgeDeletes wiped it)", async () => {
-    const kv = await kvm.create({ bucket: uniqueName("pdagain"), history: 10 });
+    const kv = await suite.kvm.create({ bucket: uniqueName("pdagain"), history: 10 });
     await kv.put("again", "1");
     await kv.delete("again");
     const live = await kv.put("again", "2");
@@ -68,7 +57,7 @@ describe("KeyValue purgeDeletes", () => {
   });
 
   it("never removes a value written after the marker while it runs", async () => {
-    const kv = await kvm.create({ bucket: uniqueName("pdrace"), history: 10 });
+    const kv = await suite.kvm.create({ bucket: uniqueName("pdrace"), history: 10 });
     await kv.put("k", "1");
     await kv.delete("k");
     // the key is written again once the markers are being read: its marker is still seen
@@ -93,7 +82,7 @@ describe("KeyValue purgeDeletes", () => {
   });
 
   it("with nothing to remove resolves to 0, on an empty bucket too", async () => {
-    const kv = await kvm.create({ bucket: uniqueName("pdnone"), history: 10 });
+    const kv = await suite.kvm.create({ bucket: uniqueName("pdnone"), history: 10 });
     expect(await kv.purgeDeletes({ olderThanMs: 0 })).toEqual({ purged: 0 });
     await kv.put("k", "v");
     expect(await kv.purgeDeletes({ olderThanMs: 0 })).toEqual({ purged: 0 });

@@ -1,31 +1,16 @@
-import type { Connection } from "@helix/nats-core";
 import { uniqueName, until } from "@helix/nats-testing/vitest";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import {
-  createKeyValueManager,
-  type KeyValue,
-  type KeyValueManager,
-  type KeyValueWatchEntry,
-} from "../src/index.js";
+import { describe, expect, inject, it, vi } from "vitest";
+import { createKeyValueManager, type KeyValue, type KeyValueWatchEntry } from "../src/index.js";
 import { WATCH_IDLE_CHECK_MS } from "../src/watcher.js";
-import { connectRecording } from "./helpers.js";
+import { connectRecording, kvSuite } from "./helpers.js";
 
 const url = inject("natsUrl");
 
 describe("KeyValue watch: how a watch ends", () => {
-  let conn: Connection;
-  let kvm: KeyValueManager;
-
-  beforeAll(async () => {
-    ({ conn } = await connectRecording(url));
-    kvm = createKeyValueManager(conn);
-  });
-  afterAll(async () => {
-    await conn?.drain();
-  });
+  const suite = kvSuite(url);
 
   async function bucket(history = 10): Promise<KeyValue> {
-    return kvm.create({ bucket: uniqueName("watch"), history });
+    return suite.kvm.create({ bucket: uniqueName("watch"), history });
   }
 
   it("stop ends the iteration; breaking out of for-await stops the watch", async () => {
@@ -61,16 +46,16 @@ describe("KeyValue watch: how a watch ends", () => {
     const stream = `KV_${kv.bucket}`;
     const controller = new AbortController();
     // abort once the client's consumer-create request is on the wire: the watch gets created
-    const sub = conn.nats.subscribe(`$JS.API.CONSUMER.CREATE.${stream}.>`, {
+    const sub = suite.conn.nats.subscribe(`$JS.API.CONSUMER.CREATE.${stream}.>`, {
       max: 1,
       callback: () => controller.abort(),
     });
-    await conn.nats.flush();
+    await suite.conn.nats.flush();
     await expect(kv.watchAll({ signal: controller.signal })).rejects.toMatchObject({
       code: "CANCELLED",
     });
     expect(sub.getReceived()).toBe(1);
-    const jsm = await conn.manager();
+    const jsm = await suite.conn.manager();
     const unbound = async () => {
       const list = await jsm.consumers.list(stream).next();
       return list.length === 1 && list[0]?.push_bound !== true;
@@ -102,8 +87,8 @@ describe("KeyValue watch: how a watch ends", () => {
     try {
       const kv = await bucket();
       const stream = `KV_${kv.bucket}`;
-      const infos = conn.nats.subscribe(`$JS.API.CONSUMER.INFO.${stream}.>`);
-      await conn.nats.flush();
+      const infos = suite.conn.nats.subscribe(`$JS.API.CONSUMER.INFO.${stream}.>`);
+      await suite.conn.nats.flush();
       await kv.put("a", "1");
       const watcher = await kv.watchAll();
       const iterator = watcher[Symbol.asyncIterator]();
@@ -119,7 +104,7 @@ describe("KeyValue watch: how a watch ends", () => {
       expect((await iterator.next()).value).toMatchObject({ key: "b", isUpdate: true });
 
       const ended = iterator.next();
-      await kvm.delete(kv.bucket);
+      await suite.kvm.delete(kv.bucket);
       vi.advanceTimersByTime(WATCH_IDLE_CHECK_MS); // "b" arrived since the last check
       vi.advanceTimersByTime(WATCH_IDLE_CHECK_MS);
       await expect(ended).rejects.toMatchObject({

@@ -1,14 +1,7 @@
-import type { Connection } from "@helix/nats-core";
 import { uniqueName } from "@helix/nats-testing/vitest";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  createKeyValueManager,
-  type KeyValue,
-  type KeyValueManager,
-  type KeyValueWatchEntry,
-  type KeyValueWatcher,
-} from "../src/index.js";
-import { connectRecording } from "./helpers.js";
+import { describe, expect, inject, it } from "vitest";
+import type { KeyValue, KeyValueWatchEntry, KeyValueWatcher } from "../src/index.js";
+import { kvSuite } from "./helpers.js";
 
 const url = inject("natsUrl");
 
@@ -28,19 +21,10 @@ async function take(watcher: KeyValueWatcher, count: number): Promise<KeyValueWa
 }
 
 describe("KeyValue watch: what a watch delivers", () => {
-  let conn: Connection;
-  let kvm: KeyValueManager;
-
-  beforeAll(async () => {
-    ({ conn } = await connectRecording(url));
-    kvm = createKeyValueManager(conn);
-  });
-  afterAll(async () => {
-    await conn?.drain();
-  });
+  const suite = kvSuite(url);
 
   async function bucket(history = 10): Promise<KeyValue> {
-    return kvm.create({ bucket: uniqueName("watch"), history });
+    return suite.kvm.create({ bucket: uniqueName("watch"), history });
   }
 
   it("a watcher started before 100 puts sees all 100 updates, in order, each flagged update", async () => {
