@@ -28,6 +28,8 @@ export type HelixErrorCode =
   | "MIDDLEWARE"
   | "DECODE"
   | "UNSUPPORTED"
+  | "NO_RESPONDERS"
+  | "SERVICE_ERROR"
   | "NATS";
 
 /** Options shared by every helix-nats error. */
@@ -67,7 +69,9 @@ export class HelixError extends Error {
     const target = this;
     if (Function.prototype[Symbol.hasInstance].call(target, value)) return true;
     if (!isHelixError(value)) return false;
-    return target === HelixError || value.name === target.name;
+    // `HelixError` itself is the class whose parent is `Error`. Not named here: a bundler renames
+    // a class that refers to itself (`class _HelixError`), and the class's name is its errors' name.
+    return Object.getPrototypeOf(target) === Error || value.name === target.name;
   }
 }
 
@@ -238,21 +242,38 @@ export class DecodeError extends HelixError {
   }
 }
 
-/** A subject, stream, consumer, bucket or key name (or another argument) is invalid. Caught before I/O. */
+/**
+ * One problem a schema found in a value: its message, and the path of the offending field
+ * (`[]` for the value itself), e.g. `{ message: "Expected number", path: ["items", 0, "qty"] }`.
+ */
+export interface ValidationIssue {
+  /** What is wrong, as the schema library words it. */
+  readonly message: string;
+  /** Where: property keys and array indexes from the value's root; `[]` for the root. */
+  readonly path: readonly (string | number)[];
+}
+
+/**
+ * A subject, stream, consumer, bucket or key name (or another argument) is invalid, or a value
+ * failed its schema (then `issues` lists every problem). Caught before I/O. Not retryable.
+ */
 export class ValidationError extends HelixError {
-  /** Which argument was invalid, e.g. `"subject"` or `"bucket"`. */
+  /** Which argument was invalid, e.g. `"subject"`, `"bucket"` or `"data"`. */
   readonly field: string;
   /** The rejected value, when it is safe to show. */
   readonly value: unknown;
+  /** Every problem a schema found (`[]` when the error is not a schema's). */
+  readonly issues: readonly ValidationIssue[];
 
   constructor(
     field: string,
     message: string,
-    options: HelixErrorOptions & { value?: unknown } = {},
+    options: HelixErrorOptions & { value?: unknown; issues?: readonly ValidationIssue[] } = {},
   ) {
     super(message, "VALIDATION", options);
     this.field = field;
     this.value = options.value;
+    this.issues = options.issues ?? [];
   }
 }
 

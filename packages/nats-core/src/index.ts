@@ -41,6 +41,7 @@ export {
   TimeoutError,
   UnsupportedFeatureError,
   ValidationError,
+  type ValidationIssue,
   WrongRevisionError,
 } from "./errors.js";
 export type { ConnectionEvent, ConnectionEventType } from "./events.js";
@@ -57,6 +58,7 @@ export {
 } from "./headers.js";
 export type { ConnectionState, HealthStatus } from "./health.js";
 export {
+  COMPLETED,
   type Middleware,
   type MiddlewarePlacement,
   MiddlewareStack,
@@ -69,12 +71,22 @@ export {
   type SubjectUse,
 } from "./names.js";
 export type {
+  BatchMessage,
   CallOptions,
   ClientInfo,
   ConnectionEventOperation,
+  ConsumerHealth,
+  ConsumerHealthOperation,
   ConsumerOperation,
   ConsumerOperationKind,
   ConsumerStatusOperation,
+  CoreMessage,
+  CoreProcessMode,
+  CoreProcessOperation,
+  CorePublishOperation,
+  CoreRequestOperation,
+  DeadLetterOperation,
+  DeadLetterOperationKind,
   DeliveredMessage,
   KvOperation,
   KvOperationName,
@@ -84,6 +96,8 @@ export type {
   OperationOf,
   ProcessOperation,
   PublishAck,
+  PublishBatchAck,
+  PublishBatchOperation,
   PublishOperation,
   ReceiveMode,
   ReceiveOperation,
@@ -93,5 +107,18 @@ export type {
   StreamOperationKind,
 } from "./operations.js";
 export type { NotAFunction, Payload } from "./payload.js";
+export {
+  type InferInput,
+  type InferOutput,
+  isStandardSchema,
+  type StandardSchemaV1,
+  type StandardSchemaV1FailureResult,
+  type StandardSchemaV1Issue,
+  type StandardSchemaV1PathSegment,
+  type StandardSchemaV1Props,
+  type StandardSchemaV1Result,
+  type StandardSchemaV1SuccessResult,
+  type StandardSchemaV1Types,
+} from "./schema.js";
 export { detectServiceName } from "./service-name.js";
 export { type Shutdown, type ShutdownOptions, shutdownOnSignal } from "./shutdown.js";

@@ -18,10 +18,25 @@ export {
   type LimitTarget,
   type StreamLimits,
 } from "./limits.js";
+export {
+  assertTtlMs,
+  MESSAGE_TTL_FEATURE,
+  MESSAGE_TTL_MIN_VERSION,
+  requireMessageTtl,
+  TTL_HEADER,
+  ttlHeaderValue,
+} from "./message-ttl.js";
 export { assertBucketName, assertKey, type KeyUse } from "./names.js";
 export { type EncodedPayload, encodePayload } from "./payload.js";
 export { DEFAULT_RETRY, retryDelay } from "./retry.js";
 export { type RunOptions, runOperation } from "./run-operation.js";
+export {
+  assertSchemaOption,
+  type SchemaTarget,
+  schemaReasons,
+  schemaValidationError,
+  validateWithSchema,
+} from "./schema.js";
 export { Semaphore } from "./semaphore.js";
 export { compareVersions, requireServerVersion, versionAtLeast } from "./server-version.js";
 export { assertUsable, jetStreamEnabled } from "./usable.js";
