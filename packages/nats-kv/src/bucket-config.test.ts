@@ -32,6 +32,7 @@ describe("bucket configuration", () => {
       maxBytes: -1,
       description: "",
       cluster: "",
+      limitMarkerTtlMs: 0,
     };
     expect(configDifferences({ bucket: "a" }, status)).toEqual([]);
     expect(configDifferences({ bucket: "a", history: 3, storage: "file" }, status)).toEqual([]);
@@ -39,5 +40,13 @@ describe("bucket configuration", () => {
       "history: wanted 2, has 3",
       "storage: wanted memory, has file",
     ]);
+    expect(configDifferences({ bucket: "a", limitMarkerTtlMs: 5000 }, status)).toEqual([
+      "limitMarkerTtlMs: wanted 5000, has 0",
+    ]);
+  });
+
+  it("asks the client for limit markers only when limitMarkerTtlMs is given", () => {
+    expect(toKvOptions({ bucket: "a", limitMarkerTtlMs: 5000 })).toMatchObject({ markerTTL: 5000 });
+    expect("markerTTL" in toKvOptions({ bucket: "a" })).toBe(false);
   });
 });

@@ -16,6 +16,8 @@ export function toKvOptions(config: KeyValueConfig): Partial<KvOptions> {
     storage: config.storage ?? "file",
     replicas: config.replicas ?? 1,
     ...(config.description !== undefined ? { description: config.description } : {}),
+    // the client turns it into allow_msg_ttl + subject_delete_marker_ttl
+    ...(config.limitMarkerTtlMs !== undefined ? { markerTTL: config.limitMarkerTtlMs } : {}),
   } as Partial<KvOptions>;
 }
 
@@ -32,6 +34,7 @@ export function configDifferences(config: KeyValueConfig, status: KeyValueStatus
     ["storage", config.storage, status.backingStore],
     ["replicas", config.replicas, status.replicas],
     ["description", config.description, status.description],
+    ["limitMarkerTtlMs", config.limitMarkerTtlMs, status.limitMarkerTtlMs],
   ];
   return wanted
     .filter(([, want, have]) => want !== undefined && want !== have)

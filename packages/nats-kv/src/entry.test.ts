@@ -1,4 +1,5 @@
 import type { KvEntry } from "@nats-io/kv";
+import { headers } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";
 import { isMarker, toEntry, toWatchEntry } from "./entry.js";
 
@@ -38,8 +39,40 @@ describe("entries", () => {
 
   it("delta defaults to 0 and markers are recognised", () => {
     expect(toEntry("b", raw({ delta: undefined })).delta).toBe(0);
-    expect(isMarker({ operation: "DEL" })).toBe(true);
-    expect(isMarker({ operation: "PURGE" })).toBe(true);
-    expect(isMarker({ operation: "PUT" })).toBe(false);
+    expect(isMarker(raw({ operation: "DEL" }))).toBe(true);
+    expect(isMarker(raw({ operation: "PURGE" }))).toBe(true);
+    expect(isMarker(raw({ operation: "PUT" }))).toBe(false);
+  });
+
+  it("reads the operation and the server's marker reason from the headers, as nats.go does", () => {
+    const withHeaders = (values: Record<string, string>, where: "header" | "headers") => {
+      const h = headers();
+      for (const [k, v] of Object.entries(values)) h.set(k, v);
+      // the client reports a Remove/Purge marker as a PUT: the headers decide
+      return raw({ operation: "PUT", value: Buffer.alloc(0), sm: { [where]: h } } as never);
+    };
+    const kinds = (values: Record<string, string>) =>
+      (["header", "headers"] as const).map((where) => {
+        const entry = toEntry("b", withHeaders(values, where));
+        return [entry.operation, entry.markerReason];
+      });
+    expect(kinds({})).toEqual([
+      ["PUT", undefined],
+      ["PUT", undefined],
+    ]);
+    expect(kinds({ "KV-Operation": "DEL" })).toEqual([
+      ["DEL", undefined],
+      ["DEL", undefined],
+    ]);
+    expect(kinds({ "KV-Operation": "PURGE", "Nats-TTL": "5s" })[0]).toEqual(["PURGE", undefined]);
+    expect(kinds({ "Nats-Marker-Reason": "MaxAge", "Nats-TTL": "1s" })[1]).toEqual([
+      "PURGE",
+      "MaxAge",
+    ]);
+    expect(kinds({ "Nats-Marker-Reason": "Purge" })[0]).toEqual(["PURGE", "Purge"]);
+    expect(kinds({ "Nats-Marker-Reason": "Remove" })[1]).toEqual(["DEL", "Remove"]);
+    expect(kinds({ "Nats-Marker-Reason": "Later" })[0]).toEqual(["DEL", "Later"]);
+    expect(isMarker(withHeaders({ "Nats-Marker-Reason": "Remove" }, "headers"))).toBe(true);
+    expect(isMarker(withHeaders({}, "header"))).toBe(false);
   });
 });

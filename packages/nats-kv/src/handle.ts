@@ -4,22 +4,27 @@ import {
   type NotAFunction,
   NotFoundError,
   toHelixError,
+  ValidationError,
 } from "@helix/nats-core";
 import { assertInteger, assertKey, encodePayload } from "@helix/nats-core/internal";
-import type { KV } from "@nats-io/kv";
+import { type KV, KvWatchInclude } from "@nats-io/kv";
 import { isMarker, toEntry } from "./entry.js";
 import { bucketIsMissing } from "./errors.js";
+import { writeTtl } from "./key-ttl.js";
 import { runKv } from "./operation.js";
 import { purgeDeletes } from "./purge-deletes.js";
+import { readSnapshot } from "./snapshot.js";
 import { toStatus } from "./status.js";
 import type {
   KeyValue,
   KeyValueDeleteOptions,
   KeyValueEntry,
   KeyValueInput,
+  KeyValuePurgeOptions,
   KeyValueStatus,
   KeyValueWatcher,
   KeyValueWatchOptions,
+  KeyValueWriteOptions,
   PurgeDeletesOptions,
 } from "./types.js";
 import { assertWatchOptions } from "./validation.js";
@@ -33,40 +38,21 @@ import { KvWriter, type WriteSettings } from "./write.js";
 
 const DEFAULT_PURGE_DELETES_OLDER_THAN_MS = 30 * 60 * 1000;
 
-/**
- * Reads a client iterator (of `keys` or `history`) to its end. When `signal` aborts (the call has
- * already rejected with `CancelledError`), the iterator is stopped so that its consumer stops
- * delivering, instead of being read to the end for nobody.
- */
-async function collect<T, R>(
-  iter: AsyncIterable<T> & { stop(): void },
-  signal: AbortSignal | undefined,
-  map: (item: T) => R,
-): Promise<R[]> {
-  const stop = () => iter.stop();
-  if (signal?.aborted) stop();
-  signal?.addEventListener("abort", stop, { once: true });
-  try {
-    const items: R[] = [];
-    for await (const item of iter) items.push(map(item));
-    return items;
-  } finally {
-    signal?.removeEventListener("abort", stop);
-  }
-}
-
 /** The `KeyValue` handle over the client's bucket. */
 export class KeyValueHandle implements KeyValue {
   readonly bucket: string;
   readonly raw: KV;
   #conn: Connection;
   #writer: KvWriter;
+  /** The bucket's stream allows per-message TTLs (`allow_msg_ttl`), as it was opened. */
+  #allowMsgTtl: boolean;
 
   constructor(conn: Connection, bucket: string, raw: KV, settings: WriteSettings) {
     this.#conn = conn;
     this.bucket = bucket;
     this.raw = raw;
     this.#writer = new KvWriter(conn, bucket, raw, settings);
+    this.#allowMsgTtl = settings.allowMsgTtl;
   }
 
   async get(key: string, options?: CallOptions): Promise<KeyValueEntry | null> {
@@ -101,21 +87,23 @@ export class KeyValueHandle implements KeyValue {
   async create<T extends KeyValueInput>(
     key: string,
     value: NotAFunction<T>,
-    options?: CallOptions,
+    options?: KeyValueWriteOptions,
   ): Promise<number> {
     assertKey(key);
     const data = encodePayload(value, "value").bytes;
+    const ttl = this.#ttl("kv.create", options?.ttlMs);
+    const write = { operation: "kv.create", key, data, ttl };
     return this.#run("create", key, undefined, options, async (signal) => {
       try {
-        return await this.#writer.send({ operation: "kv.create", key, data, expect: 0 }, signal);
+        return await this.#writer.send({ ...write, expect: 0 }, signal);
       } catch (err) {
-        // As the client's create: a key whose latest entry is a delete or purge marker has no
-        // value, so it is written over that marker (else KeyExistsError, mapped by runKv).
+        // As the client's create: a key whose latest entry is a delete or purge marker (the
+        // server's limit markers included) has no value, so it is written over that marker
+        // (else KeyExistsError, mapped by runKv).
         if (toHelixError(err).code !== "WRONG_REVISION") throw err;
         const latest = await this.#read(() => this.raw.get(key));
         if (latest === null || !isMarker(latest)) throw err;
-        const write = { operation: "kv.create", key, data, expect: latest.revision };
-        return this.#writer.send(write, signal);
+        return this.#writer.send({ ...write, expect: latest.revision }, signal);
       }
     });
   }
@@ -123,12 +111,13 @@ export class KeyValueHandle implements KeyValue {
   async put<T extends KeyValueInput>(
     key: string,
     value: NotAFunction<T>,
-    options?: CallOptions,
+    options?: KeyValueWriteOptions,
   ): Promise<number> {
     assertKey(key);
     const data = encodePayload(value, "value").bytes;
+    const ttl = this.#ttl("kv.put", options?.ttlMs);
     return this.#run("put", key, undefined, options, (signal) =>
-      this.#writer.send({ operation: "kv.put", key, data }, signal),
+      this.#writer.send({ operation: "kv.put", key, data, ttl }, signal),
     );
   }
 
@@ -151,7 +140,7 @@ export class KeyValueHandle implements KeyValue {
     return this.#remove("delete", key, options);
   }
 
-  async purge(key: string, options?: KeyValueDeleteOptions): Promise<void> {
+  async purge(key: string, options?: KeyValuePurgeOptions): Promise<void> {
     return this.#remove("purge", key, options);
   }
 
@@ -174,15 +163,18 @@ export class KeyValueHandle implements KeyValue {
 
   async keys(filter = ">", options?: CallOptions): Promise<string[]> {
     assertKey(filter, "filter");
-    return runKv(this.#conn, "keys", { bucket: this.bucket, key: filter }, options, async () =>
-      collect(await this.raw.keys(filter), options?.signal, (key) => key),
+    // the latest entry of each key, without values: the keys whose latest entry is not a marker
+    const watch = { key: filter, headers_only: true };
+    return runKv(this.#conn, "keys", { bucket: this.bucket, key: filter }, options, () =>
+      readSnapshot(this.raw, watch, options?.signal, (e) => (isMarker(e) ? undefined : e.key)),
     );
   }
 
   async history(key: string, options?: CallOptions): Promise<KeyValueEntry[]> {
     assertKey(key, "filter");
-    return runKv(this.#conn, "history", { bucket: this.bucket, key }, options, async () =>
-      collect(await this.raw.history({ key }), options?.signal, (raw) => toEntry(this.bucket, raw)),
+    const watch = { key, include: KvWatchInclude.AllHistory };
+    return runKv(this.#conn, "history", { bucket: this.bucket, key }, options, () =>
+      readSnapshot(this.raw, watch, options?.signal, (raw) => toEntry(this.bucket, raw)),
     );
   }
 
@@ -212,15 +204,33 @@ export class KeyValueHandle implements KeyValue {
     }
   }
 
-  /** Runs a write as `kv.<name>`; the revision it wrote is recorded on the operation. */
+  /**
+   * The `Nats-TTL` of a write's `ttlMs`, checked before any I/O (see `writeTtl`); `undefined`
+   * when none was given.
+   */
+  #ttl(operation: string, ttlMs: unknown): string | undefined {
+    return writeTtl(ttlMs, {
+      operation,
+      bucket: this.bucket,
+      serverVersion: this.#conn.nats.info?.version,
+      allowMsgTtl: this.#allowMsgTtl,
+    });
+  }
+
+  /**
+   * Runs a write as `kv.<name>`; the revision it wrote is recorded on the operation, with the
+   * `ttlMs` it sent.
+   */
   #run(
     name: "create" | "put" | "update",
     key: string,
     revision: number | undefined,
-    options: CallOptions | undefined,
+    options: KeyValueWriteOptions | undefined,
     send: (signal: AbortSignal | undefined) => Promise<number>,
   ): Promise<number> {
-    return runKv(this.#conn, name, { bucket: this.bucket, key, revision }, options, async (op) => {
+    const ttlMs = name === "update" ? undefined : options?.ttlMs;
+    const fields = { bucket: this.bucket, key, revision, ttlMs };
+    return runKv(this.#conn, name, fields, options, async (op) => {
       const written = await send(options?.signal);
       op.revision = written;
       return written;
@@ -230,14 +240,25 @@ export class KeyValueHandle implements KeyValue {
   #remove(
     name: "delete" | "purge",
     key: string,
-    options: KeyValueDeleteOptions | undefined,
+    options: KeyValuePurgeOptions | undefined,
   ): Promise<void> {
     assertKey(key);
     const revision = options?.revision;
     if (revision !== undefined) assertInteger(revision, "revision", 1);
-    return runKv(this.#conn, name, { bucket: this.bucket, key, revision }, options, async () => {
+    const ttlMs = options?.ttlMs;
+    if (name === "delete" && ttlMs !== undefined) {
+      // As nats.go: once a delete marker expired, the key's previous value would be its latest.
+      throw new ValidationError(
+        "ttlMs",
+        "kv.delete takes no ttlMs: once the marker expired, the key's previous value would be back; purge with ttlMs",
+        { value: ttlMs },
+      );
+    }
+    const ttl = this.#ttl(`kv.${name}`, ttlMs);
+    const fields = { bucket: this.bucket, key, revision, ttlMs };
+    return runKv(this.#conn, name, fields, options, async () => {
       const marker = name === "delete" ? "DEL" : "PURGE";
-      const write = { operation: `kv.${name}`, key, marker, expect: revision } as const;
+      const write = { operation: `kv.${name}`, key, marker, expect: revision, ttl } as const;
       await this.#writer.send(write, options?.signal);
     });
   }

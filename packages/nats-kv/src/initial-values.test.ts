@@ -35,4 +35,12 @@ describe("InitialValues", () => {
     const t = new InitialValues(Number.POSITIVE_INFINITY);
     expect([t.next(3), t.next(2), t.next(0), t.next(0)]).toEqual([false, false, false, true]);
   });
+
+  it("finish() ends the initial phase before the count (an initial entry expired)", () => {
+    const t = new InitialValues(3);
+    expect(t.next(2)).toBe(false);
+    t.finish();
+    expect(t.done).toBe(true);
+    expect(t.next(0)).toBe(true);
+  });
 });

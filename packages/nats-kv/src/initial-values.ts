@@ -22,6 +22,14 @@ export class InitialValues {
     return this.#done;
   }
 
+  /**
+   * Ends the initial phase early: the server has nothing left to deliver of what it counted (an
+   * entry expired between the count and its delivery).
+   */
+  finish(): void {
+    this.#done = true;
+  }
+
   /** Classifies the next delivered entry: returns `isUpdate`. */
   next(delta: number | undefined): boolean {
     if (this.#done) return true;

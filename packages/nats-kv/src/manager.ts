@@ -13,6 +13,7 @@ import { Kvm } from "@nats-io/kv";
 import { configDifferences, toKvOptions } from "./bucket-config.js";
 import { toKvError } from "./errors.js";
 import { KeyValueHandle } from "./handle.js";
+import { requireLimitMarkers } from "./key-ttl.js";
 import { runKv } from "./operation.js";
 import { streamNameOf, toStatus } from "./status.js";
 import type {
@@ -57,6 +58,7 @@ class Manager implements KeyValueManager {
 
   async create(config: KeyValueConfig, options?: KeyValueOpenOptions): Promise<KeyValue> {
     assertKeyValueConfig(config);
+    if (config.limitMarkerTtlMs !== undefined) requireLimitMarkers(this.#conn.nats.info?.version);
     const retry = resolveRetry(options?.retry, this.#retry);
     const bucket = config.bucket;
     return runKv(this.#conn, "bucket.create", { bucket }, options, async () => {
@@ -128,5 +130,6 @@ function writeSettings(info: StreamInfo, retry: ResolvedRetry): WriteSettings {
   return {
     retry,
     duplicateWindowMs: Math.floor((info.config.duplicate_window ?? 0) / NANOS_PER_MS),
+    allowMsgTtl: info.config.allow_msg_ttl === true,
   };
 }

@@ -17,6 +17,8 @@ export interface KvOperationFields {
   bucket: string;
   key?: string;
   revision?: number;
+  /** The write's `ttlMs`, as the caller gave it (checked). */
+  ttlMs?: number | "never" | undefined;
 }
 
 /**
@@ -36,6 +38,7 @@ export function runKv<T>(
   const op: KvOperationDraft = { kind: `kv.${name}`, client: conn.client, bucket: fields.bucket };
   if (fields.key !== undefined) op.key = fields.key;
   if (fields.revision !== undefined) op.revision = fields.revision;
+  if (fields.ttlMs !== undefined) op.ttlMs = fields.ttlMs;
   if (signal !== undefined) op.signal = signal;
   return runOperation(conn, op, call, {
     signal,

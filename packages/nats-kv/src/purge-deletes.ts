@@ -2,8 +2,8 @@ import type { Connection } from "@helix/nats-core";
 import { throwIfAborted } from "@helix/nats-core/internal";
 import type { KV } from "@nats-io/kv";
 import { isMarker } from "./entry.js";
+import { readSnapshot } from "./snapshot.js";
 import { streamNameOf } from "./status.js";
-import { type ClientWatchIterator, initialCountOf } from "./watcher.js";
 
 /** A delete or purge marker that is the latest entry of its key. */
 interface Marker {
@@ -49,30 +49,10 @@ export async function purgeDeletes(
 }
 
 /** The markers among the latest entries of every key (read without values). */
-async function latestMarkers(kv: KV): Promise<Marker[]> {
-  const iter = (await kv.watch({ key: ">", headers_only: true })) as unknown as ClientWatchIterator;
-  try {
-    // Without the count (another client version), an empty bucket would deliver nothing to end on
-    let count = await initialCountOf(iter);
-    if (count === undefined) {
-      count = (await kv.status()).values === 0 ? 0 : Number.POSITIVE_INFINITY;
-    }
-    const markers: Marker[] = [];
-    let seen = 0;
-    if (count === 0) return markers;
-    for await (const entry of iter) {
-      if (isMarker(entry)) {
-        markers.push({
-          key: entry.key,
-          revision: entry.revision,
-          created: entry.created.getTime(),
-        });
-      }
-      seen++;
-      if (seen >= count || entry.delta === 0) break;
-    }
-    return markers;
-  } finally {
-    iter.stop();
-  }
+function latestMarkers(kv: KV): Promise<Marker[]> {
+  return readSnapshot(kv, { key: ">", headers_only: true }, undefined, (entry) =>
+    isMarker(entry)
+      ? { key: entry.key, revision: entry.revision, created: entry.created.getTime() }
+      : undefined,
+  );
 }

@@ -27,5 +27,6 @@ export function toStatus(info: StreamInfo, cluster = ""): KeyValueStatus {
     maxBytes: config.max_bytes ?? -1,
     description: config.description ?? "",
     cluster: info.cluster?.name ?? cluster,
+    limitMarkerTtlMs: Math.round((config.subject_delete_marker_ttl ?? 0) / NANOS_PER_MS),
   };
 }

@@ -55,6 +55,14 @@ export interface KeyValueOpenOptions extends CallOptions {
 /** What a stored entry records: a value, a delete marker, or a purge marker. */
 export type KeyValueOperationType = "PUT" | "DEL" | "PURGE";
 
+/**
+ * Why the server wrote a marker (its `Nats-Marker-Reason` header, nats-server 2.11+, on a bucket
+ * created with `limitMarkerTtlMs`): `"MaxAge"` when the key's last entry expired (its own
+ * `ttlMs` or the bucket's), `"Purge"` or `"Remove"` when the stream's purge or message removal
+ * took it. Other values a newer server may send are passed through as they are.
+ */
+export type KeyValueMarkerReason = "MaxAge" | "Purge" | "Remove" | (string & {});
+
 /** One entry of a bucket: a value of a key at a revision. */
 export interface KeyValueEntry {
   /** The bucket the entry belongs to. */
@@ -67,8 +75,18 @@ export interface KeyValueEntry {
   readonly revision: number;
   /** When the server stored the entry. */
   readonly created: Date;
-  /** `PUT` for a value, `DEL` for a delete marker, `PURGE` for a purge marker. */
+  /**
+   * `PUT` for a value, `DEL` for a delete marker, `PURGE` for a purge marker. A marker the server
+   * wrote itself (see `markerReason`) is `PURGE` for `MaxAge` and `Purge`, `DEL` for `Remove`
+   * and any other reason: never a value.
+   */
   readonly operation: KeyValueOperationType;
+  /**
+   * Set on a marker the server wrote when it removed the key's last entry (a bucket with
+   * `limitMarkerTtlMs`, nats-server 2.11+): why it did (`"MaxAge"` when the entry expired).
+   * `undefined` on values and on the markers `delete` and `purge` write.
+   */
+  readonly markerReason: KeyValueMarkerReason | undefined;
   /**
    * Distance from the latest entry seen by the reader: in a watch or history, how many entries
    * are still pending after this one; 0 for a direct read.
@@ -114,6 +132,16 @@ export interface KeyValueConfig {
   storage?: "file" | "memory";
   /** Copies kept in a cluster, 1 to 5. Default 1. */
   replicas?: number;
+  /**
+   * Limit markers (nats-server 2.11+), in milliseconds: whole seconds, at least 1000. When the
+   * server removes a key's last entry (it expired, by the bucket's `ttlMs` or the entry's own
+   * `ttlMs`), it writes a marker in its place (`operation` `"PURGE"`, `markerReason`
+   * `"MaxAge"`) that watchers and `history` see, and removes that marker after this long. Also
+   * turns on per-key TTLs: `create`/`put` with `ttlMs`, `purge` with `ttlMs`. Absent (the
+   * default): neither. Set at creation only; refused with `UnsupportedFeatureError` on an older
+   * server, before any I/O.
+   */
+  limitMarkerTtlMs?: number;
 }
 
 /** A bucket's configuration and state, as plain data. */
@@ -142,6 +170,11 @@ export interface KeyValueStatus {
   readonly description: string;
   /** The cluster the bucket lives in; empty outside a cluster. */
   readonly cluster: string;
+  /**
+   * How long the server keeps the markers it writes when a key's last entry expires, in
+   * milliseconds (see `KeyValueConfig.limitMarkerTtlMs`); 0 when the bucket has no limit markers.
+   */
+  readonly limitMarkerTtlMs: number;
 }
 
 /** Options of `watch` and `watchAll`. */
@@ -199,6 +232,29 @@ export interface KeyValueDeleteOptions extends CallOptions {
   revision?: number;
 }
 
+/** Options of `create` and `put`. */
+export interface KeyValueWriteOptions extends CallOptions {
+  /**
+   * How long the value lives (nats-server 2.11+, a bucket created with `limitMarkerTtlMs`), in
+   * milliseconds: whole seconds, at least 1000; or `"never"`, kept whatever the bucket's `ttlMs`.
+   * Once it expires, the server removes the value and writes a marker in its place (see
+   * `KeyValueEntry.markerReason`). In a bucket with `history` above 1, the server raises a TTL
+   * shorter than `limitMarkerTtlMs` to it. Refused before any I/O with `UnsupportedFeatureError`
+   * on an older server, and with `ValidationError` on a bucket without limit markers.
+   */
+  ttlMs?: number | "never";
+}
+
+/** Options of `purge`. */
+export interface KeyValuePurgeOptions extends KeyValueDeleteOptions {
+  /**
+   * How long the purge marker stays (nats-server 2.11+, a bucket created with
+   * `limitMarkerTtlMs`), in milliseconds: whole seconds, at least 1000; or `"never"`. Once it
+   * expires, the key leaves no trace. Refused as `KeyValueWriteOptions.ttlMs` is.
+   */
+  ttlMs?: number | "never";
+}
+
 /** Options of `purgeDeletes`. */
 export interface PurgeDeletesOptions extends CallOptions {
   /**
@@ -225,19 +281,20 @@ export interface KeyValue {
   /** The entry of `key` at `revision`; `null` when there is none, or it is a delete/purge marker. */
   getRevision(key: string, revision: number, options?: CallOptions): Promise<KeyValueEntry | null>;
   /**
-   * Writes `key` only if it has no value (a deleted key counts as none): `KeyExistsError` when
-   * another writer holds it, also after a retry. Resolves to the revision.
+   * Writes `key` only if it has no value (a deleted, purged or expired key counts as none):
+   * `KeyExistsError` when another writer holds it, also after a retry. With `ttlMs`, the value
+   * expires (a lock that frees itself). Resolves to the revision.
    */
   create<T extends KeyValueInput>(
     key: string,
     value: NotAFunction<T>,
-    options?: CallOptions,
+    options?: KeyValueWriteOptions,
   ): Promise<number>;
-  /** Writes `key`. Resolves to the revision. */
+  /** Writes `key` (with `ttlMs`, a value that expires). Resolves to the revision. */
   put<T extends KeyValueInput>(
     key: string,
     value: NotAFunction<T>,
-    options?: CallOptions,
+    options?: KeyValueWriteOptions,
   ): Promise<number>;
   /**
    * Writes `key` only if its latest revision is `revision` (0: only if the key has no entry at
@@ -252,8 +309,8 @@ export interface KeyValue {
   ): Promise<number>;
   /** Writes a delete marker (history is kept). */
   delete(key: string, options?: KeyValueDeleteOptions): Promise<void>;
-  /** Writes a purge marker and removes the key's history. */
-  purge(key: string, options?: KeyValueDeleteOptions): Promise<void>;
+  /** Writes a purge marker and removes the key's history (with `ttlMs`, a marker that expires). */
+  purge(key: string, options?: KeyValuePurgeOptions): Promise<void>;
   /** Removes the delete/purge markers of deleted keys (see `olderThanMs`). Resolves to the number of entries removed. */
   purgeDeletes(options?: PurgeDeletesOptions): Promise<{
     /** How many entries were removed. */
@@ -263,7 +320,10 @@ export interface KeyValue {
   watch(keys: string, options?: KeyValueWatchOptions): Promise<KeyValueWatcher>;
   /** Watches every key of the bucket. */
   watchAll(options?: KeyValueWatchOptions): Promise<KeyValueWatcher>;
-  /** The keys that have a value (deleted and purged keys are left out), matching `filter` (default `>`). */
+  /**
+   * The keys that have a value (deleted, purged and expired keys are left out), matching
+   * `filter` (default `>`).
+   */
   keys(filter?: string, options?: CallOptions): Promise<string[]>;
   /** Every stored entry of `key` (a filter is allowed), markers included, oldest first; `[]` when none. */
   history(key: string, options?: CallOptions): Promise<KeyValueEntry[]>;

@@ -5,6 +5,7 @@ import {
   assertOptionalInteger,
   DEFAULT_RETRY,
 } from "@helix/nats-core/internal";
+import { assertLimitMarkerTtlMs } from "./key-ttl.js";
 import type { KeyValueConfig, KeyValueRetryOptions, WatchOptions } from "./types.js";
 
 /*
@@ -24,6 +25,7 @@ const KNOWN_CONFIG_FIELDS = new Set([
   "maxBytes",
   "storage",
   "replicas",
+  "limitMarkerTtlMs",
 ]);
 
 /** Fields of other APIs a bucket configuration may be written with, and the field to use. */
@@ -32,6 +34,10 @@ const CONFIG_FIELD_HINTS: Readonly<Record<string, string>> = {
   max_age: "ttlMs (milliseconds; the server's max_age is in nanoseconds)",
   maxAge: "ttlMs (milliseconds)",
   maxAgeMs: "ttlMs (milliseconds)",
+  markerTTL: "limitMarkerTtlMs (milliseconds)",
+  markerTtlMs: "limitMarkerTtlMs (milliseconds)",
+  limitMarkerTTL: "limitMarkerTtlMs (milliseconds)",
+  subject_delete_marker_ttl: "limitMarkerTtlMs (milliseconds; the server's is in nanoseconds)",
 };
 
 /** Write retries with every default filled in. */
@@ -98,6 +104,7 @@ export function assertKeyValueConfig(config: unknown): asserts config is KeyValu
   assertLimit(c.maxValueSize, "maxValueSize");
   assertLimit(c.maxBytes, "maxBytes");
   assertOptionalInteger(c.replicas, "replicas", 1, MAX_REPLICAS);
+  assertLimitMarkerTtlMs(c.limitMarkerTtlMs);
   if (c.storage !== undefined && c.storage !== "file" && c.storage !== "memory") {
     throw new ValidationError("storage", `storage must be "file" or "memory"`, {
       value: c.storage,

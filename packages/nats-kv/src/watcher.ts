@@ -29,7 +29,8 @@ export interface ClientWatchIterator extends AsyncIterable<KvEntry> {
   stop(err?: Error): void;
 }
 
-interface ConsumerInfoSource {
+/** The consumer behind a client watch iterator: its info (cached, or asked of the server). */
+export interface ConsumerInfoSource {
   info(cached: boolean): Promise<{ num_pending: number }>;
 }
 
@@ -40,8 +41,39 @@ interface ConsumerInfoSource {
  */
 export const WATCH_IDLE_CHECK_MS = 30_000;
 
+/**
+ * How long a read of initial entries (a watch's, `keys`, `history`) waits for the next one before
+ * it asks the consumer whether any is still pending. The server counts them when the consumer
+ * starts; one that expires before it is delivered (a TTL, the bucket's `ttlMs`) never comes.
+ */
+export const INITIAL_IDLE_MS = 200;
+
+/** Resolves after `ms` without keeping the process alive. */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+}
+
+/**
+ * True when `consumer` has nothing left to deliver, and nothing it delivered before saying so
+ * is still on its way (`delivered()` unchanged one turn of the event loop later: one connection,
+ * in order). A failed question answers false.
+ */
+export async function nothingPending(
+  consumer: ConsumerInfoSource,
+  delivered: () => number,
+): Promise<boolean> {
+  const before = delivered();
+  try {
+    if ((await consumer.info(false)).num_pending > 0) return false;
+  } catch {
+    return false;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return delivered() === before;
+}
+
 /** The client's consumer behind its watch iterator (`_data`), checked by shape. */
-function consumerOf(iter: unknown): ConsumerInfoSource | undefined {
+export function consumerOf(iter: unknown): ConsumerInfoSource | undefined {
   const source = (iter as { _data?: unknown })._data as Partial<ConsumerInfoSource> | undefined;
   return typeof source === "object" && source !== null && typeof source.info === "function"
     ? (source as ConsumerInfoSource)
@@ -88,6 +120,8 @@ export class Watcher implements KeyValueWatcher {
   #initialTaken = 0;
   /** The caller asked for an entry after it took every initial entry queued so far. */
   #askedPastInitial = false;
+  /** Entries the server delivered so far. */
+  #delivered = 0;
 
   constructor(
     conn: Connection,
@@ -116,6 +150,7 @@ export class Watcher implements KeyValueWatcher {
         ? undefined
         : setInterval(() => this.#checkIdle(consumer), WATCH_IDLE_CHECK_MS);
     idleCheck?.unref?.();
+    if (consumer !== undefined && !this.#tracker.done) void this.#endInitialPhase(consumer);
     this.closed = this.#pump(init.ignoreDeletes).finally(() => {
       clearInterval(idleCheck);
       this.#markInitialized();
@@ -176,6 +211,7 @@ export class Watcher implements KeyValueWatcher {
     try {
       for await (const raw of this.#iter) {
         this.#active = true;
+        this.#delivered++;
         const isUpdate = tracker.next(raw.delta);
         if (!(ignoreDeletes && isMarker(raw))) {
           if (!isUpdate) this.#initialQueued++;
@@ -187,6 +223,30 @@ export class Watcher implements KeyValueWatcher {
       else this.#queue.end();
     } catch (err) {
       this.#queue.fail(toKvError(err, { operation: "kv.watch", bucket: this.bucket }));
+    }
+  }
+
+  /**
+   * Ends the initial phase when the server has nothing left of what it counted: while initial
+   * entries are expected and none arrived for `INITIAL_IDLE_MS`, asks the consumer whether any is
+   * still pending. Without this, an initial entry that expired before its delivery would hold
+   * `initialized` until enough later writes made up the count (flagged initial meanwhile).
+   */
+  async #endInitialPhase(consumer: ConsumerInfoSource): Promise<void> {
+    let seen = this.#delivered;
+    while (!this.#tracker.done && !this.#queue.done) {
+      await pause(INITIAL_IDLE_MS);
+      if (this.#tracker.done || this.#queue.done) return;
+      if (this.#delivered !== seen) {
+        seen = this.#delivered;
+        continue;
+      }
+      if (await nothingPending(consumer, () => this.#delivered)) {
+        if (this.#tracker.done) return;
+        this.#tracker.finish();
+        this.#checkInitialized();
+        return;
+      }
     }
   }
 

@@ -22,6 +22,33 @@ describe("writeHeaders", () => {
       names(writeHeaders({ operation: "kv.purge", key: "k", marker: "PURGE" }, "id4")),
     ).toEqual(["KV-Operation: PURGE", "Nats-Rollup: sub", "Nats-Msg-Id: id4"]);
   });
+
+  it("sends a TTL as the client does: a value's after the revision check, a purge's after the rollup", () => {
+    const create = { operation: "kv.create", key: "k", expect: 0, ttl: "5s" };
+    expect(names(writeHeaders(create, "id5"))).toEqual([
+      "Nats-Expected-Last-Subject-Sequence: 0",
+      "Nats-TTL: 5s",
+      "Nats-Msg-Id: id5",
+    ]);
+    expect(names(writeHeaders({ operation: "kv.put", key: "k", ttl: "never" }, "id6"))).toEqual([
+      "Nats-TTL: never",
+      "Nats-Msg-Id: id6",
+    ]);
+    const purge = {
+      operation: "kv.purge",
+      key: "k",
+      marker: "PURGE",
+      expect: 2,
+      ttl: "1s",
+    } as const;
+    expect(names(writeHeaders(purge, "id7"))).toEqual([
+      "KV-Operation: PURGE",
+      "Nats-Rollup: sub",
+      "Nats-TTL: 1s",
+      "Nats-Expected-Last-Subject-Sequence: 2",
+      "Nats-Msg-Id: id7",
+    ]);
+  });
 });
 
 describe("header bytes (which a bucket's max_value_size counts)", () => {

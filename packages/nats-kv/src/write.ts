@@ -5,7 +5,7 @@ import {
   NotFoundError,
   toHelixError,
 } from "@helix/nats-core";
-import { retryDelay, sleep, throwIfAborted } from "@helix/nats-core/internal";
+import { retryDelay, sleep, TTL_HEADER, throwIfAborted } from "@helix/nats-core/internal";
 import type { JetStreamClient, JetStreamManager, StoredMsg } from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
 import { headers as createHeaders, type MsgHdrs, nuid } from "@nats-io/transport-node";
@@ -42,6 +42,8 @@ export interface KvWrite {
    * Absent: written whatever the key holds.
    */
   readonly expect?: number;
+  /** The `Nats-TTL` header's value (`"5s"`, `"never"`), for a value or a purge marker that expires. */
+  readonly ttl?: string;
 }
 
 /** How one bucket's writes are retried. */
@@ -53,6 +55,11 @@ export interface WriteSettings {
    * where the server still recognises its message id.
    */
   readonly duplicateWindowMs: number;
+  /**
+   * The bucket's stream allows per-message TTLs (`allow_msg_ttl`: a bucket with limit markers),
+   * as it was when opened: a write with `ttlMs` on one that does not is refused before any I/O.
+   */
+  readonly allowMsgTtl: boolean;
 }
 
 /** The members of the client's `Bucket` (the class behind its `KV`) that writes use. */
@@ -80,14 +87,19 @@ export function bucketInternals(raw: KV): BucketInternals {
   return b as BucketInternals;
 }
 
-/** The headers of a write, in the order the client writes them, then the message id. */
+/**
+ * The headers of a write, in the order the client writes them (a purge's `Nats-TTL` after its
+ * rollup, a value's after the revision check), then the message id.
+ */
 export function writeHeaders(write: KvWrite, msgID: string): MsgHdrs {
   const h = createHeaders();
   if (write.marker !== undefined) {
     h.set(KV_OPERATION, write.marker);
     if (write.marker === "PURGE") h.set(ROLLUP, ROLLUP_SUBJECT);
+    if (write.ttl !== undefined) h.set(TTL_HEADER, write.ttl);
   }
   if (write.expect !== undefined) h.set(EXPECTED_LAST_SUBJECT_SEQUENCE, `${write.expect}`);
+  if (write.marker === undefined && write.ttl !== undefined) h.set(TTL_HEADER, write.ttl);
   h.set(MSG_ID, msgID);
   return h;
 }

@@ -42,6 +42,7 @@ describe("key-value manager", () => {
       maxBytes: 1024 * 1024,
       description: "settings test",
       cluster: "",
+      limitMarkerTtlMs: 0,
     });
     const tooBig = kv.put("big", new Uint8Array(2048));
     await expect(tooBig).rejects.toBeInstanceOf(LimitExceededError);

@@ -42,8 +42,8 @@ describe("per-message TTL", () => {
     expect(publishOperation(client, none, undefined, true).ttlMs).toBeUndefined();
   });
 
-  it("refuses ttlMs on a server before 2.11 (or of unknown version) with UnsupportedFeatureError", () => {
-    for (const serverVersion of ["2.10.29", "2.9.10", undefined]) {
+  it("refuses ttlMs on a server before 2.11 with UnsupportedFeatureError", () => {
+    for (const serverVersion of ["2.10.29", "2.9.10"]) {
       let err: unknown;
       try {
         prepareMessage("a.b", "x", { ttlMs: 1000 }, { ...modern, serverVersion });
@@ -57,6 +57,10 @@ describe("per-message TTL", () => {
         serverVersion,
       });
     }
+    // no version: only a closed client reports none, and the stack refuses it as closed
+    expect(
+      prepareMessage("a.b", "x", { ttlMs: 1000 }, { ...modern, serverVersion: undefined }).ttlMs,
+    ).toBe(1000);
     // without ttlMs, an old server publishes as before
     expect(prepareMessage("a.b", "x", {}, { ...modern, serverVersion: "2.9.10" }).ttlMs).toBe(
       undefined,

@@ -1,52 +1,21 @@
 import { ValidationError } from "@helix/nats-core";
-import { requireServerVersion } from "@helix/nats-core/internal";
+import { requireMessageTtl } from "@helix/nats-core/internal";
 
 /*
  * Per-message TTL (nats-server 2.11+): a publish's `ttlMs`, sent as the `Nats-TTL` header, on a
- * stream created with `allow_msg_ttl`. The server counts a TTL in whole seconds (at least one,
- * `time.ParseDuration` then truncated to seconds) or takes `never`; both are checked before any
- * I/O, and refused on an older server by the version it reports.
+ * stream created with `allow_msg_ttl`. The checks of a `ttlMs` and the header's value live in
+ * `@helix/nats-core/internal` (shared with the key-value writes); this file keeps the stream's
+ * own check of `allow_msg_ttl`.
  */
 
-/** The first nats-server with per-message TTL (`Nats-TTL`, `allow_msg_ttl`). */
-export const MESSAGE_TTL_MIN_VERSION = "2.11.0";
-
-/** The feature's name in `UnsupportedFeatureError`. */
-export const MESSAGE_TTL_FEATURE = "per-message TTL";
-
-/** The header the server reads a message's TTL from. */
-export const TTL_HEADER = "Nats-TTL";
-
-/**
- * Checks a publish's `ttlMs`: `"never"`, or a whole number of seconds in milliseconds, at least
- * 1000 (the server refuses a TTL under a second and would truncate a fraction of one).
- */
-export function assertTtlMs(value: unknown): asserts value is number | "never" {
-  if (value === "never") return;
-  if (
-    typeof value === "number" &&
-    Number.isSafeInteger(value) &&
-    value >= 1000 &&
-    value % 1000 === 0
-  ) {
-    return;
-  }
-  throw new ValidationError(
-    "ttlMs",
-    `ttlMs must be a whole number of seconds in milliseconds, at least 1000 (the server counts a message TTL in seconds), or "never", got ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
-    { value },
-  );
-}
-
-/** The `Nats-TTL` header value of a checked `ttlMs`: `"5s"`, or `"never"`. */
-export function ttlHeaderValue(ttlMs: number | "never"): string {
-  return ttlMs === "never" ? "never" : `${ttlMs / 1000}s`;
-}
-
-/** Refuses per-message TTL on a server older than 2.11 (`UnsupportedFeatureError`), no I/O. */
-export function requireMessageTtl(serverVersion: string | undefined): void {
-  requireServerVersion(serverVersion, MESSAGE_TTL_FEATURE, MESSAGE_TTL_MIN_VERSION);
-}
+export {
+  assertTtlMs,
+  MESSAGE_TTL_FEATURE,
+  MESSAGE_TTL_MIN_VERSION,
+  requireMessageTtl,
+  TTL_HEADER,
+  ttlHeaderValue,
+} from "@helix/nats-core/internal";
 
 /**
  * Checks a stream config's `allow_msg_ttl` (a boolean when given) and refuses `true` on a server

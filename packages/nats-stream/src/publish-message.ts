@@ -47,7 +47,10 @@ export function prepareMessage(
 ): PreparedMessage {
   assertPublishArguments(subject, options);
   const ttlMs = options.ttlMs;
-  if (ttlMs !== undefined) requireMessageTtl(settings.serverVersion);
+  // A closed client reports no version: let the stack refuse it as closed (`ConnectionError`).
+  if (ttlMs !== undefined && settings.serverVersion !== undefined) {
+    requireMessageTtl(settings.serverVersion);
+  }
   const { bytes, json } = encodeData(data);
   let headers: MsgHdrs;
   let msgID: string | undefined;
