@@ -1,6 +1,6 @@
 import {
   type Connection,
-  type HelixError,
+  HelixError,
   type JetStreamApiError,
   JetStreamCodes,
   type LimitExceededError,
@@ -65,14 +65,15 @@ export async function explainStreamLimit(
 
 /**
  * The server answers a delete of a missing sequence with a generic failure code: 10043
- * "sequence N not found", or 10057 "stream store EOF" past the last sequence. Surface it as
+ * "sequence N not found", or 10057 "stream store EOF" past the last sequence (newer servers:
+ * 10057 "no message found"). Surface it as
  * `NotFoundError("message")`; any other error is returned as it is.
  */
 function missingMessageError(err: HelixError, stream: string, seq: number): HelixError {
   if (
     err.code === "JETSTREAM_API" &&
     MSG_DELETE_FAILED.has((err as JetStreamApiError).apiCode) &&
-    /not found|store EOF/i.test(err.message)
+    /not found|no message found|store EOF/i.test(err.message)
   ) {
     return new NotFoundError("message", `${stream} #${seq}`, { cause: err.cause ?? err });
   }
@@ -91,4 +92,32 @@ export function noStreamForSubject(subject: string, cause: HelixError): NotFound
   error.stack = error.stack?.replace(error.message, message);
   error.message = message;
   return error;
+}
+
+/**
+ * An atomic batch (`publisher.batch()`) the server refused: nothing of it was stored. `cause` is
+ * the server's error as a typed helix error (a `JetStreamApiError` with its `apiCode`: 10174
+ * atomic publish disabled on the stream, 10176 batch incomplete, 10199 batch too large, 10177
+ * unsupported header, 10201 duplicate message id, 10210 too many batches in flight; or a
+ * `WrongRevisionError`, a `LimitExceededError`). A commit that timed out is a `TimeoutError`
+ * instead: the server may have stored the batch.
+ */
+export class BatchPublishError extends HelixError {
+  /** The batch's id (`Nats-Batch-Id`). */
+  readonly batchId: string;
+  /** How many messages the batch had. */
+  readonly size: number;
+  /** The server's API error code, when it gave one. */
+  readonly apiCode: number | undefined;
+
+  constructor(
+    message: string,
+    options: { batchId: string; size: number; cause?: HelixError | undefined },
+  ) {
+    super(message, "JETSTREAM_API", { cause: options.cause });
+    this.batchId = options.batchId;
+    this.size = options.size;
+    const apiCode = (options.cause as { apiCode?: unknown } | undefined)?.apiCode;
+    this.apiCode = typeof apiCode === "number" ? apiCode : undefined;
+  }
 }

@@ -1,4 +1,9 @@
-import { assertSubject, type CallOptions, type Connection } from "@helix/nats-core";
+import {
+  assertSubject,
+  type CallOptions,
+  type Connection,
+  ValidationError,
+} from "@helix/nats-core";
 import { assertInteger } from "@helix/nats-core/internal";
 import type {
   MsgRequest,
@@ -8,8 +13,16 @@ import type {
   StreamInfo,
 } from "@nats-io/jetstream";
 import { decodeCounterMessage, requireCounters } from "./counter.js";
+import { directBatchRequest, fromDirectMessage, isNoMessages } from "./direct-get.js";
 import { runStreamOperation } from "./operation.js";
-import type { GetMsgOptions, PurgeOptions, StoredMessage, Stream } from "./types.js";
+import { deleteScheduleMessage, isScheduleMessage, requireSchedules } from "./schedule.js";
+import type {
+  GetBatchOptions,
+  GetMsgOptions,
+  PurgeOptions,
+  StoredMessage,
+  Stream,
+} from "./types.js";
 import { assertPurgeOptions } from "./validation.js";
 
 const STREAM_BRAND = Symbol.for("@helix/nats.stream");
@@ -96,6 +109,33 @@ export class StreamHandle implements Stream {
     );
   }
 
+  async getBatch(options: GetBatchOptions = {}): Promise<StoredMessage[]> {
+    const request = directBatchRequest(options ?? {}, this.#config, this.#conn.nats.info?.version);
+    const { seq, subject } = options;
+    return runStreamOperation(
+      this.#conn,
+      {
+        kind: "stream.getBatch",
+        stream: this.name,
+        ...(seq !== undefined ? { seq } : {}),
+        ...(subject !== undefined ? { subject } : {}),
+      },
+      options.signal,
+      async (jsm) => {
+        const out: StoredMessage[] = [];
+        try {
+          for await (const msg of await jsm.direct.getBatch(this.name, request)) {
+            out.push(fromDirectMessage(msg));
+          }
+        } catch (err) {
+          // nothing (more) to read: the server answers 404, which the client 3.4 throws
+          if (!isNoMessages(err)) throw err;
+        }
+        return out;
+      },
+    );
+  }
+
   async getLastMsgForSubject(
     subject: string,
     options: CallOptions = {},
@@ -116,6 +156,21 @@ export class StreamHandle implements Stream {
     requireCounters(this.#conn.nats.info?.version);
     const msg = await this.getLastMsgForSubject(subject, options);
     return msg === null ? null : decodeCounterMessage(msg, this.name);
+  }
+
+  async cancelSchedule(subject: string, options: CallOptions = {}): Promise<boolean> {
+    assertSubject(subject, "publish");
+    requireSchedules(this.#conn.nats.info?.version);
+    const last = await this.getLastMsgForSubject(subject, options);
+    if (last === null) return false;
+    if (!isScheduleMessage(last.headers)) {
+      throw new ValidationError(
+        "subject",
+        `${subject}: its last message (#${last.seq}) is not a schedule (no Nats-Schedule header); nothing was deleted`,
+        { value: subject },
+      );
+    }
+    return deleteScheduleMessage(this.#conn, this.name, last.seq, options.signal);
   }
 
   deleteMsg(seq: number, options: CallOptions = {}): Promise<void> {

@@ -6,11 +6,14 @@ import {
   isConnection,
   ValidationError,
 } from "@helix/nats-core";
+import { assertAllowAtomic } from "./atomic-batch.js";
 import { assertAllowMsgCounter } from "./counter.js";
 import { StreamHandle } from "./handle.js";
 import { assertAllowMsgTtl } from "./message-ttl.js";
 import { runStreamOperation } from "./operation.js";
+import { assertAllowMsgSchedules } from "./schedule.js";
 import { toServerStreamConfig } from "./stream-config.js";
+import { assertSubjectTransforms } from "./subject-transform.js";
 import type { Stream, StreamCreateConfig, StreamManager, StreamUpdateInput } from "./types.js";
 import { assertStreamConfig } from "./validation.js";
 
@@ -33,6 +36,9 @@ class HelixStreamManager implements StreamManager {
     assertStreamConfig(config);
     assertAllowMsgTtl(config, this.#conn.nats.info?.version);
     assertAllowMsgCounter(config, this.#conn.nats.info?.version);
+    assertAllowAtomic(config, this.#conn.nats.info?.version);
+    assertAllowMsgSchedules(config, this.#conn.nats.info?.version);
+    assertSubjectTransforms(config, this.#conn.nats.info?.version);
     // A copy (the client rewrites mirror/sources on the object it is given), in nanoseconds.
     const serverConfig = toServerStreamConfig(config);
     const info = await runStreamOperation(
@@ -48,6 +54,9 @@ class HelixStreamManager implements StreamManager {
     assertStreamConfig(config);
     assertAllowMsgTtl(config, this.#conn.nats.info?.version);
     assertAllowMsgCounter(config, this.#conn.nats.info?.version);
+    assertAllowAtomic(config, this.#conn.nats.info?.version);
+    assertAllowMsgSchedules(config, this.#conn.nats.info?.version);
+    assertSubjectTransforms(config, this.#conn.nats.info?.version);
     const { name, ...changes } = toServerStreamConfig(config);
     const info = await runStreamOperation(
       this.#conn,

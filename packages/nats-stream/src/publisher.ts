@@ -6,26 +6,34 @@ import {
   type NotAFunction,
   type Payload,
   type PublishOperation,
+  type StandardSchemaV1,
   toHelixError,
   ValidationError,
 } from "@helix/nats-core";
 import { Semaphore } from "@helix/nats-core/internal";
+import { AtomicBatch, requireAtomicBatch } from "./atomic-batch.js";
 import { INCR_HEADER, incrementValue, parseCounterTotal, requireCounters } from "./counter.js";
 import { publishOperation } from "./operation.js";
 import { SendBatch } from "./publish-batch.js";
 import { QueuedPublish } from "./publish-future.js";
 import { type PreparedMessage, prepareMessage } from "./publish-message.js";
 import { ReconnectWatch } from "./publish-reconnect.js";
+import { afterSchema, typedPublisher } from "./publish-schema.js";
 import { type SendContext, StreamLookup, sendWithRetries } from "./publish-send.js";
+import { resolveSchedule, scheduledMessage } from "./schedule.js";
 import type {
   IncrementOptions,
   PubAck,
+  PublishBatch,
   PublishCompletion,
   PublishData,
   Publisher,
   PublisherOptions,
   PublishFuture,
   PublishOptions,
+  ScheduledMessage,
+  ScheduleOptions,
+  TypedPublisher,
 } from "./types.js";
 import { type ResolvedPublisherOptions, resolvePublisherOptions } from "./validation.js";
 
@@ -93,8 +101,11 @@ class HelixPublisher implements Publisher {
   publish<T extends Payload>(
     subject: string,
     data?: NotAFunction<T>,
-    options: PublishOptions = {},
+    options: PublishOptions & { schema?: unknown } = {},
   ): Promise<PubAck> {
+    if (options.schema !== undefined) {
+      return afterSchema(subject, data, options, (rest) => this.publish(subject, data, rest));
+    }
     // Not an async function: one promise layer less on the per-message path.
     let op: PublishOperation;
     try {
@@ -115,7 +126,7 @@ class HelixPublisher implements Publisher {
     // only the options an increment takes (an `expect` or `ttlMs` slipped past the type is not sent)
     const { headers, msgID, timeoutMs, signal } = options ?? {};
     const message = this.#prepare(subject, undefined, { headers, msgID, timeoutMs, signal });
-    requireCounters(this.#conn.nats.info?.version);
+    if (!this.#refusesWork()) requireCounters(this.#conn.nats.info?.version);
     // Exactly "Nats-Incr": the server looks header names up case-sensitively.
     deleteHeader(message.headers, INCR_HEADER);
     message.headers.set(INCR_HEADER, delta);
@@ -125,6 +136,49 @@ class HelixPublisher implements Publisher {
     };
     const ack = await this.#send(op, { timeoutMs, signal });
     return parseCounterTotal(op.counterTotal, { subject, stream: ack.stream, seq: ack.seq });
+  }
+
+  typed<S extends StandardSchemaV1>(subject: string, schema: S): TypedPublisher<S> {
+    return typedPublisher(this, subject, schema);
+  }
+
+  batch(): PublishBatch {
+    // (a closed connection no longer reports a version: its commit fails with ConnectionError)
+    if (!this.#refusesWork()) requireAtomicBatch(this.#conn.nats.info?.version);
+    return new AtomicBatch({
+      conn: this.#conn,
+      timeoutMs: this.#settings.timeoutMs,
+      track: (work) => {
+        this.#begin();
+        return work().finally(() => this.#end());
+      },
+    });
+  }
+
+  async schedule<T extends Payload>(
+    subject: string,
+    data: NotAFunction<T> | undefined,
+    options: ScheduleOptions,
+  ): Promise<ScheduledMessage> {
+    const resolved = resolveSchedule(subject, options, this.#conn.nats.info?.version, {
+      // a closed connection reports no version: the send refuses it with ConnectionError
+      checkVersion: !this.#refusesWork(),
+    });
+    // only the options of the schedule message itself (its `ttlMs` is the produced messages')
+    const { headers, msgID, timeoutMs, signal } = options;
+    const message = this.#prepare(subject, data, { headers, msgID, timeoutMs, signal });
+    for (const [name, value] of resolved.headers) {
+      // exact names: the server looks header names up case-sensitively
+      deleteHeader(message.headers, name);
+      message.headers.set(name, value);
+    }
+    const op: PublishOperation = {
+      ...publishOperation(this.#conn.client, message, signal, false),
+      schedule: resolved.schedule,
+      scheduleTarget: resolved.target,
+    };
+    const ack = await this.#send(op, { timeoutMs, signal });
+    return scheduledMessage(this.#conn, subject, resolved, ack);
   }
 
   /** Runs a prepared synchronous publish through the stack and waits for its ack. */
@@ -152,8 +206,11 @@ class HelixPublisher implements Publisher {
   async publishAsync<T extends Payload>(
     subject: string,
     data?: NotAFunction<T>,
-    options: PublishOptions = {},
+    options: PublishOptions & { schema?: unknown } = {},
   ): Promise<PublishFuture> {
+    if (options.schema !== undefined) {
+      return afterSchema(subject, data, options, (rest) => this.publishAsync(subject, data, rest));
+    }
     const { signal } = options;
     const message = this.#prepare(subject, data, options);
     // A window slot. Waiting for it is cancellable. A publish cancelled before or while waiting

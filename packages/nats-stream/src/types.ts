@@ -2,9 +2,12 @@ import type {
   CallOptions,
   HeadersInit,
   HelixError,
+  InferInput,
   NotAFunction,
   Payload,
   PublishAck,
+  PublishBatchAck,
+  StandardSchemaV1,
 } from "@helix/nats-core";
 import type {
   StreamConfig,
@@ -69,11 +72,141 @@ export interface PublishOptions extends CallOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** Options of a publish whose data a schema validates: `PublishOptions` plus the `schema`. */
+export interface SchemaPublishOptions<S extends StandardSchemaV1> extends PublishOptions {
+  /**
+   * A Standard Schema (zod 4, valibot 1, arktype 2…) the data must pass before it is encoded:
+   * a failure rejects with a `ValidationError` listing the `issues`, before any I/O. The data is
+   * sent as given (the schema's input, not its transformed output), so a consumer can validate it
+   * with the same schema.
+   */
+  schema: S;
+}
+
+/** A publisher bound to one subject and one schema: `publisher.typed(subject, schema)`. */
+export interface TypedPublisher<S extends StandardSchemaV1> {
+  /** The subject every message goes to. */
+  readonly subject: string;
+  /** The schema every message is validated with before it is sent. */
+  readonly schema: S;
+  /** `publish(subject, data, { ...options, schema })`: validated, then published and acked. */
+  publish(data: InferInput<S>, options?: PublishOptions): Promise<PubAck>;
+  /** `publishAsync(subject, data, { ...options, schema })`: validated, then queued. */
+  publishAsync(data: InferInput<S>, options?: PublishOptions): Promise<PublishFuture>;
+}
+
 /**
  * Options of `increment` (a counter, nats-server 2.12+): a publish's options without those the
  * server refuses on an increment (`expect`) or on a counter stream (`ttlMs`).
  */
 export type IncrementOptions = Omit<PublishOptions, "expect" | "ttlMs">;
+
+/**
+ * Options of one message of an atomic batch: headers, a message ID, a TTL and the server-side
+ * checks but `expect.lastMsgID` (the server refuses `Nats-Expected-Last-Msg-Id` inside a batch).
+ */
+export interface BatchMessageOptions {
+  /** Headers to send; copied, never mutated (as `PublishOptions.headers`). */
+  headers?: HeadersInit;
+  /** The `Nats-Msg-Id` for de-duplication; none is generated (a batch is never re-sent). */
+  msgID?: string;
+  /** The message's time to live (as `PublishOptions.ttlMs`; nats-server 2.11+, `allow_msg_ttl`). */
+  ttlMs?: number | "never";
+  /** Server-side checks of this message, evaluated when the batch commits. */
+  expect?: Omit<PublishExpectations, "lastMsgID">;
+}
+
+/** Options of `commit()`. */
+export interface BatchCommitOptions extends CallOptions {
+  /** How long the first message and the commit each wait for the server's answer, in ms. */
+  timeoutMs?: number;
+}
+
+/** The server's acknowledgement of a committed atomic batch: the last message's stream and sequence, and the count. */
+export type BatchAck = PublishBatchAck;
+
+/**
+ * An atomic batch (nats-server 2.12+, a stream created with `allow_atomic: true`): messages are
+ * added, checked at once and kept in memory; `commit()` sends them and the server stores all of
+ * them, or none. From `publisher.batch()`.
+ */
+export interface PublishBatch {
+  /** How many messages were added. */
+  readonly size: number;
+  /**
+   * Adds a message (any subject of the batch's stream). Checked at once, before any I/O: a bad
+   * subject, option or payload, or a 1001st message, throws `ValidationError`. Returns the batch.
+   */
+  add<T extends Payload>(
+    subject: string,
+    data?: NotAFunction<T>,
+    options?: BatchMessageOptions,
+  ): this;
+  /**
+   * Sends the batch and resolves with its one ack once the server stored every message. An empty
+   * batch is refused before any I/O (`ValidationError`). A refusal by the server stores nothing
+   * and rejects with `BatchPublishError`; a commit whose answer timed out rejects with
+   * `TimeoutError` (the server may have stored the batch). Cancelled (`signal`) before the commit
+   * was sent, the batch is never committed. A batch commits once; it is not retried.
+   */
+  commit(options?: BatchCommitOptions): Promise<BatchAck>;
+}
+
+/**
+ * When and where a scheduled message is delivered (`publisher.schedule`). Exactly one of `at`,
+ * `delayMs` (once, nats-server 2.12+), `everyMs` or `cron` (repeating, nats-server 2.14+).
+ */
+export interface ScheduleOptions extends CallOptions {
+  /** The subject the message is published to when the schedule fires; a subject of the same stream, not the schedule's own. */
+  target: string;
+  /** Fire once at this time (`Nats-Schedule: @at <RFC 3339>`); a time past fires at once. */
+  at?: Date;
+  /** Fire once, this many ms from now (an `at` computed from the local clock). */
+  delayMs?: number;
+  /** Fire every this many ms, at least 1000 (`@every`, nats-server 2.14+). */
+  everyMs?: number;
+  /**
+   * Fire on a cron schedule (nats-server 2.14+): 6 fields, `sec min hour day-of-month month
+   * day-of-week` (`"0 30 9 * * 1-5"`), or `@yearly`, `@annually`, `@monthly`, `@weekly`,
+   * `@daily`, `@midnight`, `@hourly`.
+   */
+  cron?: string;
+  /** The IANA time zone of a `cron` schedule (`Nats-Schedule-Time-Zone`, nats-server 2.14+); default UTC. */
+  timeZone?: string;
+  /**
+   * The TTL of each message the schedule produces (`Nats-Schedule-TTL`; the stream needs
+   * `allow_msg_ttl`): a whole number of seconds in ms, or `"never"`.
+   */
+  ttlMs?: number | "never";
+  /** Headers to send with the schedule; they are copied into every message it produces. */
+  headers?: HeadersInit;
+  /** The `Nats-Msg-Id` of the schedule message itself (generated when retries are on). */
+  msgID?: string;
+  /** How long one attempt waits for the ack, in ms. */
+  timeoutMs?: number;
+}
+
+/** A schedule stored by the server (`publisher.schedule`). */
+export interface ScheduledMessage {
+  /** The schedule's own subject (one schedule per subject: a new one replaces it). */
+  readonly subject: string;
+  /** Where it delivers. */
+  readonly target: string;
+  /** The `Nats-Schedule` value sent (`"@at 2026-…Z"`, `"@every 5s"`, a cron expression). */
+  readonly schedule: string;
+  /** When a one-shot schedule fires; `undefined` for a repeating one. */
+  readonly at: Date | undefined;
+  /** The stream that stored it. */
+  readonly stream: string;
+  /** Its sequence in that stream. */
+  readonly seq: number;
+  /**
+   * Cancels this schedule by deleting its message: resolves `true` when it was deleted, `false`
+   * when it was gone already (a one-shot that fired, a schedule replaced or cancelled). A
+   * `stream.deleteMsg` operation.
+   */
+  cancel(options?: CallOptions): Promise<boolean>;
+}
 
 /**
  * Why a publish is tried again: its try timed out (`"timeout"`), JetStream did not answer
@@ -174,8 +307,15 @@ export interface Publisher {
   /**
    * Publishes and waits for the ack, retrying transient failures. `data` is any payload but a
    * function (refused at compile time). A closed or draining connection is refused at once with
-   * `ConnectionError`.
+   * `ConnectionError`. With `options.schema`, `data` is typed as the schema's input and
+   * validated before anything is sent (`ValidationError` listing the issues).
    */
+  publish<S extends StandardSchemaV1>(
+    subject: string,
+    data: InferInput<S>,
+    options: SchemaPublishOptions<S>,
+  ): Promise<PubAck>;
+  /** Publishes and waits for the ack (see the overload above). */
   publish<T extends Payload>(
     subject: string,
     data?: NotAFunction<T>,
@@ -188,13 +328,26 @@ export interface Publisher {
    * macrotask, in call order, so they leave in one socket write. Rejects if the publish failed
    * before it was queued: validation, cancellation, a middleware failing or answering before the
    * send, and a closed or draining connection (`ConnectionError`, at once). Later failures settle
-   * `future.ack` and are counted by `complete()`; one nobody read goes to `onError`.
+   * `future.ack` and are counted by `complete()`; one nobody read goes to `onError`. With
+   * `options.schema`, `data` is typed as the schema's input and validated first.
    */
+  publishAsync<S extends StandardSchemaV1>(
+    subject: string,
+    data: InferInput<S>,
+    options: SchemaPublishOptions<S>,
+  ): Promise<PublishFuture>;
+  /** Queues a message without waiting for the ack (see the overload above). */
   publishAsync<T extends Payload>(
     subject: string,
     data?: NotAFunction<T>,
     options?: PublishOptions,
   ): Promise<PublishFuture>;
+  /**
+   * A publisher for one subject whose messages are typed and validated by `schema` (a Standard
+   * Schema) before they are sent. `ValidationError` for a bad subject and `ConfigError` for a
+   * schema that is not a Standard Schema, at once.
+   */
+  typed<S extends StandardSchemaV1>(subject: string, schema: S): TypedPublisher<S>;
   /**
    * Adds `by` to the counter on `subject` (nats-server 2.12+, on a stream created with
    * `allow_msg_counter: true`) and resolves with the counter's new total. `by` is a safe integer
@@ -205,6 +358,28 @@ export interface Publisher {
    * stream's duplicate window). Refused on an older server (`UnsupportedFeatureError`).
    */
   increment(subject: string, by: number | bigint, options?: IncrementOptions): Promise<bigint>;
+  /**
+   * Starts an atomic batch (nats-server 2.12+, a stream with `allow_atomic: true`): `add()`
+   * messages, then `commit()`; the server stores all of them or none, with one ack. It runs
+   * through the middleware stack as one `publish.batch` operation. Refused on an older server
+   * with `UnsupportedFeatureError`, before any I/O.
+   */
+  batch(): PublishBatch;
+  /**
+   * Stores a scheduled message (nats-server 2.12+, a stream with `allow_msg_schedules: true`) on
+   * `subject`, its schedule subject: when it fires, the server publishes `data` (with the
+   * headers) to `options.target`, a subject of the same stream. Once at `at` or after `delayMs`
+   * (2.12+), or repeatedly with `everyMs` or `cron` (2.14+). It runs through the middleware stack
+   * as a `publish` operation with `schedule` and `scheduleTarget` set, and is retried like one.
+   * Checked before any I/O (`ValidationError`); refused on a server too old for the kind of
+   * schedule (`UnsupportedFeatureError`). Cancel it with the result's `cancel()`, or by subject
+   * with `stream.cancelSchedule(subject)`.
+   */
+  schedule<T extends Payload>(
+    subject: string,
+    data: NotAFunction<T> | undefined,
+    options: ScheduleOptions,
+  ): Promise<ScheduledMessage>;
   /** Number of `publishAsync` messages not yet acknowledged (never above `maxPending`). */
   readonly pending: number;
   /** The window size. */
@@ -269,6 +444,24 @@ export interface GetMsgOptions extends CallOptions {
   subject?: string;
 }
 
+/**
+ * What `getBatch` reads (batch direct get, nats-server 2.11+, a stream with `allow_direct`):
+ * from `seq` (default 1) or from `startTime`, at most `batch` messages and `maxBytes` bytes,
+ * only those on `subject` when given.
+ */
+export interface GetBatchOptions extends CallOptions {
+  /** The first sequence to read from (default 1). Exclusive with `startTime`. */
+  seq?: number;
+  /** Read from the first message stored at or after this time. Exclusive with `seq`. */
+  startTime?: Date;
+  /** Most messages returned (default 1024). */
+  batch?: number;
+  /** Most bytes returned (the server stops before the message that would pass it). */
+  maxBytes?: number;
+  /** Only messages on this subject (wildcards allowed). */
+  subject?: string;
+}
+
 /** A message read back from a stream. */
 export interface StoredMessage {
   /** The subject it was published to. */
@@ -298,6 +491,13 @@ export interface Stream {
    * after `seq` on that subject.
    */
   getMsg(seq: number, options?: GetMsgOptions): Promise<StoredMessage | null>;
+  /**
+   * Up to `batch` messages in one request (batch direct get, nats-server 2.11+, a stream created
+   * with `allow_direct: true`): from `seq` or `startTime`, only those on `subject` when given; `[]`
+   * when there are none. A `stream.getBatch` operation. Refused before any I/O on an older server
+   * (`UnsupportedFeatureError`) or when the handle's config has no `allow_direct` (`ValidationError`).
+   */
+  getBatch(options?: GetBatchOptions): Promise<StoredMessage[]>;
   /** The last message stored on `subject`, or `null` when there is none. */
   getLastMsgForSubject(subject: string, options?: CallOptions): Promise<StoredMessage | null>;
   /**
@@ -306,6 +506,13 @@ export interface Stream {
    * on it yet. A `DecodeError` when that message is not a counter value.
    */
   getCounter(subject: string, options?: CallOptions): Promise<bigint | null>;
+  /**
+   * Cancels the schedule stored on `subject` (see `publisher.schedule`): reads the subject's last
+   * message and deletes it if it is a schedule. Resolves `true` when one was deleted, `false` when
+   * there was none (never scheduled, a one-shot that fired). A last message that is not a
+   * schedule is left alone: `ValidationError`. Refused before 2.12 (`UnsupportedFeatureError`).
+   */
+  cancelSchedule(subject: string, options?: CallOptions): Promise<boolean>;
   /** Deletes the message at `seq`, marking it deleted without overwriting its data (Go `DeleteMsg`). */
   deleteMsg(seq: number, options?: CallOptions): Promise<void>;
   /** Deletes the message at `seq` and overwrites its data on disk (Go `SecureDeleteMsg`). */
