@@ -1,10 +1,12 @@
 import type { Connection, ProcessOperation } from "@helix/nats-core";
 import type { Semaphore } from "@helix/nats-core/internal";
 import type { JsMsg } from "@nats-io/jetstream";
+import { type DeadLetterReason, errorTypeOf } from "./dead-letter.js";
 import { toError } from "./errors.js";
+import { decideFailure, type FailurePolicy } from "./failure-policy.js";
+import { handlerTimeoutError, KeepAlive } from "./keepalive.js";
 import { HelixMsg, SENT } from "./msg.js";
-import { defaultNakDelay, nakDelayFor } from "./nak-delay.js";
-import type { HandlerContext, MsgHandler, NakDelay, PullTarget } from "./types.js";
+import type { HandlerContext, MsgHandler, PullTarget } from "./types.js";
 
 /** Marks "the handler did not throw": a handler may throw `undefined` itself. */
 const NO_ERROR: unique symbol = Symbol("no error");
@@ -19,7 +21,8 @@ export interface DispatchSetup {
   readonly slots: Semaphore;
   /** Ack on return, nak on throw (unless the handler settled). */
   readonly autoSettle: boolean;
-  readonly nakDelayMs: NakDelay | undefined;
+  /** Retry delays, dead letters, keepalive and handler timeout. */
+  readonly failure: FailurePolicy;
   /**
    * What a nak waits for: `undefined` while the consume runs; once it stops, a promise that
    * settles when the server forgot the stopped pull request (see `forgetStoppedPull`).
@@ -42,7 +45,9 @@ export class Dispatcher {
   readonly #signal: AbortSignal;
   readonly #slots: Semaphore;
   readonly #autoSettle: boolean;
-  readonly #nakDelayMs: NakDelay | undefined;
+  readonly #failure: FailurePolicy;
+  /** Sends `working()` while handlers run; `undefined` when off (or nothing is settled). */
+  readonly #keepAlive: KeepAlive<HelixMsg> | undefined;
   readonly #beforeNak: () => Promise<void> | undefined;
   readonly #report: (err: Error, msg?: HelixMsg) => void;
   /** The consume ended; with a closed connection, nothing is settled any more. */
@@ -56,7 +61,10 @@ export class Dispatcher {
     this.#handlerContext = { signal: setup.signal };
     this.#slots = setup.slots;
     this.#autoSettle = setup.autoSettle;
-    this.#nakDelayMs = setup.nakDelayMs;
+    this.#failure = setup.failure;
+    const keepAliveMs = setup.failure.keepAliveMs;
+    this.#keepAlive =
+      keepAliveMs === undefined ? undefined : new KeepAlive(keepAliveMs, (msg) => this.#beat(msg));
     this.#beforeNak = setup.beforeNak;
     this.#report = setup.report;
   }
@@ -64,6 +72,7 @@ export class Dispatcher {
   /** The consume ended (`closed` settled): handlers still running settle only while the connection is open. */
   markEnded(): void {
     this.#ended = true;
+    this.#keepAlive?.close();
   }
 
   /**
@@ -84,7 +93,7 @@ export class Dispatcher {
       else
         processed.then(
           () => this.#settleThenRelease(msg, false),
-          () => this.#settleThenRelease(msg, true),
+          (err: unknown) => this.#settleThenRelease(msg, true, err),
         );
       return;
     }
@@ -113,16 +122,16 @@ export class Dispatcher {
       (err: unknown) => {
         // A middleware's own failure; the handler's was reported already.
         if (err !== handlerError) this.#report(toError(err), msg);
-        this.#settleThenRelease(msg, true);
+        this.#settleThenRelease(msg, true, err);
       },
     );
   }
 
   /** Settles automatically, then releases the message's slot (at once when nothing is pending). */
-  #settleThenRelease(msg: HelixMsg, failed: boolean): void {
+  #settleThenRelease(msg: HelixMsg, failed: boolean, error?: unknown): void {
     let settling: Promise<void> | undefined;
     try {
-      settling = this.#settleAutomatically(msg, failed);
+      settling = this.#settleAutomatically(msg, failed, error);
     } catch (err) {
       // Not expected (settling reports its failures); the slot must come back regardless.
       this.#report(toError(err), msg);
@@ -135,23 +144,51 @@ export class Dispatcher {
 
   /**
    * The `process` operation's terminal: the handler, then the automatic ack, or after a failure
-   * the report and the nak, rejecting with the handler's error. Answers `SENT` when all of it
-   * completed synchronously. Never throws synchronously.
+   * the report and the nak (or dead letter), rejecting with the handler's error. Answers `SENT`
+   * when all of it completed synchronously. Never throws synchronously. While an asynchronous
+   * handler runs, `working()` is sent every `keepAliveMs`; past `timeoutMs` its signal aborts and
+   * it counts as failed with a `TimeoutError`.
    */
   #process(msg: HelixMsg, onHandlerError: (err: unknown) => void): Promise<void> {
+    const timeoutMs = this.#failure.timeoutMs;
+    const timer = timeoutMs === undefined ? undefined : new HandlerTimer(this.#signal, timeoutMs);
     let result: void | Promise<void>;
     try {
-      result = this.#handler(msg, this.#handlerContext);
+      result = this.#handler(msg, timer?.context ?? this.#handlerContext);
     } catch (err) {
+      timer?.done();
       return this.#handlerFailed(msg, err, onHandlerError);
     }
     if (isThenable(result)) {
-      return Promise.resolve(result).then(
-        () => this.#settleAutomatically(msg, false),
-        (err: unknown) => this.#handlerFailed(msg, err, onHandlerError),
+      const keepAlive = this.#keepAlive;
+      keepAlive?.start(msg);
+      const running =
+        timer === undefined
+          ? Promise.resolve(result)
+          : timer.race(result, () =>
+              handlerTimeoutError(timer.timeoutMs, msg.info.stream, msg.seq),
+            );
+      return running.then(
+        () => {
+          keepAlive?.stop(msg);
+          timer?.done();
+          return this.#settleAutomatically(msg, false);
+        },
+        (err: unknown) => {
+          keepAlive?.stop(msg);
+          timer?.done();
+          return this.#handlerFailed(msg, err, onHandlerError);
+        },
       );
     }
+    timer?.done();
     return this.#settleAutomatically(msg, false) ?? SENT;
+  }
+
+  /** One keepalive: `working()` (a `settle` operation), a failure reported. */
+  #beat(msg: HelixMsg): void {
+    if (msg.settled) return;
+    msg.working().then(undefined, (err: unknown) => this.#report(toError(err), msg));
   }
 
   /** Reports the handler's error before the nak (onError hears of the failure before of the retry), then rejects with it. */
@@ -162,42 +199,109 @@ export class Dispatcher {
   ): Promise<never> {
     onHandlerError(err);
     this.#report(toError(err), msg);
-    const settling = this.#settleAutomatically(msg, true);
+    const settling = this.#settleAutomatically(msg, true, err);
     if (settling === undefined) return Promise.reject(err);
     return settling.then(() => Promise.reject(err));
   }
 
   /**
-   * Acks (or naks after a failure) unless settling is off or the message is settled already.
-   * `undefined` when nothing is left to wait for, else a promise that never rejects (a failed
-   * settle is reported).
+   * Acks (or after a failure naks, dead-letters or terms) unless settling is off or the message
+   * is settled already. `undefined` when nothing is left to wait for, else a promise that never
+   * rejects (a failed settle is reported).
    */
-  #settleAutomatically(msg: HelixMsg, failed: boolean): Promise<void> | undefined {
+  #settleAutomatically(msg: HelixMsg, failed: boolean, error?: unknown): Promise<void> | undefined {
     if (!this.#autoSettle || msg.settled) return undefined;
     // Ended by a closed connection: nothing can reach the server (it redelivers after ack_wait).
     if (this.#ended && this.#conn.nats.isClosed()) return undefined;
     let settling: Promise<void>;
     if (!failed) settling = msg.ack();
-    else {
-      // A handler the consume cancelled failed through no fault of the message: released without
-      // delay, as a buffered one is.
-      const delay = this.#signal.aborted ? undefined : this.#nakDelay(msg);
-      const wait = this.#beforeNak();
-      settling = wait === undefined ? msg.nak(delay) : wait.then(() => msg.nak(delay));
-    }
+    // A handler the consume cancelled failed through no fault of the message: released without
+    // delay, as a buffered one is.
+    else if (this.#signal.aborted) settling = this.#nak(msg, undefined);
+    else settling = this.#settleFailed(msg, error);
     if (settling === SENT) return undefined;
     return settling.then(undefined, (err: unknown) => this.#report(err as Error, msg));
   }
 
-  /** The nak delay for `msg`; a `nakDelayMs` function that throws is reported, then the default applies. */
+  /** A nak, after what `beforeNak` says to wait for. */
+  #nak(msg: HelixMsg, delayMs: number | undefined): Promise<void> {
+    const wait = this.#beforeNak();
+    return wait === undefined ? msg.nak(delayMs) : wait.then(() => msg.nak(delayMs));
+  }
+
+  /** Settles a message whose handler failed, as the failure policy decides. */
+  #settleFailed(msg: HelixMsg, error: unknown): Promise<void> {
+    const decision = decideFailure(this.#failure, msg.info.deliveryCount, error, () =>
+      this.#nakDelay(msg),
+    );
+    switch (decision.action) {
+      case "nak":
+        return this.#nak(msg, decision.delayMs);
+      case "term":
+        return msg.term(`${decision.reason}: ${errorTypeOf(error)}`);
+      case "deadletter":
+        return this.#deadLetter(msg, decision.reason, error);
+    }
+  }
+
+  /**
+   * Stores the message as a dead letter, then terms it; when storing fails, the failure is
+   * reported and the message nak'ed (with the retry delay), so it is never lost in between.
+   */
+  #deadLetter(msg: HelixMsg, reason: DeadLetterReason, error: unknown): Promise<void> {
+    const store = this.#failure.deadLetters;
+    if (store === undefined) return this.#nak(msg, this.#nakDelay(msg));
+    return store.store(msg, reason, error).then(
+      (stored) => msg.term(`dead-lettered (${reason}) to ${stored.stream} seq ${stored.seq}`),
+      (err: unknown) => {
+        this.#report(toError(err), msg);
+        return this.#nak(msg, this.#nakDelay(msg));
+      },
+    );
+  }
+
+  /** The retry delay for `msg`; a `nakDelayMs` function that throws is reported, then the default applies. */
   #nakDelay(msg: HelixMsg): number {
     const deliveryCount = msg.info.deliveryCount;
     try {
-      return nakDelayFor(this.#nakDelayMs, deliveryCount);
+      return this.#failure.retry.delayMs(deliveryCount);
     } catch (err) {
       this.#report(toError(err), msg);
-      return defaultNakDelay(deliveryCount);
+      return this.#failure.retry.fallbackDelayMs(deliveryCount);
     }
+  }
+}
+
+/**
+ * A per-message handler timeout: the handler gets a signal that aborts with the consume's own
+ * or when `timeoutMs` passes.
+ */
+class HandlerTimer {
+  readonly timeoutMs: number;
+  readonly context: HandlerContext;
+  readonly #controller = new AbortController();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(consumeSignal: AbortSignal, timeoutMs: number) {
+    this.timeoutMs = timeoutMs;
+    this.context = { signal: AbortSignal.any([consumeSignal, this.#controller.signal]) };
+  }
+
+  /** `handling`, or past the timeout a rejection with `timeoutError()` (the signal aborted). */
+  race(handling: PromiseLike<void>, timeoutError: () => Error): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#timer = setTimeout(() => {
+        const err = timeoutError();
+        this.#controller.abort(err);
+        reject(err);
+      }, this.timeoutMs);
+      handling.then(resolve, reject);
+    });
+  }
+
+  /** The handler is done: no timeout any more. */
+  done(): void {
+    clearTimeout(this.#timer);
   }
 }
 

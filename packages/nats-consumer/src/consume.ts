@@ -14,6 +14,7 @@ import {
   type PullErrorContext,
   toPullError,
 } from "./errors.js";
+import { type FailurePolicy, failurePolicy } from "./failure-policy.js";
 import type { HelixMsg } from "./msg.js";
 import { assertPriorityPull } from "./priority.js";
 import { toClientConsumeOptions } from "./pull-options.js";
@@ -30,7 +31,10 @@ import type {
 } from "./types.js";
 import { assertConsumeOptions, assertDrainOptions } from "./validation.js";
 
-/** Validates, then starts a consume. Throws `ValidationError` synchronously for bad input. */
+/**
+ * Validates, then starts a consume. Throws `ValidationError` synchronously for bad input (the
+ * handling options were checked by the caller, `assertHandlingOptions`).
+ */
 export function startConsume(
   target: PullTarget,
   handler: MsgHandler,
@@ -113,7 +117,7 @@ class ConsumeRun implements ConsumeContext {
       signal: this.#abort.signal,
       slots: this.#slots,
       autoSettle: (options.autoAck ?? true) && this.#releases,
-      nakDelayMs: options.nakDelayMs,
+      failure: this.#failurePolicy(target, options),
       beforeNak: () => (this.#stopping ? this.#forgetPull() : undefined),
       report: (err, msg) => this.#report(err, msg),
     });
@@ -135,6 +139,12 @@ class ConsumeRun implements ConsumeContext {
   }
 
   readonly #onAbort = (): void => this.stop();
+
+  /** Retries, dead letters, keepalive, timeout; no keepalive on a consumer that takes no acks. */
+  #failurePolicy(target: PullTarget, options: ConsumeOptions): FailurePolicy {
+    const policy = failurePolicy(target.conn, target, options);
+    return this.#releases ? policy : { ...policy, keepAliveMs: undefined };
+  }
 
   stop(options?: StopOptions): void {
     if (!this.#stopping) {

@@ -6,6 +6,8 @@ import type {
   Consumer as RawConsumer,
 } from "@nats-io/jetstream";
 import { startConsume } from "./consume.js";
+import { consumeHealth } from "./consumer-health.js";
+import { assertHandlingOptions } from "./failure-policy.js";
 import { fetchBatch, fetchNoWait } from "./fetch.js";
 import { startMessages } from "./messages.js";
 import { runConsumerCall } from "./operation.js";
@@ -15,6 +17,7 @@ import {
   PRIORITY_GROUPS_MIN_VERSION,
   priorityGroupStates,
 } from "./priority.js";
+import { withSchema } from "./schema.js";
 import type {
   ConsumeContext,
   ConsumeOptions,
@@ -27,6 +30,7 @@ import type {
   MsgHandler,
   PauseState,
   PullTarget,
+  TypedMsgHandler,
 } from "./types.js";
 import { assertPauseUntil, requirePause } from "./validation.js";
 
@@ -128,8 +132,15 @@ export class ConsumerHandle implements Consumer, PullTarget {
     return fetchNoWait(this, batch, options);
   }
 
-  consume(handler: MsgHandler, options: ConsumeOptions = {}): ConsumeContext {
-    return startConsume(this, handler, options);
+  consume(
+    handler: MsgHandler | TypedMsgHandler<never>,
+    options: ConsumeOptions = {},
+  ): ConsumeContext {
+    assertHandlingOptions(options);
+    const startHealth = consumeHealth(this, options);
+    const ctx = startConsume(this, withSchema(this, handler, options), options);
+    startHealth?.(ctx);
+    return ctx;
   }
 
   messages(options: MessagesOptions = {}): MessagesContext {

@@ -1,7 +1,22 @@
-export type { CallOptions } from "@helix/nats-core";
+export type { CallOptions, ConsumerHealth } from "@helix/nats-core";
 export { isRetryable } from "@helix/nats-core";
+export {
+  DEFAULT_HEALTH_INTERVAL_MS,
+  MIN_HEALTH_INTERVAL_MS,
+  watchConsumerHealth,
+} from "./consumer-health.js";
+export {
+  DEAD_LETTER_HEADER_PREFIX,
+  DeadLetterHeaders,
+  type DeadLetterReason,
+  defaultDeadLetterStream,
+  defaultDeadLetterSubject,
+} from "./dead-letter.js";
+export { createDeadLetters, REPLAYED_FROM_HEADER } from "./dead-letters.js";
 export { createConsumerManager } from "./manager.js";
 export { defaultNakDelay } from "./nak-delay.js";
+export { isPermanentError } from "./retry.js";
+export { validateMsg } from "./schema.js";
 export type {
   ConsumeContext,
   ConsumeErrorContext,
@@ -10,13 +25,21 @@ export type {
   ConsumerConfig,
   ConsumerDetails,
   ConsumerDurationsMs,
+  ConsumerHealthOptions,
+  ConsumerHealthWatch,
   ConsumerManager,
   ConsumerPauseConfig,
   ConsumerStatus,
+  DeadLetter,
+  DeadLetterFilter,
+  DeadLetterOptions,
+  DeadLetters,
+  DeadLettersOptions,
   DeliveryInfo,
   DrainOptions,
   FetchOptions,
   HandlerContext,
+  KeepAliveOptions,
   MessagesContext,
   MessagesOptions,
   Msg,
@@ -28,6 +51,11 @@ export type {
   PriorityPullOptions,
   PullOptions,
   PushOnlyField,
+  ReplayedDeadLetter,
+  ReplayOptions,
+  RetryOptions,
   StopOptions,
   StreamConsumers,
+  TypedMsg,
+  TypedMsgHandler,
 } from "./types.js";

@@ -1,4 +1,11 @@
-import type { CallOptions, Connection, DeliveredMessage } from "@helix/nats-core";
+import type {
+  CallOptions,
+  Connection,
+  ConsumerHealth,
+  DeliveredMessage,
+  InferOutput,
+  StandardSchemaV1,
+} from "@helix/nats-core";
 import type {
   ConsumerConfig as ClientConsumerConfig,
   ConsumerInfo,
@@ -195,6 +202,15 @@ export interface HandlerContext {
  */
 export type MsgHandler = (msg: Msg, ctx: HandlerContext) => void | Promise<void>;
 
+/** A message whose JSON body a schema validated: `value` is the schema's output. */
+export interface TypedMsg<T> extends Msg {
+  /** The decoded, validated (and possibly transformed) body. */
+  readonly value: T;
+}
+
+/** The handler of a consume with a `schema`: it gets the typed, validated value in `msg.value`. */
+export type TypedMsgHandler<T> = (msg: TypedMsg<T>, ctx: HandlerContext) => void | Promise<void>;
+
 /** Where an error reported to `onError` came from. */
 export interface ConsumeErrorContext {
   /** The message whose handler or settling failed; absent for consume status problems. */
@@ -222,6 +238,156 @@ export interface PullOptions extends PriorityPullOptions {
   maxMissedHeartbeats?: number;
 }
 
+/**
+ * How a message whose handler threw is retried (`consume`'s `retry` option): the nak delay by
+ * delivery count. Give a schedule (`delaysMs`) or an exponential curve (`initialDelayMs`,
+ * `multiplier`, `maxDelayMs`, `jitter`), not both. A consumer created with `backoff` uses its
+ * own steps instead (unless `useConsumerBackoff: false`); its `max_deliver` bounds the retries.
+ */
+export interface RetryOptions {
+  /**
+   * The delay after the n-th failed delivery is `delaysMs[n - 1]`; past the end the last one
+   * repeats. E.g. `[1000, 5000, 30000]`.
+   */
+  delaysMs?: number[];
+  /** Exponential: the delay after the first failed delivery, in ms. Default 1000. */
+  initialDelayMs?: number;
+  /** Exponential: the factor per further delivery (at least 1). Default 2. */
+  multiplier?: number;
+  /** Exponential: the longest delay, in ms. Default 30 000. */
+  maxDelayMs?: number;
+  /**
+   * The share of each delay (0 to 1) taken off at random, so that many failing messages do not
+   * come back in lockstep: a delay `d` becomes one between `d * (1 - jitter)` and `d`. Default 0.
+   */
+  jitter?: number;
+  /** Use the consumer's `backoff` steps, when it has some, for the delays. Default true. */
+  useConsumerBackoff?: boolean;
+  /**
+   * Whether an error is permanent: the message is then not retried at all but dead-lettered (or
+   * term'ed without dead letters) on that delivery. Default `isPermanentError`: a helix-nats
+   * error that `isRetryable` says is not retryable (`DecodeError`, `ValidationError`…), other
+   * than a cancellation or a closed connection. A plain `Error` is retried.
+   */
+  isPermanent?: (error: unknown) => boolean;
+}
+
+/**
+ * Where a message that failed for good is stored (`consume`'s `deadLetter` option): its last
+ * delivery (`max_deliver`) failed, or its handler threw a permanent error. `true` takes every
+ * default.
+ */
+export interface DeadLetterOptions {
+  /**
+   * The dead-letter stream. Default `DEAD_LETTERS_<stream>`, created on first need (limits
+   * retention, file storage, subjects `$helix.dlq.<stream>.>`). A stream named here must exist
+   * and capture `subject`.
+   */
+  stream?: string;
+  /** The subject dead letters are published to. Default `$helix.dlq.<stream>.<consumer>`. */
+  subject?: string;
+}
+
+/** Options of `createDeadLetters`. */
+export interface DeadLettersOptions {
+  /** The dead-letter stream, e.g. `DEAD_LETTERS_ORDERS` (the default one of stream `ORDERS`). */
+  stream: string;
+}
+
+/** Selects dead letters; every field given must match. */
+export interface DeadLetterFilter {
+  /** The consumer whose handler failed. */
+  consumer?: string;
+  /** Why they were dead-lettered. */
+  reason?: "max_deliver" | "permanent";
+  /** The stream they came from. */
+  originalStream?: string;
+  /** The subject they were published to. */
+  originalSubject?: string;
+  /** The `Helix-Dead-Letter-Error-Type` (an error code such as `DECODE`, or a class name). */
+  errorType?: string;
+  /** At most this many, oldest first. Default 1000. */
+  limit?: number;
+}
+
+/** A dead letter as `DeadLetters.list` returns it: the message, and why it is there. */
+export interface DeadLetter {
+  /** Its sequence in the dead-letter stream. */
+  readonly seq: number;
+  /** The subject it is stored under in the dead-letter stream. */
+  readonly subject: string;
+  /** The original payload. */
+  readonly data: Uint8Array;
+  /** The original headers (trace context included) plus the `Helix-Dead-Letter-*` ones. */
+  readonly headers: MsgHdrs;
+  /** When the dead-letter stream stored it. */
+  readonly storedAt: Date;
+  /** `max_deliver` (its last delivery failed) or `permanent` (a permanent error). */
+  readonly reason: "max_deliver" | "permanent";
+  /** The error's code (helix errors) or class name. */
+  readonly errorType: string;
+  /** The error's message (one line, at most 256 characters, URL credentials masked). */
+  readonly errorMessage: string;
+  /** The delivery that failed, from 1. */
+  readonly deliveryCount: number;
+  /** The stream it came from. */
+  readonly originalStream: string;
+  /** Its sequence there. */
+  readonly originalSeq: number;
+  /** The consumer whose handler failed. */
+  readonly consumer: string;
+  /** The subject it was published to (a replay publishes there). */
+  readonly originalSubject: string;
+  /** When it was dead-lettered. */
+  readonly deadLetteredAt: Date;
+  /** Its original `Nats-Msg-Id`, if it had one. */
+  readonly msgId: string | undefined;
+}
+
+/** Options of `DeadLetters.replay`. */
+export interface ReplayOptions extends CallOptions {
+  /** Keep the dead letters after replaying them. Default false: each is deleted once replayed. */
+  keep?: boolean;
+}
+
+/** One replayed dead letter. */
+export interface ReplayedDeadLetter {
+  /** Its sequence in the dead-letter stream. */
+  readonly deadLetter: number;
+  /** The stream that stored the replayed message. */
+  readonly stream: string;
+  /** Its sequence there. */
+  readonly seq: number;
+  /** The new `Nats-Msg-Id` it was published with. */
+  readonly msgID: string;
+}
+
+/** The dead letters of one dead-letter stream (`createDeadLetters`). Each call is a `deadletter.*` operation. */
+export interface DeadLetters {
+  /** The dead-letter stream. */
+  readonly stream: string;
+  /** The dead letters matching `filter`, oldest first (at most `filter.limit`, default 1000). */
+  list(filter?: DeadLetterFilter, options?: CallOptions): Promise<DeadLetter[]>;
+  /**
+   * Publishes the dead letter with sequence `target`, or every one matching a filter, to its
+   * original subject again: the original payload and headers (without the dead-letter headers
+   * and the old trace context), a new `Nats-Msg-Id` and `Helix-Replayed-From: <stream>:<seq>`.
+   * Each replayed dead letter is deleted unless `keep`. A missing sequence is a `NotFoundError`.
+   */
+  replay(target: number | DeadLetterFilter, options?: ReplayOptions): Promise<ReplayedDeadLetter[]>;
+  /** Deletes the dead letters matching `filter` (all without one); resolves with how many. */
+  purge(filter?: DeadLetterFilter, options?: CallOptions): Promise<number>;
+}
+
+/** Options of the keepalive that sends `working()` while a handler runs (`consume`'s `keepAlive`). */
+export interface KeepAliveOptions {
+  /**
+   * How often `working()` is sent while a handler runs, in ms. Default a third of the consumer's
+   * `ack_wait` (at least 100 ms), so the server never redelivers a message still being handled.
+   */
+  intervalMs?: number;
+}
+
 /** Options of `consume`. */
 export interface ConsumeOptions extends PullOptions {
   /**
@@ -234,13 +400,74 @@ export interface ConsumeOptions extends PullOptions {
   concurrency?: number;
   /**
    * Redelivery delay after a handler throws. Default 1 s doubling per delivery, max 30 s. A
-   * function that throws is reported to `onError` and the default delay applies.
+   * function that throws is reported to `onError` and the default delay applies. The older form
+   * of `retry` (set one or the other); a consumer `backoff` takes precedence over both.
    */
   nakDelayMs?: NakDelay;
+  /**
+   * How a failed message is retried: the nak delay by delivery count (a schedule, or exponential
+   * with jitter and a cap); permanent errors are not retried. Default: the consumer's `backoff`
+   * if it has one, else `nakDelayMs`, else 1 s doubling per delivery up to 30 s.
+   */
+  retry?: RetryOptions;
+  /**
+   * Stores a message that failed for good (last delivery, or a permanent error) in a dead-letter
+   * stream, then terms it. Default off: the last failed delivery is nak'ed (the server delivers
+   * it no more; it stays in the stream) and a permanent error terms the message with its reason.
+   */
+  deadLetter?: boolean | DeadLetterOptions;
+  /**
+   * Sends `working()` while a handler runs, so that a slow handler is not redelivered behind its
+   * back. Default on, every third of `ack_wait`; `false` turns it off.
+   */
+  keepAlive?: boolean | KeepAliveOptions;
+  /**
+   * The longest a handler may run for one message, in ms: past it the handler's `signal` aborts
+   * and the message is retried as if the handler had thrown a `TimeoutError`. Default none.
+   */
+  timeoutMs?: number;
   /** Called with handler errors, settle failures and consume status problems. */
   onError?: (error: Error, ctx: ConsumeErrorContext) => void;
   /** Aborting stops the consume like `stop()`: no new deliveries, running handlers finish. */
   signal?: AbortSignal;
+  /**
+   * A Standard Schema (zod 4, valibot 1, arktype 2…) for the JSON body. Each message is decoded
+   * and validated before the handler runs, which gets the typed value in `msg.value`. A body that
+   * is not JSON (`DecodeError`) or that the schema refuses (`ValidationError` with `issues`) is
+   * permanent: the handler does not run, the message is term'ed with the reason on its first
+   * delivery (never nak'ed), and the error reaches `onError`. Default: none (no decoding).
+   */
+  schema?: StandardSchemaV1;
+  /**
+   * Reads the consumer's health (pending, ack pending, redelivered, waiting, last activity) while
+   * the consume runs, as `consumer.health` operations the otel plugin turns into gauges: `true`
+   * for the defaults (every 15 s) or `{ intervalMs }`. A failed reading goes to `onError`
+   * (unless `health.onError`); the reader stops with the consume. Default: off.
+   */
+  health?: boolean | ConsumerHealthOptions;
+}
+
+/** Options of `watchConsumerHealth` (and the consume option `health`). */
+export interface ConsumerHealthOptions {
+  /** Time between two readings, in ms (each is one consumer info request). Default 15 000; at least 100. */
+  intervalMs?: number;
+  /** Called with a failed reading (the reader goes on at the next interval). */
+  onError?: (error: Error) => void;
+  /** Aborting stops the reader like `stop()`. */
+  signal?: AbortSignal;
+}
+
+/** A running consumer health reader (`watchConsumerHealth`). */
+export interface ConsumerHealthWatch {
+  /** The latest reading, once one arrived. */
+  readonly latest: ConsumerHealth | undefined;
+  /** Reads now (one `consumer.health` operation), besides the interval's readings. */
+  read(): Promise<ConsumerHealth>;
+  /**
+   * Stops reading. The stack is told (after any reading under way), so the gauges forget this
+   * consumer; resolves once it was. Idempotent.
+   */
+  stop(): Promise<void>;
 }
 
 /** Options of `ConsumeContext.stop`. */
@@ -331,6 +558,14 @@ export interface Consumer {
   fetchBytes(maxBytes: number, options?: FetchOptions): Promise<Msg[]>;
   /** What is available now, up to `batch`; `[]` at once when nothing is. */
   fetchNoWait(batch: number, options?: CallOptions): Promise<Msg[]>;
+  /**
+   * Hands each message, JSON-decoded and validated by `options.schema`, to `handler` as a
+   * `TypedMsg` whose `value` is the schema's output; see `ConsumeOptions.schema`.
+   */
+  consume<S extends StandardSchemaV1>(
+    handler: TypedMsgHandler<InferOutput<S>>,
+    options: ConsumeOptions & { schema: S },
+  ): ConsumeContext;
   /** Hands each message to `handler`; see `ConsumeOptions`. */
   consume(handler: MsgHandler, options?: ConsumeOptions): ConsumeContext;
   /** A pull iterator. */

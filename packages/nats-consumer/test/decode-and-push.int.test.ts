@@ -84,7 +84,7 @@ describe("msg.json() of a body that is not JSON", () => {
     await bad?.ack();
   });
 
-  it("in a consume handler (defaults), the DecodeError reaches onError and the message is nak'ed", async () => {
+  it("in a consume handler (defaults), the DecodeError reaches onError and the message is term'ed (a permanent error: never retried)", async () => {
     const stream = await t.stream();
     await t.conn.jetstream.publish(`${stream}.bad`, "");
     const c = await createConsumerManager(t.conn).createOrUpdate(stream, { durable_name: "h" });
@@ -102,7 +102,9 @@ describe("msg.json() of a body that is not JSON", () => {
     expect(err.message).toBe(
       `msg.json(): message 1 of stream "${stream}" (subject "${stream}.bad") is not JSON (0 bytes)`,
     );
-    // Nak'ed with the default delay of a first delivery (1 s).
-    expect(ofKind(t.ops, "settle").map((op) => [op.action, op.delayMs])).toEqual([["nak", 1_000]]);
+    // A DecodeError is permanent (issue 19): not retried; without dead letters, term'ed with the reason.
+    expect(ofKind(t.ops, "settle").map((op) => [op.action, op.reason])).toEqual([
+      ["term", "permanent: DECODE"],
+    ]);
   });
 });
