@@ -26,6 +26,7 @@ describe("architecture", () => {
       "nats-core",
       "nats-kv",
       "nats-otel",
+      "nats-pubsub",
       "nats-stream",
       "nats-testing",
     ]);
@@ -69,8 +70,8 @@ describe("architecture", () => {
     expect(outside).toEqual([]);
   });
 
-  it("stream, consumer and kv import only core among the helix packages; otel only core", () => {
-    for (const pkg of ["nats-stream", "nats-consumer", "nats-kv", "nats-otel"]) {
+  it("stream, consumer, kv and pubsub import only core among the helix packages; otel only core", () => {
+    for (const pkg of ["nats-stream", "nats-consumer", "nats-kv", "nats-pubsub", "nats-otel"]) {
       const allowed = new Set(["@helix/nats-core", "@helix/nats-core/internal"]);
       const extra = [...helixImports(pkg)].filter((s) => !allowed.has(s));
       expect({ pkg, extra }).toEqual({ pkg, extra: [] });

@@ -25,10 +25,11 @@ const names = [
   "nats-core",
   "nats-kv",
   "nats-otel",
+  "nats-pubsub",
   "nats-stream",
   "nats-testing",
 ] as const;
-const peersOfCore = ["nats-consumer", "nats-kv", "nats-otel", "nats-stream"];
+const peersOfCore = ["nats-consumer", "nats-kv", "nats-otel", "nats-pubsub", "nats-stream"];
 
 interface ScriptReport {
   module: "esm" | "cjs";

@@ -1,0 +1,289 @@
+import {
+  type Connection,
+  ConnectionError,
+  type CoreProcessMode,
+  type CoreProcessOperation,
+  type HelixError,
+  TimeoutError,
+  toHelixError,
+} from "@helix/nats-core";
+import { assertUsable, DEFAULT_DRAIN_TIMEOUT_MS, Semaphore } from "@helix/nats-core/internal";
+import type { Subscription as ClientSubscription, Msg } from "@nats-io/transport-node";
+import { Message } from "./message.js";
+import type {
+  DrainOptions,
+  ErrorInfo,
+  HandlerContext,
+  StopOptions,
+  SubscribeOptions,
+  Subscription,
+} from "./types.js";
+import { assertDrainOptions } from "./validation.js";
+
+/** Runs one message's handler (and, for a reply handler, sends the response). */
+export type ProcessMessage = (msg: Message, ctx: HandlerContext) => Promise<void>;
+
+/**
+ * What a `ProcessMessage` returns when the handler finished synchronously: one shared resolved
+ * promise. A middleware that passes `next()`'s result on (the otel plugin without an SDK) keeps
+ * it, and the subscription then frees the slot at once, with no promise reaction per message.
+ */
+export const HANDLED: Promise<void> = Promise.resolve();
+
+/**
+ * One running `subscribe` or `reply` over the client's subscription iterator. The loop takes a
+ * slot of the concurrency limiter before it reads the next message, so at most `concurrency`
+ * handlers run at once; each message is a `core.process` operation of the middleware stack.
+ *
+ * How it ends: `stop()` unsubscribes and drops what the client buffered; `drain()` has the
+ * server stop sending and hands every message already sent to a handler. Running handlers
+ * finish, then `closed` resolves. Their signal aborts only when their work is abandoned:
+ * `stop({ abort: true })`, a drain deadline, or the connection closed under them (the last two
+ * settle `closed` at once).
+ */
+export class HandlerSubscription implements Subscription {
+  readonly subject: string;
+  readonly queue: string | undefined;
+  readonly closed: Promise<void>;
+  readonly #conn: Connection;
+  readonly #mode: CoreProcessMode;
+  readonly #process: ProcessMessage;
+  readonly #options: SubscribeOptions;
+  readonly #slots: Semaphore;
+  readonly #abort = new AbortController();
+  readonly #context: HandlerContext;
+  readonly #sub: ClientSubscription;
+  readonly #unregisterDrain: () => void;
+  readonly #forgetConnection: () => void;
+  #settleClosed!: (err: HelixError | undefined) => void;
+  /** `stop()` was called: buffered messages are dropped. */
+  #stopping = false;
+  /** `stop()` or `drain()` was called: the end is the caller's choice. */
+  #ending = false;
+  #ended = false;
+  #failure: HelixError | undefined;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    conn: Connection,
+    subject: string,
+    mode: CoreProcessMode,
+    options: SubscribeOptions,
+    process: ProcessMessage,
+  ) {
+    this.subject = subject;
+    this.queue = options.queue;
+    this.#conn = conn;
+    this.#mode = mode;
+    this.#process = process;
+    this.#options = options;
+    this.#slots = new Semaphore(options.concurrency ?? 1);
+    this.#context = { signal: this.#abort.signal };
+    this.closed = new Promise<void>((resolve, reject) => {
+      this.#settleClosed = (err) => (err ? reject(err) : resolve());
+    });
+    // Callers who never look at `closed` must not get an unhandled rejection.
+    this.closed.catch(() => {});
+    // Refused at once on a closed or draining connection: ConnectionError, nothing registered.
+    try {
+      assertUsable(conn, mode, false);
+      this.#sub = conn.nats.subscribe(subject, {
+        ...(options.queue !== undefined ? { queue: options.queue } : {}),
+        ...(options.maxMessages !== undefined ? { max: options.maxMessages } : {}),
+      });
+    } catch (err) {
+      throw toHelixError(err, { operation: mode });
+    }
+    // conn.drain() drains a running subscription first: its handlers finish before the close.
+    this.#unregisterDrain = conn.onDrain(() => this.drain().then(ignore, ignore));
+    this.#sub.closed.then(this.#onClientClosed, this.#onClientClosed);
+    // Through a holder cleared at the end: an ended subscription leaves a few bytes on a
+    // long-lived connection's `closed`, not itself (a reaction cannot be removed).
+    const watch: { sub: HandlerSubscription | undefined } = { sub: this };
+    const onClosed = (): void => {
+      const sub = watch.sub;
+      if (sub !== undefined) sub.#onConnectionClosed();
+    };
+    conn.closed.then(onClosed, onClosed);
+    this.#forgetConnection = () => {
+      watch.sub = undefined;
+    };
+    void this.#run();
+    const signal = options.signal;
+    if (signal?.aborted) this.stop();
+    else signal?.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  readonly #onAbort = (): void => this.stop();
+
+  stop(options?: StopOptions): void {
+    if (!this.#stopping) {
+      this.#stopping = true;
+      this.#ending = true;
+      this.#slots.close();
+      if (!this.#sub.isClosed()) {
+        try {
+          this.#sub.unsubscribe();
+        } catch {
+          // already closed with the connection
+        }
+      }
+    }
+    if (options?.abort === true) this.#cancelHandlers();
+  }
+
+  drain(options: DrainOptions = {}): Promise<void> {
+    try {
+      assertDrainOptions(options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (!this.#ending) {
+      this.#ending = true;
+      if (!this.#sub.isClosed() && !this.#sub.isDraining()) {
+        this.#sub.drain().catch(() => {
+          // The connection closed meanwhile: #run sees the iterator end and reports it.
+        });
+      }
+    }
+    this.#armDeadline(options.timeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+    return this.closed;
+  }
+
+  async #run(): Promise<void> {
+    try {
+      const iterator = this.#sub[Symbol.asyncIterator]();
+      for (;;) {
+        const held = this.#stopping
+          ? false
+          : this.#slots.tryAcquire() || (await this.#slots.acquire());
+        const next = await iterator.next();
+        if (next.done) {
+          if (held) this.#slots.release();
+          break;
+        }
+        if (!held) continue; // stopped: what the client had buffered is dropped
+        this.#dispatch(next.value);
+      }
+    } catch (err) {
+      this.#fail(toHelixError(err, { operation: this.#mode }));
+    }
+    await this.#slots.whenIdle();
+    this.#end(undefined);
+  }
+
+  /**
+   * The client closed its subscription: after stop/drain/`maxMessages` (the loop ends as usual),
+   * or with an error (a permission refused): then the subscription fails.
+   */
+  readonly #onClientClosed = (err: unknown): void => {
+    if (!(err instanceof Error)) return;
+    this.#fail(toHelixError(err, { operation: this.#mode }));
+    this.#slots.close();
+  };
+
+  /**
+   * The connection closed under a running subscription: handlers are abandoned and `closed`
+   * rejects at once, whoever holds a slot. (The client's own close of an iterator subscription
+   * waits in its queue behind the messages, where a loop waiting for a free slot cannot see it.)
+   */
+  readonly #onConnectionClosed = (): void => {
+    if (this.#ended || this.#ending) return;
+    this.#slots.close();
+    this.#connectionClosed();
+  };
+
+  #dispatch(raw: Msg): void {
+    const message = new Message(raw);
+    const conn = this.#conn;
+    // Hot per-message path: conn.run, not runOperation (as consume does): a handler is not a
+    // call to the server, so neither the abort check nor a draining client refuses it. With an
+    // empty stack nothing would see the operation: the handler is called without one.
+    let running: Promise<void>;
+    try {
+      if (conn.middleware.size === 0) running = this.#process(message, this.#context);
+      else {
+        const op: CoreProcessOperation = {
+          kind: "core.process",
+          client: conn.client,
+          mode: this.#mode,
+          subscription: this.subject,
+          queue: this.queue,
+          message,
+        };
+        running = conn.run(op, () => this.#process(message, this.#context));
+      }
+    } catch (err) {
+      running = Promise.reject(err);
+    }
+    if (running === HANDLED) {
+      this.#slots.release();
+      return;
+    }
+    running.then(this.#release, (err: unknown) => {
+      this.#report(err instanceof Error ? err : new Error(String(err)), { msg: message });
+      this.#slots.release();
+    });
+  }
+
+  readonly #release = (): void => this.#slots.release();
+
+  #cancelHandlers(): void {
+    if (!this.#abort.signal.aborted) this.#abort.abort();
+  }
+
+  #armDeadline(timeoutMs: number): void {
+    if (this.#ended || this.#deadline !== undefined) return;
+    this.#deadline = setTimeout(() => {
+      if (this.#ended) return;
+      this.#cancelHandlers();
+      this.#end(
+        new TimeoutError(
+          `${this.#mode} "${this.subject}": drain did not finish within ${timeoutMs} ms (${this.#slots.inUse} handler(s) still running); their signal was aborted`,
+        ),
+      );
+    }, timeoutMs);
+  }
+
+  /** The connection closed under a running subscription: handlers are abandoned, `closed` rejects. */
+  #connectionClosed(): void {
+    this.#cancelHandlers();
+    this.#end(
+      new ConnectionError(
+        `${this.#mode} "${this.subject}": the connection closed while the subscription ran`,
+        { code: "CONNECTION_CLOSED" },
+      ),
+    );
+  }
+
+  #fail(err: HelixError): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = err;
+    this.#report(err, {});
+    this.stop({ abort: true });
+  }
+
+  #end(error: HelixError | undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (error !== undefined && this.#failure === undefined) {
+      this.#failure = error;
+      this.#report(error, {});
+    }
+    clearTimeout(this.#deadline);
+    this.#unregisterDrain();
+    this.#forgetConnection();
+    this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    this.#settleClosed(this.#failure);
+  }
+
+  #report(err: Error, info: ErrorInfo): void {
+    try {
+      this.#options.onError?.(err, info);
+    } catch {
+      // a failing error callback must not stop the subscription
+    }
+  }
+}
+
+function ignore(): void {}
