@@ -34,7 +34,10 @@ it("the README's end-to-end example runs and prints what its comments say", asyn
       env: { ...process.env, NATS_URL: server.url },
       timeout: 60_000,
     });
-    expect(stdout.trim().split("\n")).toEqual(["3 acked, 0 failed", "{ state: 'billed' }"]);
+    expect(stdout.trim().split("\n")).toEqual([
+      "3 acked, 0 failed",
+      "{ state: 'billed', cents: 3750 }",
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@
 // and the end fetches a summary and proves that nothing was lost. Tracing and metrics go through
 // @helix/nats-otel; a waterfall of one trace and a metrics summary are printed at the end.
 // This file parses the flags and wires the parts together; each part has its own file.
-import { type Connection, connect, isHelixError } from "@helix/nats-core";
+import { type Connection, connect, isHelixError, NotFoundError } from "@helix/nats-core";
 import { createKeyValueManager } from "@helix/nats-kv";
 import { otel } from "@helix/nats-otel";
 import { createStreamManager } from "@helix/nats-stream";
@@ -12,10 +12,11 @@ import { type DemoArgs, parseDemoArgs, USAGE, UsageError, withoutCredentials } f
 import { Cleanup } from "./cleanup.js";
 import { renderMetricsSummary } from "./metrics-summary.js";
 import { namesFor } from "./order.js";
+import { pricingSubject, startPricing } from "./pricing.js";
 import { produceOrders } from "./producer.js";
 import { createProgress } from "./progress.js";
 import { producerLine, resultLine, summaryLines, watcherLine, workerLines } from "./report.js";
-import { fetchDoneEvents, readFinalStates, reconcile } from "./summary.js";
+import { fetchDoneEvents, readDeadLetters, readFinalStates, reconcile } from "./summary.js";
 import { setupTelemetry } from "./telemetry.js";
 import { interruptible, waitForProgress } from "./wait.js";
 import { watchStates } from "./watcher.js";
@@ -104,13 +105,23 @@ async function runDemo(
   const buckets = createKeyValueManager(conn);
   const state = await step(buckets.create({ bucket: names.bucket }));
   if (existing) cleanup.add("delete the bucket", () => buckets.delete(names.bucket));
+  // The worker's consume creates the dead-letter stream on its first dead letter.
+  if (existing)
+    cleanup.add("delete the dead-letter stream", () =>
+      streams.delete(names.deadLetters).catch((err: unknown) => {
+        if (!(err instanceof NotFoundError)) throw err;
+      }),
+    );
   log(`stream ${names.stream} (${names.created}, ${names.done}), bucket ${names.bucket}`);
+  startPricing(conn, names); // core NATS request/reply; conn.drain() stops it last
+  log(`pricing service on ${pricingSubject(names)}`);
 
   // Watcher and worker first, then the producer: the pipeline runs while orders arrive.
   const progress = createProgress(args.count);
   let published = 0;
   let processed = 0;
   const watcher = await watchStates(state, (line) => progress.log(line));
+  // `processed` here counts the orders handled: processed, or stored as dead letters.
   const worker = await startWorker(conn, names, state, args.concurrency, (n) => {
     processed = n;
     progress.update(published, processed);
@@ -153,8 +164,9 @@ async function runDemo(
 
   const done = await step(fetchDoneEvents(conn, names));
   const states = await step(readFinalStates(state));
-  const result = reconcile(args.count, states, done);
-  for (const line of summaryLines(done, states, result)) log(line);
+  const dead = await step(readDeadLetters(conn, names));
+  const result = reconcile(args.count, states, done, dead);
+  for (const line of summaryLines(done, states, result, dead, names.deadLetters)) log(line);
 
   log();
   const traceId = pickTrace(telemetry.spans());

@@ -5,6 +5,7 @@ import type { DataPoint, Histogram, MetricData } from "@opentelemetry/sdk-metric
 const SENT = "messaging.client.sent.messages";
 const CONSUMED = "messaging.client.consumed.messages";
 const PROCESS = "messaging.process.duration";
+const DEAD_LETTERED = "messaging.nats.consumer.dead_lettered";
 const DESTINATION = "messaging.destination.name";
 const OPERATION = "messaging.operation.name";
 
@@ -96,7 +97,7 @@ function formatQuantile(q: Quantile | undefined): string {
 /** The lines of the metrics summary. */
 export function renderMetricsSummary(
   metrics: readonly MetricData[],
-  subjects: { created: string; done: string },
+  subjects: { created: string; done: string; deadLetters: string },
 ): string[] {
   const sent = countsBy(metrics, SENT, false); // stored messages only
   const consumed = countsBy(metrics, CONSUMED, true); // a failed handler call consumed one too
@@ -110,6 +111,10 @@ export function renderMetricsSummary(
     .reduce((n, [, v]) => n + v, 0);
   lines.push(
     `  consumed  ${count(consumed, `process ${subjects.created}`)} from ${subjects.created} (deliveries, redeliveries included), ${fetched} fetched`,
+  );
+  const dead = countsBy(metrics, DEAD_LETTERED, false);
+  lines.push(
+    `  dead      ${count(dead, `deadletter ${subjects.deadLetters}`)} to ${subjects.deadLetters}`,
   );
   const histogram = processHistogram(metrics, subjects.created);
   if (histogram) {

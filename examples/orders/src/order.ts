@@ -1,4 +1,5 @@
 // The order the demo moves through the pipeline, and where each part of it lives on NATS.
+import { defaultDeadLetterStream } from "@helix/nats-consumer";
 
 export interface Order {
   id: number;
@@ -43,6 +44,8 @@ export interface Names {
   created: string;
   done: string;
   bucket: string;
+  /** The dead-letter stream the worker's consume creates on its first dead letter. */
+  deadLetters: string;
 }
 
 export function namesFor(runId: string): Names {
@@ -52,5 +55,6 @@ export function namesFor(runId: string): Names {
     created: `${stream}.created`,
     done: `${stream}.done`,
     bucket: `${stream}_state`,
+    deadLetters: defaultDeadLetterStream(stream),
   };
 }

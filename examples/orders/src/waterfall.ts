@@ -10,10 +10,13 @@ function ms(time: HrTime): number {
 }
 
 /**
- * The trace to show: that of the first order redelivered after a failure (its trace holds both
- * deliveries), else the first one whose handler wrote to the KV bucket. `undefined` when none.
+ * The trace to show: that of the first dead-lettered order (its trace holds every delivery, the
+ * dead letter and the term), else the first order redelivered after a failure, else the first
+ * one whose handler wrote to the KV bucket. `undefined` when none.
  */
 export function pickTrace(spans: readonly ReadableSpan[]): string | undefined {
+  const deadLettered = spans.find((s) => s.name.startsWith("deadletter "));
+  if (deadLettered) return deadLettered.spanContext().traceId;
   const processes = spans.filter((s) => s.name.startsWith("process "));
   const redelivered = processes.find(
     (s) => Number(s.attributes["messaging.nats.message.delivery_count"]) > 1,
@@ -78,7 +81,9 @@ export function renderWaterfall(spans: readonly ReadableSpan[], traceId: string)
   const labelWidth = Math.max(...labels.map((l) => l.length));
   const id = rows[0]?.span.attributes["messaging.message.id"];
   const retried = rows.filter((r) => r.span.name.startsWith("process ")).length > 1;
-  const about = id === undefined ? "" : `  ${id}${retried ? ", redelivered" : ""}`;
+  const dead = rows.some((r) => r.span.name.startsWith("deadletter "));
+  const story = dead ? ", dead-lettered" : retried ? ", redelivered" : "";
+  const about = id === undefined ? "" : `  ${id}${story}`;
   const lines = [`trace ${traceId}${about}  ${rows.length} spans  ${extent.toFixed(1)} ms`];
   rows.forEach(({ span }, i) => {
     const start = ms(span.startTime);

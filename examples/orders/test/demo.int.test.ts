@@ -36,46 +36,57 @@ function processExists(pid: number): boolean {
 /** Everything a successful run of COUNT orders must show. */
 function expectCompleteRun(run: DemoRun): { stream: string; redelivered: number } {
   expect(run.code, run.stdout + run.stderr).toBe(0);
+  // Order 13 is always declined: retried, then dead-lettered. Every other order is processed.
   expect(run.last).toMatch(
-    new RegExp(`^${COUNT} orders, ${COUNT} processed, \\d+ redelivered, 0 lost$`),
+    new RegExp(
+      `^${COUNT} orders, ${COUNT - 1} processed, 1 dead-lettered, \\d+ redelivered, 0 lost$`,
+    ),
   );
   const result = parseResult(run.last);
-  // Orders 7 and 90, 173, … fail on their first delivery: with 60 orders, one.
-  expect(result?.redelivered).toBeGreaterThanOrEqual(1);
+  // Order 7 (and 90, 173, …) fail on their first delivery, order 13 on its three: with 60 orders,
+  // 1 + 2 redeliveries.
+  expect(result?.redelivered).toBe(3);
   const redelivered = result?.redelivered ?? 0;
 
   const stream = /^stream (ORDERS_\w+) /m.exec(run.stdout)?.[1];
   expect(stream).toBeDefined();
 
-  // One trace, indented by parent: send at the root, process under it, its KV put and ack under that.
+  // One trace, indented by parent: the dead-lettered order's. Its send at the root, its three
+  // failed deliveries under it (KV put and nak, then KV put, dead letter and term on the last).
   const waterfall = waterfallOf(run);
-  expect(waterfall[0]).toMatch(/^trace [0-9a-f]{32} /);
+  expect(waterfall[0]).toMatch(/^trace [0-9a-f]{32} {2}order-13, dead-lettered {2}11 spans /);
   const spans = waterfall.slice(1);
   expect(spans.some((l) => /^ {2}send \S+\.created +\d+\.\d\d ms │/.test(l))).toBe(true);
-  expect(spans.some((l) => /^ {4}process \S+\.created +\d+\.\d\d ms │/.test(l))).toBe(true);
-  expect(spans.some((l) => /^ {6}kv\.put \S+_state +\d+\.\d\d ms │/.test(l))).toBe(true);
-  expect(spans.some((l) => /^ {6}ack \S+\.created +\d+\.\d\d ms │/.test(l))).toBe(true);
-  expect(spans.some((l) => /^ {6}send \S+\.done +\d+\.\d\d ms │/.test(l))).toBe(true);
-  // The trace shown is a redelivered order's: a failed first process with its nak.
-  expect(spans.some((l) => /^ {4}process .*ERROR PaymentDeclinedError$/.test(l))).toBe(true);
-  expect(spans.some((l) => /^ {6}nak /.test(l))).toBe(true);
+  expect(spans.filter((l) => /^ {4}process .*ERROR PaymentDeclinedError$/.test(l))).toHaveLength(3);
+  expect(spans.filter((l) => /^ {6}kv\.put \S+_state +\d+\.\d\d ms │/.test(l))).toHaveLength(3);
+  expect(spans.filter((l) => /^ {6}nak /.test(l))).toHaveLength(2);
+  expect(
+    spans.filter((l) => /^ {6}deadletter DEAD_LETTERS_\S+ +\d+\.\d\d ms │/.test(l)),
+  ).toHaveLength(1);
+  expect(spans.filter((l) => /^ {6}term \S+\.created /.test(l))).toHaveLength(1);
+  // The summary shows the dead letter and why.
+  expect(run.stdout).toContain(`dead      1 in DEAD_LETTERS_${stream}:`);
+  expect(run.stdout).toContain(
+    "order 13 after 3 deliveries (max_deliver): PaymentDeclinedError: payment for order 13 declined (attempt 3)",
+  );
 
   // Metrics from the SDK's reader: every order sent once, consumed once per delivery.
   const sent = new RegExp(
     `^ {2}sent +(\\d+) to ${stream}\\.created, (\\d+) to ${stream}\\.done$`,
     "m",
   ).exec(run.stdout);
-  expect(sent?.slice(1).map(Number)).toEqual([COUNT, COUNT]);
+  expect(sent?.slice(1).map(Number)).toEqual([COUNT, COUNT - 1]);
   const consumed = new RegExp(
     `^ {2}consumed +(\\d+) from ${stream}\\.created .*, (\\d+) fetched$`,
     "m",
   ).exec(run.stdout);
-  expect(consumed?.slice(1).map(Number)).toEqual([COUNT + redelivered, COUNT]);
+  expect(consumed?.slice(1).map(Number)).toEqual([COUNT + redelivered, COUNT - 1]);
+  expect(run.stdout).toContain(`  dead      1 to DEAD_LETTERS_${stream}\n`);
   expect(run.stdout).toMatch(/^ {2}process +p50 ≈ \d+\.\d\d ms, p99 ≈ \d+\.\d\d ms/m);
 
-  // The summary fetched every "done" event and found every order processed in the bucket.
+  // The summary fetched every "done" event and found every other order processed in the bucket.
   expect(run.stdout).toMatch(
-    new RegExp(`fetched ${COUNT} done events .*KV: ${COUNT} of ${COUNT} orders processed`),
+    new RegExp(`fetched ${COUNT - 1} done events .*KV: ${COUNT - 1} of ${COUNT} orders processed`),
   );
   return { stream: stream as string, redelivered };
 }
@@ -94,7 +105,7 @@ describe("orders demo", () => {
     expect(await tryConnect(port)).toBe("ECONNREFUSED");
   });
 
-  it("uses NATS_URL when set, and deletes its stream and bucket there", async () => {
+  it("uses NATS_URL when set, and deletes its stream, bucket and dead-letter stream there", async () => {
     const url = inject("natsUrl");
     const run = await runDemo(["--count", String(COUNT), "--concurrency", "3"], {
       env: { NATS_URL: url },
@@ -105,6 +116,9 @@ describe("orders demo", () => {
 
     await using conn = await connect({ addresses: [url], name: "demo-test" });
     await expect(createStreamManager(conn).get(stream)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createStreamManager(conn).get(`DEAD_LETTERS_${stream}`)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(createKeyValueManager(conn).get(`${stream}_state`)).rejects.toBeInstanceOf(
       NotFoundError,
     );

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { BUILD_TIMEOUT_MS, buildJaeger, findGo, type Jaeger, startJaeger } from "./jaeger.js";
 import { type DemoRun, parseResult, runDemo, waterfallOf } from "./run-demo.js";
 
-const COUNT = 20; // orders 1..20: order 7 fails once and is redelivered
+const COUNT = 20; // orders 1..20: order 7 fails once and is redelivered; order 13 always fails: dead-lettered
 
 const go = findGo();
 if (go === undefined) {
@@ -37,6 +37,8 @@ interface Row<T> {
   depth: number;
   name: string;
   error: boolean;
+  /** Orders siblings of the same name (a delivery count); without it they keep their given order. */
+  rank?: number;
   item: T;
 }
 
@@ -57,8 +59,12 @@ function canonical<T>(rows: readonly Row<T>[]): { line: string; item: T }[] {
   }
   const out: { line: string; item: T }[] = [];
   const walk = (nodes: Node[]) => {
-    const key = (n: Node) => `${n.row.name}\u0000${n.row.error ? 0 : 1}`;
-    for (const node of [...nodes].sort((a, b) => (key(a) < key(b) ? -1 : 1))) {
+    const key = (n: Node) =>
+      `${n.row.name}\u0000${n.row.error ? 0 : 1}\u0000${String(n.row.rank ?? 0).padStart(4, "0")}`;
+    // A stable sort: siblings with the same key keep their given order.
+    for (const node of [...nodes].sort((a, b) =>
+      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0,
+    )) {
       const { depth, name, error, item } = node.row;
       out.push({ line: `${"  ".repeat(depth)}${name}${error ? " ERROR" : ""}`, item });
       walk(node.children);
@@ -79,7 +85,14 @@ function rowsOf(trace: JaegerTrace): Row<JaegerSpan>[] {
   const walk = (parent: string | undefined, depth: number) => {
     for (const span of children.get(parent) ?? []) {
       const error = span.tags.some((t) => t.key === "otel.status_code" && t.value === "ERROR");
-      rows.push({ depth, name: span.operationName, error, item: span });
+      const delivery = span.tags.find((t) => t.key === "messaging.nats.message.delivery_count");
+      rows.push({
+        depth,
+        name: span.operationName,
+        error,
+        rank: Number(delivery?.value ?? 0),
+        item: span,
+      });
       walk(span.spanID, depth + 1);
     }
   };
@@ -145,13 +158,14 @@ describe.skipIf(go === undefined)("orders demo --otlp into Jaeger v2", () => {
     if (jaeger) expect(() => process.kill((jaeger as Jaeger).pid, 0)).toThrow(/ESRCH/);
   });
 
-  it("holds the redelivered order's trace, span by span and parent by parent", async () => {
+  it("holds the dead-lettered order's trace, span by span and parent by parent", async () => {
     const { queryUrl, otlpUrl } = jaeger as Jaeger;
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(parseResult(run.last)).toEqual({
       orders: COUNT,
-      processed: COUNT,
-      redelivered: 1,
+      processed: COUNT - 1,
+      deadLettered: 1,
+      redelivered: 3,
       lost: 0,
     });
     expect(run.stdout).toContain(
@@ -161,9 +175,10 @@ describe.skipIf(go === undefined)("orders demo --otlp into Jaeger v2", () => {
 
     // The demo's waterfall: the trace id to look up, and its spans (names and indentation).
     const waterfall = waterfallOf(run);
-    const header = /^trace ([0-9a-f]{32}) {2}order-7, redelivered {2}8 spans {2}\d+\.\d ms$/.exec(
-      waterfall[0] ?? "",
-    );
+    const header =
+      /^trace ([0-9a-f]{32}) {2}order-13, dead-lettered {2}11 spans {2}\d+\.\d ms$/.exec(
+        waterfall[0] ?? "",
+      );
     expect(header, waterfall.join("\n")).not.toBeNull();
     const traceId = header?.[1] as string;
     // Its span lines (the waterfall is followed by a line with the Jaeger link).
@@ -176,15 +191,16 @@ describe.skipIf(go === undefined)("orders demo --otlp into Jaeger v2", () => {
     );
     expect(services.data).toEqual(["orders-demo"]);
 
-    // The redelivered order's trace: send, a failed process with its KV put and nak, then the
-    // second process with its KV put, the "done" publish and the ack.
+    // The dead-lettered order's trace: send, then three failed deliveries, each a process with its
+    // KV put: the first two nak'ed (200 ms, then 400 ms: the retry schedule), the last (max_deliver
+    // 3) stored in the dead-letter stream, then term'ed.
     const { data } = await eventually(
       async () => {
         const res = await fetch(`${queryUrl}/api/traces/${traceId}`);
         // 404 until the first of its spans is in.
         return res.status === 404 ? { data: [] } : ((await res.json()) as { data: JaegerTrace[] });
       },
-      (t) => t.data[0]?.spans.length === 8,
+      (t) => t.data[0]?.spans.length === 11,
     );
     expect(data).toHaveLength(1);
     const trace = data[0] as JaegerTrace;
@@ -195,63 +211,84 @@ describe.skipIf(go === undefined)("orders demo --otlp into Jaeger v2", () => {
       `  process ${stream}.created ERROR`,
       `    kv.put ${stream}_state`,
       `    nak ${stream}.created`,
-      `  process ${stream}.created`,
-      `    ack ${stream}.created`,
+      `  process ${stream}.created ERROR`,
       `    kv.put ${stream}_state`,
-      `    send ${stream}.done`,
+      `    nak ${stream}.created`,
+      `  process ${stream}.created ERROR`,
+      `    deadletter DEAD_LETTERS_${stream}`,
+      `    kv.put ${stream}_state`,
+      `    term ${stream}.created`,
     ];
     expect(tree.map((r) => r.line)).toEqual(expected);
     // Jaeger and the demo's own waterfall agree.
     expect(printed.map((r) => r.line)).toEqual(expected);
 
-    // Span by span, in that order (ack before kv.put: by name), its one CHILD_OF reference (none for the root), its service,
-    // and the tags it must carry. Only the first process is an error.
+    // Span by span, in that order (deliveries by delivery count, their children by name), its
+    // one CHILD_OF reference (none for the root), and for the dead letter a FOLLOWS_FROM (its
+    // link to the message's creation context, the send span); its service, and the tags it must
+    // carry. Every process is an error (the handler threw); the settles and the dead letter not.
     const spans = tree.map((r) => r.item);
-    const want: { parent?: number; tags: Record<string, unknown> }[] = [
-      { tags: { "span.kind": "producer", "messaging.message.id": "order-7" } },
+    const failed = (deliveryCount: number) => ({
+      "span.kind": "consumer",
+      "messaging.nats.message.delivery_count": deliveryCount,
+      "otel.status_code": "ERROR",
+      error: true,
+      "error.type": "PaymentDeclinedError",
+    });
+    const put = { "span.kind": "client", "messaging.nats.kv.key": "order.13" };
+    const nak = (deliveryCount: number, delayMs: number) => ({
+      "span.kind": "client",
+      "messaging.operation.type": "settle",
+      "messaging.nats.message.delivery_count": deliveryCount,
+      "messaging.nats.nak.delay_ms": delayMs,
+    });
+    const want: { parent?: number; link?: number; tags: Record<string, unknown> }[] = [
+      { tags: { "span.kind": "producer", "messaging.message.id": "order-13" } },
+      { parent: 0, tags: failed(1) },
+      { parent: 1, tags: put },
+      { parent: 1, tags: nak(1, 200) },
+      { parent: 0, tags: failed(2) },
+      { parent: 4, tags: put },
+      { parent: 4, tags: nak(2, 400) },
+      { parent: 0, tags: failed(3) },
       {
-        parent: 0,
-        tags: {
-          "span.kind": "consumer",
-          "messaging.nats.message.delivery_count": 1,
-          "otel.status_code": "ERROR",
-          error: true,
-          "error.type": "PaymentDeclinedError",
-        },
-      },
-      { parent: 1, tags: { "span.kind": "client", "messaging.nats.kv.key": "order.7" } },
-      {
-        parent: 1,
+        parent: 7,
+        link: 0,
         tags: {
           "span.kind": "client",
-          "messaging.operation.type": "settle",
-          "messaging.nats.message.delivery_count": 1,
-          "messaging.nats.nak.delay_ms": 200,
+          "messaging.operation.name": "deadletter",
+          "messaging.operation.type": "send",
+          "messaging.destination.name": `DEAD_LETTERS_${stream}`,
+          "messaging.nats.message.delivery_count": 3,
+          "messaging.nats.deadletter.reason": "max_deliver",
+          "messaging.nats.deadletter.error_type": "PaymentDeclinedError",
+          "messaging.nats.deadletter.sequence": 1,
         },
       },
-      { parent: 0, tags: { "span.kind": "consumer", "messaging.nats.message.delivery_count": 2 } },
+      { parent: 7, tags: put },
       {
-        parent: 4,
+        parent: 7,
         tags: {
           "span.kind": "client",
+          "messaging.operation.name": "term",
           "messaging.operation.type": "settle",
-          "messaging.nats.message.delivery_count": 2,
+          "messaging.nats.message.delivery_count": 3,
         },
       },
-      { parent: 4, tags: { "span.kind": "client", "messaging.nats.kv.key": "order.7" } },
-      { parent: 4, tags: { "span.kind": "producer", "messaging.message.id": "done-7" } },
     ];
     expect(spans).toHaveLength(want.length);
-    want.forEach(({ parent, tags }, i) => {
+    want.forEach(({ parent, link, tags }, i) => {
       const span = spans[i] as JaegerSpan;
       const what = `${i}: ${span.operationName}`;
       expect(span.traceID, what).toBe(traceId);
       expect(trace.processes[span.processID]?.serviceName, what).toBe("orders-demo");
-      expect(span.references, what).toEqual(
+      const references =
         parent === undefined
           ? []
-          : [{ refType: "CHILD_OF", traceID: traceId, spanID: spans[parent]?.spanID }],
-      );
+          : [{ refType: "CHILD_OF", traceID: traceId, spanID: spans[parent]?.spanID }];
+      if (link !== undefined)
+        references.push({ refType: "FOLLOWS_FROM", traceID: traceId, spanID: spans[link]?.spanID });
+      expect(span.references, what).toEqual(references);
       const actual = Object.fromEntries(span.tags.map((t) => [t.key, t.value]));
       expect(actual, what).toMatchObject(tags);
       if (tags.error === undefined) {
@@ -267,7 +304,7 @@ describe.skipIf(go === undefined)("orders demo --otlp into Jaeger v2", () => {
       expect.objectContaining({
         event: "exception",
         "exception.type": "PaymentDeclinedError",
-        "exception.message": "payment for order 7 declined (attempt 1)",
+        "exception.message": "payment for order 13 declined (attempt 1)",
       }),
     ]);
   });
@@ -291,7 +328,12 @@ describe.skipIf(go === undefined)("orders demo --otlp into Jaeger v2", () => {
       expect(roots.map((s) => s.operationName)).toEqual([send]);
       for (const span of trace.spans) {
         for (const ref of span.references) {
-          expect(ref.refType).toBe("CHILD_OF");
+          // a dead letter also links to its message's creation context (in the same trace)
+          expect(ref.refType).toBe(
+            span.operationName.startsWith("deadletter ") && ref.refType === "FOLLOWS_FROM"
+              ? "FOLLOWS_FROM"
+              : "CHILD_OF",
+          );
           expect(ids.has(ref.spanID), `parent of ${span.operationName}`).toBe(true);
         }
       }
@@ -299,9 +341,10 @@ describe.skipIf(go === undefined)("orders demo --otlp into Jaeger v2", () => {
       const deliveries = trace.spans.filter((s) => s.operationName === `process ${stream}.created`);
       return `${id} ${deliveries.length}`;
     });
-    // Every order once, each processed once, but order 7: twice.
+    // Every order once, each delivered once, but order 7: twice, and order 13: three times.
+    const deliveries = (id: number) => (id === 7 ? 2 : id === 13 ? 3 : 1);
     expect(orders.sort()).toEqual(
-      Array.from({ length: COUNT }, (_, i) => `order-${i + 1} ${i + 1 === 7 ? 2 : 1}`).sort(),
+      Array.from({ length: COUNT }, (_, i) => `order-${i + 1} ${deliveries(i + 1)}`).sort(),
     );
   });
 });

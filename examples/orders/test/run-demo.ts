@@ -74,14 +74,20 @@ export function runDemo(args: readonly string[], options: RunOptions = {}): Prom
 /** The final result line, parsed; `undefined` when it does not have the expected shape. */
 export function parseResult(
   line: string,
-): { orders: number; processed: number; redelivered: number; lost: number } | undefined {
-  const m = /^(\d+) orders, (\d+) processed, (\d+) redelivered, (\d+) lost$/.exec(line);
+):
+  | { orders: number; processed: number; deadLettered: number; redelivered: number; lost: number }
+  | undefined {
+  const m =
+    /^(\d+) orders, (\d+) processed, (\d+) dead-lettered, (\d+) redelivered, (\d+) lost$/.exec(
+      line,
+    );
   if (!m) return undefined;
   return {
     orders: Number(m[1]),
     processed: Number(m[2]),
-    redelivered: Number(m[3]),
-    lost: Number(m[4]),
+    deadLettered: Number(m[3]),
+    redelivered: Number(m[4]),
+    lost: Number(m[5]),
   };
 }
 
