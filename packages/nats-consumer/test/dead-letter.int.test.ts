@@ -5,8 +5,6 @@ import { headers } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { z } from "zod";
 import {
-  type Consumer,
-  type ConsumerConfig,
   createConsumerManager,
   createDeadLetters,
   DeadLetterHeaders,
@@ -28,14 +26,6 @@ afterAll(async () => {
   await t.close();
 });
 
-async function durable(stream: string, config: ConsumerConfig = {}): Promise<Consumer> {
-  return createConsumerManager(t.conn).createOrUpdate(stream, {
-    durable_name: "worker",
-    ack_policy: AckPolicy.Explicit,
-    ...config,
-  });
-}
-
 /** A fresh stream whose default dead-letter stream is deleted at the end. */
 async function streamWithDlq(): Promise<{ stream: string; dlq: string }> {
   const stream = await t.stream();
@@ -52,7 +42,7 @@ async function streamCount(name: string): Promise<number> {
 describe(`dead letters (nats-server ${version})`, () => {
   it("the last failed delivery (max_deliver) goes to the default dead-letter stream, with the reason headers; only then is the original term'ed", async () => {
     const { stream, dlq } = await streamWithDlq();
-    const c = await durable(stream, { max_deliver: 3 });
+    const c = await t.durable(stream, { max_deliver: 3 });
     const h = headers();
     h.set("Traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     h.set("X-Order", "42");
@@ -121,7 +111,7 @@ describe(`dead letters (nats-server ${version})`, () => {
 
   it("a permanent error (poison message: not JSON) is dead-lettered on its first delivery", async () => {
     const { stream, dlq } = await streamWithDlq();
-    const c = await durable(stream, { max_deliver: 10 });
+    const c = await t.durable(stream, { max_deliver: 10 });
     await t.conn.jetstream.publish(`${stream}.a`, "{broken");
     t.ops.length = 0;
     const deliveries: number[] = [];
@@ -151,7 +141,7 @@ describe(`dead letters (nats-server ${version})`, () => {
 
   it("with a schema: a body that is not JSON or fails the schema is dead-lettered on its first delivery, with the reason", async () => {
     const { stream, dlq } = await streamWithDlq();
-    const c = await durable(stream, { max_deliver: 10 });
+    const c = await t.durable(stream, { max_deliver: 10 });
     const subject = `${stream}.orders`;
     for (const body of [
       "qty=1",
@@ -190,7 +180,7 @@ describe(`dead letters (nats-server ${version})`, () => {
 
   it("no message lost under load: stored = processed + dead-lettered, exactly", async () => {
     const { stream, dlq } = await streamWithDlq();
-    const c = await durable(stream, { max_deliver: 2 });
+    const c = await t.durable(stream, { max_deliver: 2 });
     const js = t.conn.jetstream;
     const total = 30;
     for (let n = 1; n <= total; n++) {
@@ -234,7 +224,7 @@ describe(`dead letters (nats-server ${version})`, () => {
     const stream = await t.stream();
     const dlq = `${stream}_DLQ`;
     extraStreams.push(dlq);
-    const c = await durable(stream, { max_deliver: 5 });
+    const c = await t.durable(stream, { max_deliver: 5 });
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const errors: Error[] = [];
@@ -278,7 +268,7 @@ describe(`dead letters (nats-server ${version})`, () => {
 
   it("a dead letter stored twice (its term lost) is a duplicate, not a second copy", async () => {
     const { stream, dlq } = await streamWithDlq();
-    const c = await durable(stream, { max_deliver: 5, ack_wait: 1_000_000_000 });
+    const c = await t.durable(stream, { max_deliver: 5, ack_wait: 1_000_000_000 });
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     // A middleware drops the first term: the server redelivers after ack_wait.
@@ -344,7 +334,7 @@ describe(`dead letters at shutdown (nats-server ${version})`, () => {
 describe(`the dead-letter API (nats-server ${version})`, () => {
   it("lists with a filter, replays one to its original subject (new msg id, a header naming the dead letter), purges the rest", async () => {
     const { stream, dlq } = await streamWithDlq();
-    const c = await durable(stream);
+    const c = await t.durable(stream);
     const js = t.conn.jetstream;
     await js.publish(`${stream}.a`, "poison-a", { msgID: "a-1" });
     await js.publish(`${stream}.b`, "poison-b");

@@ -1,7 +1,13 @@
 import { type Connection, connect, type Operation } from "@helix/nats-core";
 import { deferred, recordOperations, uniqueName } from "@helix/nats-testing/vitest";
+import { AckPolicy } from "@nats-io/jetstream";
 import { inject } from "vitest";
-import type { ConsumeContext, Consumer } from "../src/index.js";
+import {
+  type ConsumeContext,
+  type Consumer,
+  type ConsumerConfig,
+  createConsumerManager,
+} from "../src/index.js";
 
 /** A connection to the shared test server, the operations it ran, and fresh streams. */
 export interface TestContext {
@@ -9,6 +15,8 @@ export interface TestContext {
   ops: Operation[];
   /** A fresh stream `name` with subjects `name.>`. */
   stream(): Promise<string>;
+  /** A durable consumer "worker" on `stream` that acks explicitly, with `config` on top. */
+  durable(stream: string, config?: ConsumerConfig): Promise<Consumer>;
   close(): Promise<void>;
 }
 
@@ -26,6 +34,13 @@ export async function setup(name = "consumer-int", url = inject("natsUrl")): Pro
       await jsm.streams.add({ name, subjects: [`${name}.>`] });
       streams.push(name);
       return name;
+    },
+    durable(stream, config = {}) {
+      return createConsumerManager(conn).createOrUpdate(stream, {
+        durable_name: "worker",
+        ack_policy: AckPolicy.Explicit,
+        ...config,
+      });
     },
     async close() {
       if (!conn.isClosed) {

@@ -1,8 +1,6 @@
 import { TimeoutError } from "@helix/nats-core";
 import { deferred, ofKind, until } from "@helix/nats-testing/vitest";
-import { AckPolicy } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type Consumer, type ConsumerConfig, createConsumerManager } from "../src/index.js";
 import { publish, setup, type TestContext } from "./helpers.js";
 
 const version = inject("natsServerVersion");
@@ -13,20 +11,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function durable(stream: string, config: ConsumerConfig = {}): Promise<Consumer> {
-  return createConsumerManager(t.conn).createOrUpdate(stream, {
-    durable_name: "worker",
-    ack_policy: AckPolicy.Explicit,
-    ...config,
-  });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe(`long handlers (nats-server ${version})`, () => {
   it("ack_wait 2 s and a 7 s handler: working() is sent automatically, the message is delivered once", async () => {
     const stream = await t.stream();
-    const c = await durable(stream, { ackWaitMs: 2_000 });
+    const c = await t.durable(stream, { ackWaitMs: 2_000 });
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const deliveries: number[] = [];
@@ -55,7 +45,7 @@ describe(`long handlers (nats-server ${version})`, () => {
 
   it("keepAlive: false: the same slow handler is redelivered behind its back after ack_wait", async () => {
     const stream = await t.stream();
-    const c = await durable(stream, { ackWaitMs: 1_000 });
+    const c = await t.durable(stream, { ackWaitMs: 1_000 });
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const deliveries: number[] = [];
@@ -76,7 +66,7 @@ describe(`long handlers (nats-server ${version})`, () => {
 
   it("timeoutMs aborts the handler's signal and retries the message with the retry policy", async () => {
     const stream = await t.stream();
-    const c = await durable(stream);
+    const c = await t.durable(stream);
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const errors: Error[] = [];

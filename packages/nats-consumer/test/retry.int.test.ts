@@ -1,13 +1,7 @@
 import { ConfigError, DecodeError, type Operation } from "@helix/nats-core";
 import { deferred, ofKind, until } from "@helix/nats-testing/vitest";
-import { AckPolicy } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  type Consumer,
-  type ConsumerConfig,
-  createConsumerManager,
-  type Msg,
-} from "../src/index.js";
+import type { Msg } from "../src/index.js";
 import { publish, setup, type TestContext } from "./helpers.js";
 
 const version = inject("natsServerVersion");
@@ -17,14 +11,6 @@ beforeAll(async () => {
   t = await setup("consumer-int-retry");
 });
 afterAll(() => t.close());
-
-async function durable(stream: string, config: ConsumerConfig = {}): Promise<Consumer> {
-  return createConsumerManager(t.conn).createOrUpdate(stream, {
-    durable_name: "worker",
-    ack_policy: AckPolicy.Explicit,
-    ...config,
-  });
-}
 
 /** The gaps between consecutive deliveries, in ms. */
 function gaps(times: number[]): number[] {
@@ -40,7 +26,7 @@ function naks(ops: Operation[]): (number | undefined)[] {
 describe(`paced retries (nats-server ${version})`, () => {
   it("naks with the retry schedule by delivery count; the deliveries come back no sooner than the delays", async () => {
     const stream = await t.stream();
-    const c = await durable(stream);
+    const c = await t.durable(stream);
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const times: number[] = [];
@@ -70,7 +56,7 @@ describe(`paced retries (nats-server ${version})`, () => {
 
   it("the schedule's last delay repeats past its end", async () => {
     const stream = await t.stream();
-    const c = await durable(stream);
+    const c = await t.durable(stream);
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const done = deferred();
@@ -88,7 +74,7 @@ describe(`paced retries (nats-server ${version})`, () => {
 
   it("uses the consumer's own backoff steps when it has some", async () => {
     const stream = await t.stream();
-    const c = await durable(stream, { backoffMs: [150, 400], max_deliver: 5 });
+    const c = await t.durable(stream, { backoffMs: [150, 400], max_deliver: 5 });
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const times: number[] = [];
@@ -115,7 +101,7 @@ describe(`paced retries (nats-server ${version})`, () => {
 
   it("an exponential curve: initialDelayMs × multiplier^(n-1), capped at maxDelayMs", async () => {
     const stream = await t.stream();
-    const c = await durable(stream);
+    const c = await t.durable(stream);
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const done = deferred();
@@ -133,7 +119,7 @@ describe(`paced retries (nats-server ${version})`, () => {
 
   it("nakDelayMs keeps working as the older form of retry", async () => {
     const stream = await t.stream();
-    const c = await durable(stream);
+    const c = await t.durable(stream);
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const done = deferred();
@@ -151,7 +137,7 @@ describe(`paced retries (nats-server ${version})`, () => {
 
   it("max_deliver is respected: without dead letters the last failed delivery is nak'ed and the server delivers it no more", async () => {
     const stream = await t.stream();
-    const c = await durable(stream, { max_deliver: 3 });
+    const c = await t.durable(stream, { max_deliver: 3 });
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const deliveries: number[] = [];
@@ -175,7 +161,7 @@ describe(`paced retries (nats-server ${version})`, () => {
 
   it("a permanent error (a DecodeError) is not retried: without dead letters it is term'ed with the reason at once", async () => {
     const stream = await t.stream();
-    const c = await durable(stream, { max_deliver: 5 });
+    const c = await t.durable(stream, { max_deliver: 5 });
     await t.conn.jetstream.publish(`${stream}.a`, "not json");
     t.ops.length = 0;
     const errors: Error[] = [];
@@ -208,7 +194,7 @@ describe(`paced retries (nats-server ${version})`, () => {
 
   it("retry.isPermanent decides what is permanent", async () => {
     const stream = await t.stream();
-    const c = await durable(stream);
+    const c = await t.durable(stream);
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const done = deferred<Msg>();
@@ -229,7 +215,7 @@ describe(`paced retries (nats-server ${version})`, () => {
 
   it("bad retry, deadLetter, keepAlive and timeoutMs options: one ConfigError listing every problem, before any I/O", async () => {
     const stream = await t.stream();
-    const c = await durable(stream);
+    const c = await t.durable(stream);
     t.ops.length = 0;
     let caught: unknown;
     try {
