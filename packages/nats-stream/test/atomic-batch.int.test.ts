@@ -148,9 +148,10 @@ describe.runIf(versionAtLeast(version, "2.12.0"))("atomic batch publish (server 
         name: "ConnectionError",
         code: "CONNECTION_CLOSED",
       });
-      await expect(
-        publisher.publish(`${name}.t`, 1, { ttlMs: 1000 }),
-      ).rejects.toMatchObject({ name: "ConnectionError", code: "CONNECTION_CLOSED" });
+      await expect(publisher.publish(`${name}.t`, 1, { ttlMs: 1000 })).rejects.toMatchObject({
+        name: "ConnectionError",
+        code: "CONNECTION_CLOSED",
+      });
       expect(ops.map((op) => op.kind)).toEqual(["publish.batch", "publish", "publish", "publish"]);
       expect((await stream.info()).state.messages).toBe(2);
     } finally {
