@@ -55,12 +55,13 @@ it("a handler slower than the ack wait: with working() it is not redelivered; wi
     }),
     options,
   );
-  // slow and silent on the first delivery only, so the redeliveries finish
+  // slow and silent on the first delivery only, so the redeliveries finish (the automatic
+  // working() is turned off: it would keep these messages too)
   const silentRun = silent.consume(
     silentLedger.wrap(async (msg: Msg) => {
       if (msg.info.deliveryCount === 1) await sleep(SLOW_MS);
     }),
-    options,
+    { ...options, keepAlive: false },
   );
 
   await waitUntil("the steady consumer acked everything", () => settledAll(steady), {

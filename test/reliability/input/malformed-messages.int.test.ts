@@ -134,8 +134,7 @@ describe("malformed messages in a stream", () => {
         msg.json();
       },
       {
-        // A failed message is nakked; keep its redelivery out of this test's window.
-        nakDelayMs: 60_000,
+        // A DecodeError is permanent: the message is term'ed with the reason, never redelivered.
         onError: (error, { msg }) => errors.push({ seq: msg?.seq, subject: msg?.subject, error }),
       },
     );
@@ -169,8 +168,9 @@ describe("malformed messages in a stream", () => {
         `${stream}.good`,
     );
     expect(good?.spanContext().traceId).toBe(TRACE_ID);
-    const settles = sdk.spans().filter((s) => /^(ack|nak) /.test(s.name));
-    expect(settles.filter((s) => s.name.startsWith("nak "))).toHaveLength(bad.length);
+    const settles = sdk.spans().filter((s) => /^(ack|nak|term) /.test(s.name));
+    expect(settles.filter((s) => s.name.startsWith("nak "))).toHaveLength(0);
+    expect(settles.filter((s) => s.name.startsWith("term "))).toHaveLength(bad.length);
     expect(settles.filter((s) => s.name.startsWith("ack "))).toHaveLength(
       CASES.length - bad.length,
     );
