@@ -8,6 +8,15 @@ import type { Operation } from "./operations.js";
  */
 export type Middleware = <T>(op: Operation, next: () => Promise<T>) => Promise<T>;
 
+/**
+ * The promise an operation's call answers with when it completed synchronously: one shared,
+ * already resolved promise (a consumed message handled and acked, an ack queued). A middleware
+ * that passes `next()`'s result on unchanged keeps it; one that compares `next()`'s result with
+ * it can finish at once instead of a microtask later (the otel plugin does), and the caller then
+ * skips a promise per operation too. Never rejects; resolves with `undefined`.
+ */
+export const COMPLETED: Promise<void> = Promise.resolve();
+
 /** Where a middleware goes in the stack. */
 export interface MiddlewarePlacement {
   /** Unique name within the stack. */
