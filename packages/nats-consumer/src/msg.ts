@@ -1,4 +1,5 @@
 import {
+  COMPLETED,
   type Connection,
   DecodeError,
   type SettleAction,
@@ -9,6 +10,7 @@ import {
 import { versionAtLeast } from "@helix/nats-core/internal";
 import type { JsMsg } from "@nats-io/jetstream";
 import type { MsgHdrs, NatsConnection } from "@nats-io/transport-node";
+import { flushQueuedAcks, queueAck } from "./ack-batch.js";
 import { LazyDeliveredMessage } from "./delivered-message.js";
 import type { DeliveryInfo, Msg } from "./types.js";
 
@@ -73,6 +75,11 @@ export class HelixMsg implements Msg {
     return decoder.decode(this.raw.data);
   }
 
+  /**
+   * Acks the message. Resolves once the ack is queued on the connection (no answer from the
+   * server: `ackAck()` waits for one); the acks queued during one macrotask are written together
+   * at its end (see ack-batch.ts).
+   */
   ack(): Promise<void> {
     return this.#settle("ack", undefined, undefined, sendAck);
   }
@@ -157,8 +164,9 @@ export class HelixMsg implements Msg {
     send: Send,
   ): Promise<void> {
     const raw = this.raw;
+    const conn = this.#conn;
     // No middleware: nothing to describe the operation to.
-    if (this.#conn.middleware.size === 0) return sendNow(raw, action, send);
+    if (conn.middleware.size === 0) return sendNow(raw, conn, action, send);
     const op: SettleOperation =
       delayMs !== undefined
         ? { kind: "settle", client: this.#conn.client, action, message: this.delivered, delayMs }
@@ -166,15 +174,20 @@ export class HelixMsg implements Msg {
           ? { kind: "settle", client: this.#conn.client, action, message: this.delivered, reason }
           : { kind: "settle", client: this.#conn.client, action, message: this.delivered };
     // Hot per-message path: conn.run, not runOperation, so a settle allocates no extra closures and keeps its SENT fast path (benchmarked).
-    return this.#conn.run(op, () => sendNow(raw, action, send));
+    return conn.run(op, () => sendNow(raw, conn, action, send));
   }
 }
 
-/** Runs `send`, mapping its failure; `SENT` when it completed synchronously. */
-function sendNow(raw: JsMsg, action: SettleAction, send: Send): Promise<void> {
+/**
+ * Runs `send`, mapping its failure; `SENT` when it completed synchronously. Any other settle
+ * than a plain ack first writes the acks queued on the connection, so the server gets every
+ * settle in the order it was made.
+ */
+function sendNow(raw: JsMsg, conn: Connection, action: SettleAction, send: Send): Promise<void> {
   let sent: void | Promise<void>;
   try {
-    sent = send(raw);
+    if (send !== sendAck) flushQueuedAcks(conn.nats);
+    sent = send(raw, conn);
   } catch (err) {
     return Promise.reject(toHelixError(err, { operation: `settle.${action}` }));
   }
@@ -184,7 +197,7 @@ function sendNow(raw: JsMsg, action: SettleAction, send: Send): Promise<void> {
   });
 }
 
-type Send = (raw: JsMsg) => void | Promise<void>;
+type Send = (raw: JsMsg, conn: Connection) => void | Promise<void>;
 
 const NAK = new TextEncoder().encode("-NAK");
 
@@ -196,11 +209,12 @@ async function confirmedNak(nats: NatsConnection, raw: JsMsg, timeoutMs: number)
   await nats.request(reply, NAK, { timeout: timeoutMs });
 }
 
-const sendAck: Send = (raw) => raw.ack();
+const sendAck: Send = (raw, conn) => queueAck(conn, raw);
 const sendWorking: Send = (raw) => raw.working();
 
 /**
- * The promise a settle that was sent synchronously resolves with: one shared, already resolved
- * promise (consume compares against it to skip a microtask per message). Never rejects.
+ * The promise a settle that was sent synchronously resolves with: core's shared, already
+ * resolved `COMPLETED` (consume compares against it to skip a microtask per message, and so do
+ * middlewares such as the otel plugin's). Never rejects.
  */
-export const SENT: Promise<void> = Promise.resolve();
+export const SENT: Promise<void> = COMPLETED;
