@@ -6,6 +6,7 @@ import {
   METRIC_MESSAGING_CLIENT_OPERATION_DURATION,
   METRIC_MESSAGING_CLIENT_SENT_MESSAGES,
   METRIC_MESSAGING_NATS_CLIENT_RECONNECTS,
+  METRIC_MESSAGING_NATS_CONSUMER_DEAD_LETTERED,
   METRIC_MESSAGING_PROCESS_DURATION,
 } from "./semconv.js";
 
@@ -63,6 +64,7 @@ export class MessagingMetrics {
   readonly sent = new Tallies();
   readonly consumed = new Tallies();
   readonly reconnects = new Tallies();
+  readonly deadLettered = new Tallies();
   readonly #attributes = new Map<string, Attributes>();
 
   constructor(meter: Meter) {
@@ -103,6 +105,12 @@ export class MessagingMetrics {
       "Times the connection reconnected.",
       "{reconnect}",
       this.reconnects,
+    );
+    observe(
+      METRIC_MESSAGING_NATS_CONSUMER_DEAD_LETTERED,
+      "Messages a consume stored as dead letters (their last delivery failed, or a permanent error).",
+      "{message}",
+      this.deadLettered,
     );
   }
 

@@ -2,6 +2,7 @@ import type { ClientInfo } from "@helix/nats-core";
 import type { Attributes } from "@opentelemetry/api";
 import type { DestinationNamer } from "./destination.js";
 import {
+  batchSubject,
   commonAttributes,
   consumerOf,
   nameOperation,
@@ -74,7 +75,7 @@ export class OperationShapes {
       return last;
     }
     const naming = nameOperation(op, this.#destination);
-    const attributes = Object.freeze(commonAttributes(naming, client, consumer));
+    const attributes = Object.freeze(sortedByKey(commonAttributes(naming, client, consumer)));
     const shape: OperationShape = {
       naming,
       spanName: spanName(naming),
@@ -91,6 +92,17 @@ export class OperationShapes {
   }
 }
 
+/**
+ * The same attributes with their keys in sorted order. `sdk-metrics` finds a point's series by
+ * sorting and serialising its attributes on every `record()`; keys already in order make the sort
+ * cheaper (measured: 1.9 → 1.65 µs per `record()` of a shape's seven attributes).
+ */
+function sortedByKey(attributes: Attributes): Attributes {
+  const sorted: Attributes = {};
+  for (const key of Object.keys(attributes).sort()) sorted[key] = attributes[key];
+  return sorted;
+}
+
 /** The string `nameOperation` names the destination from. */
 function sourceOf(op: TracedOperation): string {
   switch (op.kind) {
@@ -102,6 +114,13 @@ function sourceOf(op: TracedOperation): string {
     case "receive":
     case "consumer.status":
       return op.stream;
+    case "publish.batch":
+      return batchSubject(op);
+    case "core.publish":
+    case "core.request":
+      return op.subject;
+    case "core.process":
+      return op.message.subject;
     default:
       return "bucket" in op ? op.bucket : op.stream;
   }

@@ -8,6 +8,7 @@ import {
   type TracerProvider,
   trace,
 } from "@opentelemetry/api";
+import { type ConsumerHealthGauges, consumerHealthGauges } from "./consumer-health-metrics.js";
 import { guardDestination } from "./destination.js";
 import { createIdleCheck } from "./idle.js";
 import { type MessagingMetrics, messagingMetrics } from "./metrics.js";
@@ -64,6 +65,26 @@ function metricsFor(provider: MeterProvider | undefined): MessagingMetrics | und
 }
 
 /**
+ * The consumer health gauges, made on the first health reading (opt-in: no gauge exists until a
+ * reader runs); a meter that throws while making them means none.
+ */
+function healthFor(provider: MeterProvider | undefined): () => ConsumerHealthGauges | undefined {
+  let gauges: ConsumerHealthGauges | undefined;
+  let made = false;
+  return () => {
+    if (!made) {
+      made = true;
+      try {
+        gauges = consumerHealthGauges(provider, INSTRUMENTATION_SCOPE, PACKAGE_VERSION);
+      } catch {
+        gauges = undefined;
+      }
+    }
+    return gauges;
+  };
+}
+
+/**
  * OpenTelemetry for every operation of a connection: spans, trace propagation through message
  * headers, and metrics, following the messaging semantic conventions (see the README for the
  * full table). `connect({ plugins: [otel()] })` or `conn.use(otel())`.
@@ -89,6 +110,7 @@ export function otel(options?: OtelOptions): OtelPlugin {
         options: resolved,
         idle: createIdleCheck(resolved, metrics),
         clock: new SpanClock(),
+        health: metrics === undefined ? undefined : healthFor(resolved.meterProvider),
       });
       stack.add(middleware, { name: OTEL_PLUGIN_NAME });
     },

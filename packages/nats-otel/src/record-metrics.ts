@@ -5,6 +5,7 @@ import { metricKey, type OperationShape } from "./operation-shapes.js";
 import {
   ATTR_ERROR_TYPE,
   ATTR_MESSAGING_CLIENT_ID,
+  ATTR_MESSAGING_NATS_DEADLETTER_REASON,
   ATTR_MESSAGING_SYSTEM,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
@@ -32,13 +33,23 @@ export function recordOperationMetrics(
     attributes = () => ({ ...shape.attributes, [ATTR_ERROR_TYPE]: errorType });
   }
   // Counts first: they are this plugin's own totals and cannot fail, unlike the SDK's histogram.
-  if (op.kind === "process") m.consumed.add(key, attributes, 1);
-  else if (op.kind === "publish") m.sent.add(key, attributes, 1);
-  else if (op.kind === "receive") {
+  const processed = op.kind === "process" || op.kind === "core.process";
+  if (processed) m.consumed.add(key, attributes, 1);
+  else if (op.kind === "publish" || op.kind === "core.publish" || op.kind === "core.request")
+    m.sent.add(key, attributes, 1);
+  else if (op.kind === "publish.batch") m.sent.add(key, attributes, op.messages.length);
+  else if (op.kind === "deadletter" && errorType === undefined) {
+    const reason = op.reason ?? "";
+    m.deadLettered.add(
+      `${key}\n${reason}`,
+      () => ({ ...attributes(), [ATTR_MESSAGING_NATS_DEADLETTER_REASON]: reason }),
+      1,
+    );
+  } else if (op.kind === "receive") {
     const count = receivedCount(op);
     if (count > 0) m.consumed.add(key, attributes, count);
   }
-  const histogram = op.kind === "process" ? m.processDuration : m.operationDuration;
+  const histogram = processed ? m.processDuration : m.operationDuration;
   histogram.record(
     seconds,
     errorType === undefined ? shape.attributes : m.attributes(key, attributes),

@@ -14,6 +14,8 @@ export const ATTR_MESSAGING_OPERATION_NAME = "messaging.operation.name";
 export const ATTR_MESSAGING_OPERATION_TYPE = "messaging.operation.type";
 /** `messaging.destination.name`: the destination of the span name (subject, stream or bucket). */
 export const ATTR_MESSAGING_DESTINATION_NAME = "messaging.destination.name";
+/** `messaging.destination.temporary`: `true` when the destination is a reply inbox. */
+export const ATTR_MESSAGING_DESTINATION_TEMPORARY = "messaging.destination.temporary";
 /** `messaging.message.id`: the `Nats-Msg-Id` of a published message. */
 export const ATTR_MESSAGING_MESSAGE_ID = "messaging.message.id";
 /** `messaging.client.id`: the connection's name. */
@@ -39,6 +41,18 @@ export const ATTR_MESSAGING_NATS_MESSAGE_STREAM_SEQUENCE = "messaging.nats.messa
 export const ATTR_MESSAGING_NATS_MESSAGE_DELIVERY_COUNT = "messaging.nats.message.delivery_count";
 /** `messaging.nats.message.duplicate`: `true` when the server already had the published message. */
 export const ATTR_MESSAGING_NATS_MESSAGE_DUPLICATE = "messaging.nats.message.duplicate";
+/** `messaging.nats.message.ttl`: the `Nats-TTL` header a write sent (`"5s"`, `"never"`; nats-server 2.11+). */
+export const ATTR_MESSAGING_NATS_MESSAGE_TTL = "messaging.nats.message.ttl";
+/** `messaging.nats.counter.increment`: the amount a counter increment added (decimal string, `Nats-Incr`). */
+export const ATTR_MESSAGING_NATS_COUNTER_INCREMENT = "messaging.nats.counter.increment";
+/** `messaging.nats.counter.value`: the counter's total after the increment (decimal string, from the ack). */
+export const ATTR_MESSAGING_NATS_COUNTER_VALUE = "messaging.nats.counter.value";
+/** `messaging.nats.schedule`: the `Nats-Schedule` of a scheduled message (`@at …`, `@every …`, cron). */
+export const ATTR_MESSAGING_NATS_SCHEDULE = "messaging.nats.schedule";
+/** `messaging.nats.schedule.target`: the subject a scheduled message is delivered to (`Nats-Schedule-Target`). */
+export const ATTR_MESSAGING_NATS_SCHEDULE_TARGET = "messaging.nats.schedule.target";
+/** `messaging.nats.consumer.pinned_id`: the pin id a message was delivered under (`Nats-Pin-Id`, priority group `pinned_client`). */
+export const ATTR_MESSAGING_NATS_CONSUMER_PINNED_ID = "messaging.nats.consumer.pinned_id";
 /** `messaging.nats.publish.attempts`: attempts a publish made, when more than one. */
 export const ATTR_MESSAGING_NATS_PUBLISH_ATTEMPTS = "messaging.nats.publish.attempts";
 /** `messaging.nats.subject`: the subject, also when the `destination` option renamed it. */
@@ -53,6 +67,8 @@ export const ATTR_MESSAGING_NATS_CONSUMER_ORDERED = "messaging.nats.consumer.ord
 export const ATTR_MESSAGING_NATS_CONSUMER_STATUS = "messaging.nats.consumer.status";
 /** `messaging.nats.consumer.status.ends`: whether that notification ended the consume. */
 export const ATTR_MESSAGING_NATS_CONSUMER_STATUS_ENDS = "messaging.nats.consumer.status.ends";
+/** `messaging.nats.process.mode`: the core NATS handler a message went to, `subscribe` or `reply`. */
+export const ATTR_MESSAGING_NATS_PROCESS_MODE = "messaging.nats.process.mode";
 /** `messaging.nats.kv.bucket`: the key-value bucket. */
 export const ATTR_MESSAGING_NATS_KV_BUCKET = "messaging.nats.kv.bucket";
 /** `messaging.nats.kv.key`: the key. */
@@ -62,10 +78,19 @@ export const ATTR_MESSAGING_NATS_KV_REVISION = "messaging.nats.kv.revision";
 /** `messaging.nats.kv.outcome`: `key_exists` when a `kv.create` found the key (not an error). */
 export const ATTR_MESSAGING_NATS_KV_OUTCOME = "messaging.nats.kv.outcome";
 
+/** `messaging.nats.deadletter.reason`: why a message was dead-lettered, `max_deliver` or `permanent`. */
+export const ATTR_MESSAGING_NATS_DEADLETTER_REASON = "messaging.nats.deadletter.reason";
+/** `messaging.nats.deadletter.error_type`: the code or class of the handler error that dead-lettered it. */
+export const ATTR_MESSAGING_NATS_DEADLETTER_ERROR_TYPE = "messaging.nats.deadletter.error_type";
+/** `messaging.nats.deadletter.sequence`: the dead letter's sequence in the dead-letter stream. */
+export const ATTR_MESSAGING_NATS_DEADLETTER_SEQUENCE = "messaging.nats.deadletter.sequence";
+
 /** `messaging.system` of every span and metric point. */
 export const MESSAGING_SYSTEM_VALUE_NATS = "nats";
 /** `messaging.operation.type` of a publish. */
 export const MESSAGING_OPERATION_TYPE_VALUE_SEND = "send";
+/** `messaging.operation.type` of the `create` span of each message of an atomic batch. */
+export const MESSAGING_OPERATION_TYPE_VALUE_CREATE = "create";
 /** `messaging.operation.type` of a fetch, `fetchNoWait` or `next()`. */
 export const MESSAGING_OPERATION_TYPE_VALUE_RECEIVE = "receive";
 /** `messaging.operation.type` of a message handed to a consume handler. */
@@ -87,6 +112,21 @@ export const METRIC_MESSAGING_CLIENT_SENT_MESSAGES = "messaging.client.sent.mess
 export const METRIC_MESSAGING_CLIENT_CONSUMED_MESSAGES = "messaging.client.consumed.messages";
 /** Observable counter `messaging.nats.client.reconnects`: each reconnect. */
 export const METRIC_MESSAGING_NATS_CLIENT_RECONNECTS = "messaging.nats.client.reconnects";
+
+/** Observable gauge `messaging.nats.consumer.pending`: messages not yet delivered (`num_pending`). */
+export const METRIC_MESSAGING_NATS_CONSUMER_PENDING = "messaging.nats.consumer.pending";
+/** Observable gauge `messaging.nats.consumer.ack_pending`: delivered, waiting for an ack. */
+export const METRIC_MESSAGING_NATS_CONSUMER_ACK_PENDING = "messaging.nats.consumer.ack_pending";
+/** Observable gauge `messaging.nats.consumer.redelivered`: redelivered, not yet acked. */
+export const METRIC_MESSAGING_NATS_CONSUMER_REDELIVERED = "messaging.nats.consumer.redelivered";
+/** Observable gauge `messaging.nats.consumer.waiting`: pull requests waiting at the server. */
+export const METRIC_MESSAGING_NATS_CONSUMER_WAITING = "messaging.nats.consumer.waiting";
+/** Observable gauge `messaging.nats.consumer.last_active.age` (s): time since the last delivery or ack. */
+export const METRIC_MESSAGING_NATS_CONSUMER_LAST_ACTIVE_AGE =
+  "messaging.nats.consumer.last_active.age";
+
+/** Observable counter `messaging.nats.consumer.dead_lettered`: messages stored as dead letters, by reason. */
+export const METRIC_MESSAGING_NATS_CONSUMER_DEAD_LETTERED = "messaging.nats.consumer.dead_lettered";
 
 /** The semantic conventions' bucket advice for messaging durations, in seconds. */
 export const DURATION_BUCKETS: readonly number[] = [

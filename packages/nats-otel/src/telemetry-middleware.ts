@@ -1,9 +1,13 @@
 import type {
+  ConsumerHealthOperation,
+  CoreProcessOperation,
   Middleware,
   ProcessOperation,
+  PublishBatchOperation,
   ReceiveOperation,
   SettleOperation,
 } from "@helix/nats-core";
+import { COMPLETED, hasHeader } from "@helix/nats-core";
 import {
   type Attributes,
   type Context,
@@ -11,13 +15,25 @@ import {
   isSpanContextValid,
   type Link,
   type Span,
+  SpanKind,
   trace,
 } from "@opentelemetry/api";
 import { type OperationShape, OperationShapes } from "./operation-shapes.js";
 import { errorType, expectedOutcome, recordFailure, recordOutcome } from "./outcome.js";
 import { extractContext, injectContext } from "./propagation.js";
 import { recordConnectionEvent, recordOperationMetrics } from "./record-metrics.js";
-import { ATTR_MESSAGING_BATCH_MESSAGE_COUNT } from "./semconv.js";
+import {
+  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
+  ATTR_MESSAGING_CLIENT_ID,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_NATS_SUBJECT,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  MESSAGING_OPERATION_TYPE_VALUE_CREATE,
+  MESSAGING_SYSTEM_VALUE_NATS,
+} from "./semconv.js";
 import {
   addEndAttributes,
   addStartAttributes,
@@ -40,7 +56,10 @@ export function createTelemetryMiddleware(t: Telemetry): Middleware {
         if (metrics !== undefined) guard(() => recordConnectionEvent(metrics, op));
         return next();
       }
+      case "consumer.health":
+        return gaugeHealth(t, op, next);
       case "process":
+      case "core.process":
         return traceProcess(t, shapes, op, next);
       case "receive":
         return traceReceive(t, shapes, op, next);
@@ -52,6 +71,19 @@ export function createTelemetryMiddleware(t: Telemetry): Middleware {
         return traceCall(t, shapes, op, next);
     }
   };
+}
+
+/** A consumer health reading: no span, its numbers go to the gauges once it arrived. */
+function gaugeHealth<T>(
+  t: Telemetry,
+  op: ConsumerHealthOperation,
+  next: () => Promise<T>,
+): Promise<T> {
+  const health = t.health === undefined ? undefined : guard(t.health);
+  if (health === undefined) return next();
+  return observe(next, (_err, failed) => {
+    if (!failed || op.phase === "stop") guard(() => health.record(op));
+  });
 }
 
 /**
@@ -68,6 +100,12 @@ function observe<T>(
   } catch (err) {
     done(err, true);
     return Promise.reject(err);
+  }
+  if (running === (COMPLETED as Promise<unknown>)) {
+    // Completed synchronously (a message handled and acked, an ack queued): finished now, and
+    // the caller keeps its synchronous path (no promise, no microtask per operation).
+    done(undefined, false);
+    return running;
   }
   return running.then(
     (result) => {
@@ -92,6 +130,38 @@ function startAttributes(
   return attributes;
 }
 
+/**
+ * Starts `op`'s span with the shape's shared attributes (the low-cardinality ones a sampler may
+ * route on), then adds the operation's own (message ids, sequences, keys) only when the span
+ * records: a span the sampler dropped costs no attribute object. Start and end are on the
+ * plugin's one clock (span-clock.ts), so that spans stay nested.
+ */
+function startSpan(
+  t: Telemetry,
+  shape: OperationShape,
+  op: TracedOperation,
+  links: Link[] | undefined,
+  started: number,
+  parent: Context,
+): Span {
+  const span = t.tracer.startSpan(
+    shape.spanName,
+    {
+      kind: shape.naming.kind,
+      attributes: shape.attributes,
+      links,
+      startTime: t.clock.epochMs(started),
+    },
+    parent,
+  );
+  if (span.isRecording()) {
+    const attributes: Attributes = {};
+    addStartAttributes(attributes, op, t.options.recordBodySize);
+    span.setAttributes(attributes);
+  }
+  return span;
+}
+
 /** Publish, settle, management and KV calls: a span from call to result. */
 function traceCall<T>(
   t: Telemetry,
@@ -105,21 +175,32 @@ function traceCall<T>(
   try {
     shape = shapes.of(op);
     const active = context.active();
-    const attributes = startAttributes(shape, op, t.options.recordBodySize);
-    const links = op.kind === "settle" ? settleLinks(t, op, active) : undefined;
-    // Start and end on the plugin's one clock (span-clock.ts), so that spans stay nested.
-    span = t.tracer.startSpan(
-      shape.spanName,
-      { kind: shape.naming.kind, attributes, links, startTime: t.clock.epochMs(started) },
-      active,
-    );
-    if (op.kind === "publish") injectContext(t.propagator, trace.setSpan(active, span), op.headers);
+    const links =
+      op.kind === "settle"
+        ? settleLinks(t, op, active)
+        : op.kind === "publish.batch"
+          ? batchLinks(t, op, active, started)
+          : (op.kind === "deadletter" || op.kind === "deadletter.replay") &&
+              op.message !== undefined
+            ? // the message's (or dead letter's) creation context: its trace goes on through the link
+              linkTo(extractContext(t.propagator, op.message.headers))
+            : undefined;
+    span = startSpan(t, shape, op, links, started, active);
+    if (op.kind === "publish" || op.kind === "core.publish" || op.kind === "core.request")
+      injectContext(t.propagator, trace.setSpan(active, span), op.headers);
   } catch {
     // A failing tracer leaves this operation untraced; the operation itself goes on.
   }
-  return observe(next, (err, failed) =>
+  // A replay's publish is a child of its span (the publish then carries a new trace context).
+  const run = op.kind === "deadletter.replay" && span !== undefined ? withSpan(span, next) : next;
+  return observe(run, (err, failed) =>
     finish({ t, shapes, op, shape, span, started, err, failed }),
   );
+}
+
+/** `next` run with `span` active (the operations it runs are its children). */
+function withSpan<T>(span: Span, next: () => Promise<T>): () => Promise<T> {
+  return () => context.with(trace.setSpan(context.active(), span), next);
 }
 
 /**
@@ -129,6 +210,49 @@ function traceCall<T>(
 function settleLinks(t: Telemetry, op: SettleOperation, active: Context): Link[] | undefined {
   if (trace.getSpan(active) !== undefined) return undefined;
   return linkTo(extractContext(t.propagator, op.message.headers));
+}
+
+/**
+ * The creation context of each message of an atomic batch, for the batch's one send span to link
+ * to (semantic conventions: a batch send links to each message's creation context). A message
+ * whose caller set `traceparent` was created there; any other gets a `create` span, child of the
+ * active context, whose context is injected into its headers, so its consumer continues from it.
+ */
+function batchLinks(
+  t: Telemetry,
+  op: PublishBatchOperation,
+  active: Context,
+  started: number,
+): Link[] {
+  const links: Link[] = [];
+  const startTime = t.clock.epochMs(started);
+  for (const message of op.messages) {
+    if (hasHeader(message.headers, "traceparent")) {
+      const link = linkTo(extractContext(t.propagator, message.headers));
+      if (link !== undefined) links.push(link[0] as Link);
+      continue;
+    }
+    const destination = t.destination(message.subject);
+    const attributes: Attributes = {
+      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_NATS,
+      [ATTR_MESSAGING_OPERATION_NAME]: "create",
+      [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_TYPE_VALUE_CREATE,
+      [ATTR_MESSAGING_DESTINATION_NAME]: destination,
+      [ATTR_MESSAGING_CLIENT_ID]: op.client.name,
+      [ATTR_MESSAGING_NATS_SUBJECT]: message.subject,
+    };
+    if (message.msgID !== undefined) attributes[ATTR_MESSAGING_MESSAGE_ID] = message.msgID;
+    const create = t.tracer.startSpan(
+      `create ${destination}`,
+      { kind: SpanKind.PRODUCER, attributes, startTime },
+      active,
+    );
+    injectContext(t.propagator, trace.setSpan(active, create), message.headers);
+    create.end(startTime);
+    const context = create.spanContext();
+    if (isSpanContextValid(context)) links.push({ context });
+  }
+  return links;
 }
 
 /**
@@ -175,7 +299,7 @@ function traceReceive<T>(
 function traceProcess<T>(
   t: Telemetry,
   shapes: OperationShapes,
-  op: ProcessOperation,
+  op: ProcessOperation | CoreProcessOperation,
   next: () => Promise<T>,
 ): Promise<T> {
   const started = performance.now();
@@ -191,12 +315,7 @@ function traceProcess<T>(
       links = linkTo(created);
       parent = trace.deleteSpan(created);
     }
-    const attributes = startAttributes(shape, op, t.options.recordBodySize);
-    span = t.tracer.startSpan(
-      shape.spanName,
-      { kind: shape.naming.kind, attributes, links, startTime: t.clock.epochMs(started) },
-      parent,
-    );
+    span = startSpan(t, shape, op, links, started, parent);
     active = trace.setSpan(parent, span);
   } catch {
     // Untraced: the handler runs in the caller's context.
@@ -215,7 +334,12 @@ function measureOnly<T>(
   next: () => Promise<T>,
 ): Promise<T> {
   const started = performance.now();
-  const shape = guard(() => shapes.of(op));
+  let shape: OperationShape | undefined;
+  try {
+    shape = shapes.of(op);
+  } catch {
+    // Unnamed: no metrics for this one (a closure-free `guard`, once per ack).
+  }
   return observe(next, (err, failed) =>
     finish({ t, shapes, op, shape, span: undefined, started, err, failed }),
   );
@@ -254,7 +378,9 @@ function finish({ t, shapes, op, shape, span, started, err, failed }: FinishedOp
     if (shape !== undefined && t.metrics !== undefined) {
       // As the operation is now: the server may have named the consumer during the call
       // (ephemeral, ordered), a reconnect may have changed the server. Usually the same shape.
-      recordOperationMetrics(t.metrics, op, shapes.of(op), (ended - started) / 1000, type);
+      // A message's process and settle keep theirs (subject and consumer are the message's).
+      const now = op.kind === "process" || op.kind === "settle" ? shape : shapes.of(op);
+      recordOperationMetrics(t.metrics, op, now, (ended - started) / 1000, type);
     }
   } catch {
     // Telemetry never fails the operation it describes.

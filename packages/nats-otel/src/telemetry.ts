@@ -1,4 +1,5 @@
 import type { Tracer } from "@opentelemetry/api";
+import type { ConsumerHealthGauges } from "./consumer-health-metrics.js";
 import type { DestinationNamer } from "./destination.js";
 import type { MessagingMetrics } from "./metrics.js";
 import type { ResolvedOtelOptions } from "./options.js";
@@ -17,4 +18,6 @@ export interface Telemetry {
   readonly idle: () => boolean;
   /** The clock spans are stamped with. */
   readonly clock: SpanClock;
+  /** The consumer health gauges (made on first use); `undefined` when no meter provider is set. */
+  readonly health?: (() => ConsumerHealthGauges | undefined) | undefined;
 }
