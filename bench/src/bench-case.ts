@@ -1,4 +1,4 @@
-import type { Variant } from "./variants.js";
+import type { Variant, VariantId } from "./variants.js";
 
 /** One measurement of one variant: a rate, and per-op latencies for latency cases (ms). */
 export interface Sample {
@@ -13,13 +13,15 @@ export interface Sample {
 }
 
 /** Which targets apply to a case (see targets.ts). */
-export type CaseGroup = "publish" | "publishAsync" | "consume" | "fetch" | "kv";
+export type CaseGroup = "publish" | "publishAsync" | "consume" | "fetch" | "kv" | "pubsub";
 
 export interface BenchCase {
   id: string;
   title: string;
   unit: "msg/s" | "ops/s";
   group: CaseGroup;
+  /** The variants measured (the raw client first: ratios need it). */
+  variants: readonly VariantId[];
   /** Reports p50/p99 latency as well as the rate. */
   latency: boolean;
   /** Runs once before the rounds (shared server-side state, e.g. a prefilled stream). */

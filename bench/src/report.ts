@@ -1,7 +1,7 @@
 import type { BenchCase, Sample } from "./bench-case.js";
 import type { MemoryResult } from "./memory.js";
 import { median } from "./stats.js";
-import { targetFor } from "./targets.js";
+import { targetsFor } from "./targets.js";
 import { VARIANT_IDS, VARIANT_LABELS, type VariantId } from "./variants.js";
 
 export interface VariantResult {
@@ -17,8 +17,17 @@ export interface VariantResult {
   cpuUsPerOp: number;
   /** Median socket writes per operation (with `--count-writes` only). */
   writesPerOp?: number;
-  target?: number;
-  met?: boolean;
+}
+
+/** One target on one case: the median of the same-round ratios `variant / over`. */
+export interface TargetResult {
+  label: string;
+  variant: VariantId;
+  over: VariantId;
+  min: number;
+  ratio: number;
+  ratios: number[];
+  met: boolean;
 }
 
 export interface CaseResult {
@@ -27,20 +36,20 @@ export interface CaseResult {
   unit: string;
   count: number;
   variants: Partial<Record<VariantId, VariantResult>>;
+  targets: TargetResult[];
 }
 
 /** Rounds of samples (each round: one sample per variant) → medians and same-round ratios. */
-export function summarise(c: BenchCase, rounds: Record<VariantId, Sample>[]): CaseResult {
+export function summarise(c: BenchCase, rounds: Partial<Record<VariantId, Sample>>[]): CaseResult {
   const variants: Partial<Record<VariantId, VariantResult>> = {};
+  const rate = (r: Partial<Record<VariantId, Sample>>, id: VariantId) => r[id]?.rate ?? Number.NaN;
   for (const id of VARIANT_IDS) {
-    if (rounds.some((r) => r[id] === undefined)) continue; // not measured (--variants)
-    const samples = rounds.map((r) => r[id]);
-    const ratios = rounds.map((r) => r[id].rate / r.raw.rate);
-    const ratio = median(ratios);
-    const target = targetFor(id, c.group);
+    if (rounds.some((r) => r[id] === undefined)) continue; // not measured
+    const samples = rounds.map((r) => r[id] as Sample);
+    const ratios = rounds.map((r) => rate(r, id) / rate(r, "raw"));
     const result: VariantResult = {
       rate: median(samples.map((s) => s.rate)),
-      ratio,
+      ratio: median(ratios),
       rates: samples.map((s) => round(s.rate, 1)),
       ratios: ratios.map((r) => round(r, 3)),
       cpuUsPerOp: round(median(samples.map((s) => s.cpuUsPerOp ?? Number.NaN)), 2),
@@ -52,13 +61,24 @@ export function summarise(c: BenchCase, rounds: Record<VariantId, Sample>[]): Ca
       result.p50Ms = median(samples.map((s) => s.p50Ms ?? Number.NaN));
       result.p99Ms = median(samples.map((s) => s.p99Ms ?? Number.NaN));
     }
-    if (target !== undefined) {
-      result.target = target;
-      result.met = ratio >= target;
-    }
     variants[id] = result;
   }
-  return { id: c.id, title: c.title, unit: c.unit, count: c.count, variants };
+  const targets: TargetResult[] = [];
+  for (const t of targetsFor(c.id)) {
+    if (variants[t.variant] === undefined || variants[t.over] === undefined) continue;
+    const ratios = rounds.map((r) => rate(r, t.variant) / rate(r, t.over));
+    const ratio = median(ratios);
+    targets.push({
+      label: t.label,
+      variant: t.variant,
+      over: t.over,
+      min: t.min,
+      ratio: round(ratio, 3),
+      ratios: ratios.map((r) => round(r, 3)),
+      met: ratio >= t.min,
+    });
+  }
+  return { id: c.id, title: c.title, unit: c.unit, count: c.count, variants, targets };
 }
 
 function round(n: number, digits: number): number {
@@ -72,12 +92,11 @@ const ms = (n: number | undefined) => (n === undefined ? "" : n.toFixed(3));
 /** A fixed-width table for the terminal. */
 export function caseTable(r: CaseResult, rounds: number, latency: boolean): string {
   const head = [
-    "variant".padEnd(22),
+    "variant".padEnd(44),
     r.unit.padStart(10),
     ...(latency ? ["p50 ms".padStart(8), "p99 ms".padStart(8)] : []),
-    "ratio".padStart(7),
+    "/ raw".padStart(7),
     "CPU µs/op".padStart(10),
-    "target".padStart(8),
     "",
   ];
   const lines = [
@@ -88,35 +107,71 @@ export function caseTable(r: CaseResult, rounds: number, latency: boolean): stri
     const v = r.variants[id];
     if (v === undefined) continue;
     const cells = [
-      VARIANT_LABELS[id].padEnd(22),
+      VARIANT_LABELS[id].padEnd(44),
       int(v.rate).padStart(10),
       ...(latency ? [ms(v.p50Ms).padStart(8), ms(v.p99Ms).padStart(8)] : []),
       v.ratio.toFixed(2).padStart(7),
       v.cpuUsPerOp.toFixed(1).padStart(10),
-      (v.target === undefined ? "" : `>= ${v.target.toFixed(2)}`).padStart(8),
-      v.met === undefined ? "" : v.met ? "ok" : "MISSED",
       v.writesPerOp === undefined ? "" : `${v.writesPerOp} writes/op`,
     ];
     lines.push(`  ${cells.join("  ")}`.trimEnd());
   }
+  for (const t of r.targets) {
+    lines.push(`  target: ${targetText(t)}  ${t.met ? "ok" : "MISSED"}`);
+  }
   return lines.join("\n");
 }
 
+function targetText(t: TargetResult): string {
+  return `${VARIANT_LABELS[t.variant]} / ${VARIANT_LABELS[t.over]} = ${t.ratio.toFixed(2)} (>= ${t.min.toFixed(2)})`;
+}
+
+/** The columns of the README table, in this order; other variants are in the targets table. */
+const TABLE_COLUMNS: readonly VariantId[] = [
+  "raw",
+  "raw+id",
+  "raw+trace",
+  "raw+trace@1%",
+  "helix",
+  "otel",
+  "otel-same",
+  "otel-same@1%",
+  "otel+sdk",
+  "otel+sdk@1%",
+];
+
 /** One markdown table of every case, for the README: rate and (ratio to raw) per variant. */
 export function markdownTable(results: CaseResult[]): string {
+  const columns = TABLE_COLUMNS.filter((id) => results.some((r) => r.variants[id] !== undefined));
   const lines = [
-    `| case | ${VARIANT_IDS.map((id) => VARIANT_LABELS[id]).join(" | ")} |`,
-    `| --- | ${VARIANT_IDS.map(() => "---:").join(" | ")} |`,
+    `| case | ${columns.map((id) => VARIANT_LABELS[id]).join(" | ")} |`,
+    `| --- | ${columns.map(() => "---:").join(" | ")} |`,
   ];
   for (const r of results) {
-    const cells = VARIANT_IDS.map((id) => {
+    const cells = columns.map((id) => {
       const v = r.variants[id];
       if (v === undefined) return "–";
       const latency = v.p50Ms === undefined ? "" : ` · p50 ${ms(v.p50Ms)} / p99 ${ms(v.p99Ms)} ms`;
-      const ratio = id === "raw" ? "" : ` (${v.ratio.toFixed(2)}${v.met === false ? " ✗" : ""})`;
+      const ratio = id === "raw" ? "" : ` (${v.ratio.toFixed(2)})`;
       return `${int(v.rate)}${ratio}${latency}`;
     });
     lines.push(`| ${r.title} (${r.unit}) | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+/** The targets, one row per target and case, for the README. */
+export function targetTable(results: CaseResult[]): string {
+  const lines = [
+    "| target | case | ratio (median of rounds) | min | |",
+    "| --- | --- | ---: | ---: | --- |",
+  ];
+  for (const r of results) {
+    for (const t of r.targets) {
+      lines.push(
+        `| ${t.label} (\`${t.variant}\` / \`${t.over}\`) | ${r.title} | ${t.ratio.toFixed(2)} | ${t.min.toFixed(2)} | ${t.met ? "met" : "✗ missed"} |`,
+      );
+    }
   }
   return lines.join("\n");
 }
@@ -126,12 +181,7 @@ export function targetLines(results: CaseResult[]): { met: string[]; missed: str
   const met: string[] = [];
   const missed: string[] = [];
   for (const r of results) {
-    for (const id of VARIANT_IDS) {
-      const v = r.variants[id];
-      if (v?.target === undefined) continue;
-      const line = `${r.title} / ${VARIANT_LABELS[id]}: ${v.ratio.toFixed(2)} (target ${v.target.toFixed(2)})`;
-      (v.met ? met : missed).push(line);
-    }
+    for (const t of r.targets) (t.met ? met : missed).push(`${r.title}: ${targetText(t)}`);
   }
   return { met, missed };
 }
@@ -142,7 +192,8 @@ export function memoryLine(m: MemoryResult): string {
     .map((c) => `${c.messages.toLocaleString("en-US")}: ${mib(c.heapBytes)}`)
     .join(", ");
   return [
-    `memory, consume with otel + SDK, ${m.messages.toLocaleString("en-US")} messages: heap after GC ${mib(m.heapStartBytes)} MiB after ${m.warmMessages.toLocaleString("en-US")} messages, ${mib(m.heapEndBytes)} MiB at the end`,
-    `  growth ${(m.growthBytes / 1024).toFixed(0)} KiB (${m.growthBytesPerMessage.toFixed(2)} B/message): ${m.flat ? "flat" : "GROWING"}; checkpoints (messages: MiB) ${points}`,
+    `memory, consume with otel + always-on SDK, ${m.messages.toLocaleString("en-US")} messages (${int(m.rate)} msg/s): heap after GC ${mib(m.heapStartBytes)} MiB after ${m.warmMessages.toLocaleString("en-US")} messages, ${mib(m.heapEndBytes)} MiB at the end (${(m.growthRatio * 100).toFixed(1)}%): ${m.flat ? "flat" : "GROWING"}`,
+    `  checkpoints (messages: MiB) ${points}`,
+    `  handles before ${JSON.stringify(m.handlesBefore)}, after ${JSON.stringify(m.handlesAfter)}; listeners before ${m.listenersBefore}, after ${m.listenersAfter}: ${m.handlesSame ? "same" : "DIFFERENT"}`,
   ].join("\n");
 }

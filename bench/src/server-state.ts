@@ -1,4 +1,5 @@
 import { type JetStreamClient, type JetStreamManager, StorageType } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/transport-node";
 
 /** Server-side setup, done with the raw client outside of every measurement. */
 export class ServerState {
@@ -27,9 +28,18 @@ export class ServerState {
     await this.jsm.streams.delete(name);
   }
 
-  /** Stores `count` copies of `data` on `subject`, 256 in flight. */
-  async fill(subject: string, data: Uint8Array, count: number): Promise<void> {
-    await publishWindowed((s, d) => this.js.publish(s, d), subject, data, count, 256);
+  /** Stores `count` copies of `data` on `subject`, 256 in flight, with `headersFor(i)` if given. */
+  async fill(
+    subject: string,
+    data: Uint8Array,
+    count: number,
+    headersFor?: (i: number) => MsgHdrs,
+  ): Promise<void> {
+    let i = 0;
+    const publish = headersFor
+      ? (s: string, d: Uint8Array) => this.js.publish(s, d, { headers: headersFor(i++) })
+      : (s: string, d: Uint8Array) => this.js.publish(s, d);
+    await publishWindowed(publish, subject, data, count, 256);
   }
 }
 

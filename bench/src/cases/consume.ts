@@ -1,11 +1,24 @@
+import { randomBytes } from "node:crypto";
 import { createConsumerManager } from "@helix/nats-consumer";
-import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
+import { headers, type MsgHdrs } from "@nats-io/transport-node";
 import type { BenchCase } from "../bench-case.js";
+import { SAMPLED_FRACTION } from "../sdk.js";
 import { payload, type ServerState } from "../server-state.js";
 import { rateSample, startWatch, type Timing } from "../stopwatch.js";
-import type { Variant } from "../variants.js";
+import { BASE_VARIANTS, type Variant, type VariantId } from "../variants.js";
 
 const SIZE = 128;
+
+/** consume of 128 B compares tracing too: by hand, and the plugin, both SDK set-ups. */
+const CONSUME_TRACED_VARIANTS: readonly VariantId[] = [
+  ...BASE_VARIANTS,
+  "raw+trace",
+  "raw+trace@1%",
+  "otel+sdk@1%",
+  "otel-same",
+  "otel-same@1%",
+];
 
 /**
  * One prefilled stream for the consume and fetch cases; every measurement reads it from the
@@ -25,7 +38,7 @@ export class ConsumeStream {
   async ensure(count: number): Promise<void> {
     if (this.#filled === 0) await this.state.addStream(this.name);
     if (count > this.#filled) {
-      await this.state.fill(this.subject, payload(SIZE), count - this.#filled);
+      await this.state.fill(this.subject, payload(SIZE), count - this.#filled, producerHeaders);
       this.#filled = count;
     }
   }
@@ -58,6 +71,7 @@ export function consumeCase(stream: ConsumeStream, count: number, warmupCount: n
     title: "consume, auto-ack (raw: explicit ack), 128 B",
     unit: "msg/s",
     group: "consume",
+    variants: CONSUME_TRACED_VARIANTS,
     latency: false,
     count,
     warmupCount,
@@ -76,14 +90,17 @@ export async function consumeMessages(
   name: string,
   n: number,
   onMessage?: (seen: number) => void,
+  explicitAck = false,
 ): Promise<Timing> {
-  if (v.id === "raw") {
+  if ("nc" in v) {
     const consumer = await v.js.consumers.get(stream, name);
     const watch = startWatch();
-    const messages = await consumer.consume();
+    const messages = await consumer.consume(explicitAck ? { max_messages: MAX_MESSAGES } : {});
     let seen = 0;
+    const { tracing } = v;
     for await (const m of messages) {
-      m.ack();
+      if (tracing === undefined) m.ack();
+      else tracing.process(m, ack);
       seen++;
       onMessage?.(seen);
       if (seen === n) break;
@@ -99,7 +116,8 @@ export async function consumeMessages(
   let failure: unknown;
   const watch = startWatch();
   const ctx = consumer.consume(
-    () => {
+    (msg) => {
+      if (explicitAck) void msg.ack();
       seen++;
       onMessage?.(seen);
       if (seen === n) queueMicrotask(() => done(watch.stop()));
@@ -108,6 +126,7 @@ export async function consumeMessages(
       onError: (err) => {
         failure ??= err;
       },
+      ...(explicitAck ? { autoAck: false, maxMessages: MAX_MESSAGES } : {}),
     },
   );
   const t = await Promise.race([
@@ -119,6 +138,55 @@ export async function consumeMessages(
   return t;
 }
 
+/** The raw client's default pull size for `consume()`: the same-semantics case sets it on both. */
+const MAX_MESSAGES = 100;
+
+function ack(m: JsMsg): void {
+  m.ack();
+}
+
+/**
+ * The traceparent a producer with a 1% sampler writes: a fresh trace per message, every 100th
+ * marked sampled (flags `01`), the others not (`00`).
+ */
+function producerHeaders(i: number): MsgHdrs {
+  const h = headers();
+  const sampled = i % Math.round(1 / SAMPLED_FRACTION) === 0 ? "01" : "00";
+  h.set("traceparent", `00-${randomHex(16)}-${randomHex(8)}-${sampled}`);
+  return h;
+}
+
+function randomHex(bytes: number): string {
+  return randomBytes(bytes).toString("hex");
+}
+
+/**
+ * The same work on both sides, to compare like with like: the handler acks each message itself
+ * (helix: `autoAck: false` and `msg.ack()`; raw: `m.ack()` in the loop), with the same pull size
+ * (100 messages) set on both.
+ */
+export function consumeAckCase(
+  stream: ConsumeStream,
+  count: number,
+  warmupCount: number,
+): BenchCase {
+  return {
+    id: "consume-ack-128",
+    title: "consume, ack() in the handler, 100 per pull (same semantics), 128 B",
+    unit: "msg/s",
+    group: "consume",
+    variants: ["raw", "helix", "otel"],
+    latency: false,
+    count,
+    warmupCount,
+    setup: () => stream.ensure(Math.max(count, warmupCount)),
+    measure: (v, n) =>
+      stream
+        .withConsumer((name) => consumeMessages(v, stream.name, name, n, undefined, true))
+        .then((t) => rateSample(n, t)),
+  };
+}
+
 /** A loop of `fetch(100)`, acking every message, until `n` messages were read. */
 export function fetchCase(stream: ConsumeStream, count: number, warmupCount: number): BenchCase {
   const batch = 100;
@@ -127,6 +195,7 @@ export function fetchCase(stream: ConsumeStream, count: number, warmupCount: num
     title: `fetch(${batch}) loop, ack each, 128 B`,
     unit: "msg/s",
     group: "fetch",
+    variants: BASE_VARIANTS,
     latency: false,
     count,
     warmupCount,
@@ -134,7 +203,7 @@ export function fetchCase(stream: ConsumeStream, count: number, warmupCount: num
     measure: (v, n) =>
       stream
         .withConsumer(async (name) => {
-          if (v.id === "raw") {
+          if ("nc" in v) {
             const consumer = await v.js.consumers.get(stream.name, name);
             let seen = 0;
             const watch = startWatch();

@@ -4,7 +4,7 @@ import type { BenchCase, Sample } from "../bench-case.js";
 import { payload, type ServerState } from "../server-state.js";
 import { percentile } from "../stats.js";
 import { rateSample, startWatch } from "../stopwatch.js";
-import type { Variant } from "../variants.js";
+import { BASE_VARIANTS, type Variant } from "../variants.js";
 
 const KEYS = 64;
 const SIZE = 128;
@@ -28,6 +28,7 @@ export function kvCase(
     title: `KV ${op}, sequential, 128 B`,
     unit: "ops/s",
     group: "kv",
+    variants: BASE_VARIANTS,
     latency: true,
     count,
     warmupCount,
@@ -63,6 +64,6 @@ export function kvCase(
 }
 
 async function opsFor(v: Variant, bucket: string): Promise<KvOps> {
-  if (v.id === "raw") return new Kvm(v.js).open(bucket);
+  if ("nc" in v) return new Kvm(v.js).open(bucket);
   return createKeyValueManager(v.conn).get(bucket);
 }

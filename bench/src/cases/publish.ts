@@ -1,10 +1,31 @@
 import { createPublisher } from "@helix/nats-stream";
+import { nuid } from "@nats-io/transport-node";
 import type { BenchCase } from "../bench-case.js";
 import { payload, publishWindowed, type ServerState } from "../server-state.js";
 import { rateSample, startWatch, type Timing } from "../stopwatch.js";
-import type { Variant } from "../variants.js";
+import { BASE_VARIANTS, type RawVariant, type Variant, type VariantId } from "../variants.js";
 
 const WINDOW = 256;
+
+/** Publish cases add the raw client with a msg id (helix sends one by default). */
+const PUBLISH_VARIANTS: readonly VariantId[] = [...BASE_VARIANTS, "raw+id"];
+/** publishAsync of 128 B also compares tracing: by hand, and the plugin, both SDK set-ups. */
+const PUBLISH_ASYNC_TRACED_VARIANTS: readonly VariantId[] = [
+  ...PUBLISH_VARIANTS,
+  "raw+trace",
+  "raw+trace@1%",
+  "otel+sdk@1%",
+  "otel-same",
+  "otel-same@1%",
+];
+
+/** The raw client's publish: plain, with a msg id, or with hand-written tracing (and an id). */
+function rawPublish(v: RawVariant): (subject: string, data: Uint8Array) => Promise<unknown> {
+  const { js, tracing } = v;
+  if (tracing !== undefined) return (s, d) => tracing.publish(js, s, d, nuid.next());
+  if (v.msgId) return (s, d) => js.publish(s, d, { msgID: nuid.next() });
+  return (s, d) => js.publish(s, d);
+}
 
 function sizeLabel(size: number): string {
   return size >= 1024 ? `${size / 1024} KiB` : `${size} B`;
@@ -23,15 +44,16 @@ export function publishCase(
     title: `publish, sequential, ${sizeLabel(size)}`,
     unit: "msg/s",
     group: "publish",
+    variants: PUBLISH_VARIANTS,
     latency: false,
     count,
     warmupCount,
     measure: (v, n) =>
       inFreshStream(state, async (subject) => {
-        if (v.id === "raw") {
-          const { js } = v;
+        if ("nc" in v) {
+          const send = rawPublish(v);
           const watch = startWatch();
-          for (let i = 0; i < n; i++) await js.publish(subject, data);
+          for (let i = 0; i < n; i++) await send(subject, data);
           return watch.stop();
         }
         const publisher = createPublisher(v.conn);
@@ -55,15 +77,16 @@ export function publishAsyncCase(
     title: `publishAsync, window ${WINDOW}, ${sizeLabel(size)}`,
     unit: "msg/s",
     group: "publishAsync",
+    variants: size === 128 ? PUBLISH_ASYNC_TRACED_VARIANTS : PUBLISH_VARIANTS,
     latency: false,
     count,
     warmupCount,
     measure: (v: Variant, n: number) =>
       inFreshStream(state, async (subject) => {
-        if (v.id === "raw") {
-          const { js } = v;
+        if ("nc" in v) {
+          const send = rawPublish(v);
           const watch = startWatch();
-          await publishWindowed((s, d) => js.publish(s, d), subject, data, n, WINDOW);
+          await publishWindowed(send, subject, data, n, WINDOW);
           return watch.stop();
         }
         const publisher = createPublisher(v.conn, { maxPending: WINDOW });
