@@ -1,7 +1,7 @@
 import { ConfigError, DecodeError, type Operation } from "@helix/nats-core";
 import { deferred, ofKind, until } from "@helix/nats-testing/vitest";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Msg } from "../src/index.js";
+import type { ConsumeOptions, ConsumerConfig, Msg } from "../src/index.js";
 import { publish, setup, type TestContext } from "./helpers.js";
 
 const version = inject("natsServerVersion");
@@ -23,25 +23,41 @@ function naks(ops: Operation[]): (number | undefined)[] {
     .map((s) => s.delayMs);
 }
 
+/**
+ * Consumes one message on a fresh stream whose handler fails until delivery `succeedsAt`, with
+ * `options`; returns the nak delays asked for and the times of the deliveries.
+ */
+async function failUntil(
+  succeedsAt: number,
+  options: ConsumeOptions,
+  config: ConsumerConfig = {},
+): Promise<{ naks: (number | undefined)[]; times: number[] }> {
+  const stream = await t.stream();
+  const c = await t.durable(stream, config);
+  await publish(t.conn, `${stream}.a`, 1);
+  t.ops.length = 0;
+  const times: number[] = [];
+  const done = deferred();
+  const ctx = c.consume(
+    (msg) => {
+      times.push(performance.now());
+      if (msg.info.deliveryCount < succeedsAt) {
+        throw new Error(`try ${msg.info.deliveryCount} fails`);
+      }
+      done.resolve();
+    },
+    { ...options, onError: () => {} },
+  );
+  await done.promise;
+  await ctx.drain();
+  expect((await c.info()).num_ack_pending).toBe(0);
+  return { naks: naks(t.ops), times };
+}
+
 describe(`paced retries (nats-server ${version})`, () => {
   it("naks with the retry schedule by delivery count; the deliveries come back no sooner than the delays", async () => {
-    const stream = await t.stream();
-    const c = await t.durable(stream);
-    await publish(t.conn, `${stream}.a`, 1);
-    t.ops.length = 0;
-    const times: number[] = [];
-    const done = deferred();
-    const ctx = c.consume(
-      (msg) => {
-        times.push(performance.now());
-        if (msg.info.deliveryCount < 4) throw new Error(`try ${msg.info.deliveryCount} fails`);
-        done.resolve();
-      },
-      { retry: { delaysMs: [200, 500, 1000] }, onError: () => {} },
-    );
-    await done.promise;
-    await ctx.drain();
-    expect(naks(t.ops)).toEqual([200, 500, 1000]);
+    const { naks, times } = await failUntil(4, { retry: { delaysMs: [200, 500, 1000] } });
+    expect(naks).toEqual([200, 500, 1000]);
     const measured = gaps(times);
     console.info(
       `[retry schedule ${version}] delays asked [200, 500, 1000], measured ${JSON.stringify(measured)} ms`,
@@ -51,45 +67,20 @@ describe(`paced retries (nats-server ${version})`, () => {
     for (const [i, gap] of measured.entries()) {
       expect(gap).toBeGreaterThanOrEqual([200, 500, 1000][i]! - 20);
     }
-    expect((await c.info()).num_ack_pending).toBe(0);
   });
 
   it("the schedule's last delay repeats past its end", async () => {
-    const stream = await t.stream();
-    const c = await t.durable(stream);
-    await publish(t.conn, `${stream}.a`, 1);
-    t.ops.length = 0;
-    const done = deferred();
-    const ctx = c.consume(
-      (msg) => {
-        if (msg.info.deliveryCount < 4) throw new Error("fails");
-        done.resolve();
-      },
-      { retry: { delaysMs: [50, 100] }, onError: () => {} },
-    );
-    await done.promise;
-    await ctx.drain();
-    expect(naks(t.ops)).toEqual([50, 100, 100]);
+    const { naks } = await failUntil(4, { retry: { delaysMs: [50, 100] } });
+    expect(naks).toEqual([50, 100, 100]);
   });
 
   it("uses the consumer's own backoff steps when it has some", async () => {
-    const stream = await t.stream();
-    const c = await t.durable(stream, { backoffMs: [150, 400], max_deliver: 5 });
-    await publish(t.conn, `${stream}.a`, 1);
-    t.ops.length = 0;
-    const times: number[] = [];
-    const done = deferred();
-    const ctx = c.consume(
-      (msg) => {
-        times.push(performance.now());
-        if (msg.info.deliveryCount < 4) throw new Error("fails");
-        done.resolve();
-      },
-      { retry: { delaysMs: [5_000] }, onError: () => {} },
+    const { naks, times } = await failUntil(
+      4,
+      { retry: { delaysMs: [5_000] } },
+      { backoffMs: [150, 400], max_deliver: 5 },
     );
-    await done.promise;
-    await ctx.drain();
-    expect(naks(t.ops)).toEqual([150, 400, 400]);
+    expect(naks).toEqual([150, 400, 400]);
     const measured = gaps(times);
     console.info(
       `[consumer backoff ${version}] backoff [150, 400], measured ${JSON.stringify(measured)} ms`,
@@ -100,39 +91,15 @@ describe(`paced retries (nats-server ${version})`, () => {
   });
 
   it("an exponential curve: initialDelayMs × multiplier^(n-1), capped at maxDelayMs", async () => {
-    const stream = await t.stream();
-    const c = await t.durable(stream);
-    await publish(t.conn, `${stream}.a`, 1);
-    t.ops.length = 0;
-    const done = deferred();
-    const ctx = c.consume(
-      (msg) => {
-        if (msg.info.deliveryCount < 5) throw new Error("fails");
-        done.resolve();
-      },
-      { retry: { initialDelayMs: 50, multiplier: 3, maxDelayMs: 400 }, onError: () => {} },
-    );
-    await done.promise;
-    await ctx.drain();
-    expect(naks(t.ops)).toEqual([50, 150, 400, 400]);
+    const { naks } = await failUntil(5, {
+      retry: { initialDelayMs: 50, multiplier: 3, maxDelayMs: 400 },
+    });
+    expect(naks).toEqual([50, 150, 400, 400]);
   });
 
   it("nakDelayMs keeps working as the older form of retry", async () => {
-    const stream = await t.stream();
-    const c = await t.durable(stream);
-    await publish(t.conn, `${stream}.a`, 1);
-    t.ops.length = 0;
-    const done = deferred();
-    const ctx = c.consume(
-      (msg) => {
-        if (msg.info.deliveryCount < 3) throw new Error("fails");
-        done.resolve();
-      },
-      { nakDelayMs: (n) => n * 40, onError: () => {} },
-    );
-    await done.promise;
-    await ctx.drain();
-    expect(naks(t.ops)).toEqual([40, 80]);
+    const { naks } = await failUntil(3, { nakDelayMs: (n) => n * 40 });
+    expect(naks).toEqual([40, 80]);
   });
 
   it("max_deliver is respected: without dead letters the last failed delivery is nak'ed and the server delivers it no more", async () => {

@@ -1,6 +1,7 @@
 import { UnsupportedFeatureError, ValidationError } from "@helix/nats-core";
+import { assertTtlMs, ttlHeaderValue } from "@helix/nats-core/internal";
 import { describe, expect, it } from "vitest";
-import { assertAllowMsgTtl, assertTtlMs, ttlHeaderValue } from "./message-ttl.js";
+import { assertAllowMsgTtl } from "./message-ttl.js";
 import { publishOperation } from "./operation.js";
 import { prepareMessage } from "./publish-message.js";
 

@@ -8,15 +8,6 @@ import { requireMessageTtl } from "@helix/nats-core/internal";
  * own check of `allow_msg_ttl`.
  */
 
-export {
-  assertTtlMs,
-  MESSAGE_TTL_FEATURE,
-  MESSAGE_TTL_MIN_VERSION,
-  requireMessageTtl,
-  TTL_HEADER,
-  ttlHeaderValue,
-} from "@helix/nats-core/internal";
-
 /**
  * Checks a stream config's `allow_msg_ttl` (a boolean when given) and refuses `true` on a server
  * older than 2.11 before any I/O.

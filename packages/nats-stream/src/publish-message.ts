@@ -6,9 +6,9 @@ import {
   setHeaderIfAbsent,
   ValidationError,
 } from "@helix/nats-core";
+import { requireMessageTtl, TTL_HEADER, ttlHeaderValue } from "@helix/nats-core/internal";
 import { PubHeaders } from "@nats-io/jetstream";
 import { headers as createHeaders, type MsgHdrs, nuid } from "@nats-io/transport-node";
-import { requireMessageTtl, TTL_HEADER, ttlHeaderValue } from "./message-ttl.js";
 import { assertPayloadSize, encodeData } from "./payload.js";
 import type { PublishData, PublishOptions } from "./types.js";
 import { assertPublishArguments } from "./validation.js";

@@ -5,8 +5,12 @@ import {
   isHelixError,
   ValidationError,
 } from "@helix/nats-core";
-import { assertInteger, requireServerVersion } from "@helix/nats-core/internal";
-import { assertTtlMs, ttlHeaderValue } from "./message-ttl.js";
+import {
+  assertInteger,
+  assertTtlMs,
+  requireServerVersion,
+  ttlHeaderValue,
+} from "@helix/nats-core/internal";
 import { runStreamOperation } from "./operation.js";
 import type { PubAck, ScheduledMessage, ScheduleOptions } from "./types.js";
 

@@ -1,6 +1,10 @@
 import { assertStreamName, assertSubject, ValidationError } from "@helix/nats-core";
-import { assertInteger, assertOptionalInteger, DEFAULT_RETRY } from "@helix/nats-core/internal";
-import { assertTtlMs } from "./message-ttl.js";
+import {
+  assertInteger,
+  assertOptionalInteger,
+  assertTtlMs,
+  DEFAULT_RETRY,
+} from "@helix/nats-core/internal";
 import type { PublisherOptions, PublishOptions, PurgeOptions, RetryOptions } from "./types.js";
 
 /*
