@@ -1,3 +1,4 @@
+import { UnsupportedFeatureError } from "@helix/nats-core";
 import { describe, expect, it } from "vitest";
 import {
   assertConsumeOptions,
@@ -38,7 +39,11 @@ describe("consumer config validation", () => {
     expect(() => assertConsumerConfig(multi, "2.10.3")).not.toThrow();
     expect(() => assertConsumerConfig({ filter_subjects: ["a"] }, "2.9.10")).not.toThrow();
     expect(() => assertOrderedConfig({ filter_subjects: ["a", "b"] }, "2.9.10")).toThrow(
-      validation,
+      new UnsupportedFeatureError(
+        "several filter subjects (use one filter subject or a wildcard)",
+        "2.10.0",
+        "2.9.10",
+      ),
     );
     expect(() => assertOrderedConfig({ filter_subjects: "a" }, "2.9.10")).not.toThrow();
   });

@@ -5,7 +5,6 @@ import {
   assertOptionalInteger,
   msToNanos,
   requireServerVersion,
-  versionAtLeast,
 } from "@helix/nats-core/internal";
 import { assertPriorityConfig } from "./priority.js";
 import type {
@@ -24,6 +23,10 @@ import type {
  * Input checks made before any I/O: consumer configs, pull and consume options, batch sizes.
  * Each throws one `ValidationError` that names the field.
  */
+
+/** The feature name `UnsupportedFeatureError` reports for more than one filter subject. */
+export const MULTI_FILTER_FEATURE =
+  "several filter subjects (use one filter subject or a wildcard)";
 
 /** The first server version that can pause a consumer. */
 export const PAUSE_MIN_VERSION = "2.11.0";
@@ -117,12 +120,9 @@ function assertFilters(filters: unknown, field: string, serverVersion: string | 
     );
   }
   for (const subject of list) assertSubject(subject, "filter");
-  if (list.length > 1 && !versionAtLeast(serverVersion, MULTI_FILTER_MIN_VERSION)) {
-    throw new ValidationError(
-      field,
-      `more than one filter subject needs nats-server ${MULTI_FILTER_MIN_VERSION} or newer; the server is ${serverVersion ?? "of unknown version"}. Use one filter subject (or a wildcard) instead`,
-      { value: filters },
-    );
+  // Refused as the other version-gated features are: `UnsupportedFeatureError` naming it.
+  if (list.length > 1) {
+    requireServerVersion(serverVersion, MULTI_FILTER_FEATURE, MULTI_FILTER_MIN_VERSION);
   }
 }
 

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from "@helix/nats-core";
+import { NotFoundError, UnsupportedFeatureError, ValidationError } from "@helix/nats-core";
 import { versionAtLeast } from "@helix/nats-core/internal";
 import { ofKind } from "@helix/nats-testing/vitest";
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
@@ -147,12 +147,17 @@ describe("consumer management", () => {
       const err = await consumers
         .createOrUpdate(stream, { durable_name: "multi", filter_subjects: filters })
         .catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ValidationError);
+      expect(err).toBeInstanceOf(UnsupportedFeatureError);
+      expect(err).toMatchObject({
+        feature: "several filter subjects (use one filter subject or a wildcard)",
+        requires: "2.10.0",
+        serverVersion: version,
+      });
       expect((err as Error).message).toBe(
-        `more than one filter subject needs nats-server 2.10.0 or newer; the server is ${version}. Use one filter subject (or a wildcard) instead`,
+        `several filter subjects (use one filter subject or a wildcard) needs nats-server 2.10.0 or newer; the server is ${version}`,
       );
       await expect(consumers.ordered(stream, { filter_subjects: filters })).rejects.toBeInstanceOf(
-        ValidationError,
+        UnsupportedFeatureError,
       );
       expect(t.ops).toEqual([]);
     }
