@@ -14,7 +14,9 @@ export interface Target {
 
 const PUBLISH_CASES = ["publish-128", "publish-16384", "publishAsync-128", "publishAsync-16384"];
 
-/** The targets of issue 20 (bench/README.md#targets). */
+const CORE_CASES = ["request-128", "pubsub-128"];
+
+/** The targets of issues 20 and 21 (bench/README.md#targets). */
 export const TARGETS: readonly Target[] = [
   {
     label: "helix + otel, same output as hand-written / hand-written, always-on",
@@ -64,6 +66,20 @@ export const TARGETS: readonly Target[] = [
     variant: "helix",
     over: "raw+id",
     min: 0.97,
+  },
+  {
+    label: "helix / raw, core NATS",
+    cases: CORE_CASES,
+    variant: "helix",
+    over: "raw",
+    min: 0.95,
+  },
+  {
+    label: "helix + otel without SDK / raw, core NATS",
+    cases: CORE_CASES,
+    variant: "otel",
+    over: "raw",
+    min: 0.93,
   },
   {
     label: "helix + otel without SDK / helix without plugin",

@@ -85,9 +85,9 @@ export class Dispatcher {
   dispatch(raw: JsMsg): void {
     const conn = this.#conn;
     const msg = new HelixMsg(conn, raw);
-    if (conn.middleware.size === 0) {
-      // No middleware: no operation to describe it to, and any rejection is the handler's own,
-      // reported already.
+    if (conn.middleware.idle()) {
+      // No middleware with anything to do (none, or all idle): no operation to describe it to,
+      // and any rejection is the handler's own, reported already.
       const processed = this.#process(msg, ignore);
       if (processed === SENT) this.#slots.release();
       else

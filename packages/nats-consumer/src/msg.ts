@@ -165,8 +165,8 @@ export class HelixMsg implements Msg {
   ): Promise<void> {
     const raw = this.raw;
     const conn = this.#conn;
-    // No middleware: nothing to describe the operation to.
-    if (conn.middleware.size === 0) return sendNow(raw, conn, action, send);
+    // No middleware with anything to do (none, or all idle): nothing to describe the operation to.
+    if (conn.middleware.idle()) return sendNow(raw, conn, action, send);
     const op: SettleOperation =
       delayMs !== undefined
         ? { kind: "settle", client: this.#conn.client, action, message: this.delivered, delayMs }

@@ -56,6 +56,9 @@ describe("MiddlewareStack", () => {
     expect(() => stack.add(noop, { name: "b", before: "a", after: "a" })).toThrow(/not both/);
     expect(() => stack.add(42 as unknown as Middleware, { name: "b" })).toThrow(ConfigError);
     expect(() => stack.add(noop, { name: "" })).toThrow(/non-empty name/);
+    expect(() => stack.add(noop, { name: "b", idle: true as unknown as () => boolean })).toThrow(
+      /idle must be a function/,
+    );
     expect(stack.names).toEqual(["a"]);
   });
 
@@ -157,5 +160,65 @@ describe("MiddlewareStack", () => {
     release();
     await running;
     expect(log).toEqual(["a", "b>", "terminal", "<b"]);
+  });
+
+  describe("idle middlewares", () => {
+    it("is idle when empty or when every middleware says so; a middleware without a check never is", () => {
+      const stack = new MiddlewareStack();
+      expect(stack.idle()).toBe(true);
+      let quiet = true;
+      stack.add((_op, next) => next(), { name: "quiet", idle: () => quiet });
+      expect(stack.idle()).toBe(true);
+      quiet = false;
+      expect(stack.idle()).toBe(false);
+      quiet = true;
+      stack.add((_op, next) => next(), { name: "plain" });
+      expect(stack.idle()).toBe(false);
+      stack.remove("plain");
+      expect(stack.idle()).toBe(true);
+    });
+
+    it("passes over an idle middleware, and calls it again once it has work", async () => {
+      const log: string[] = [];
+      let quiet = true;
+      const stack = new MiddlewareStack();
+      stack
+        .add(recorder(log, "a"), { name: "a" })
+        .add(recorder(log, "b"), { name: "b", idle: () => quiet })
+        .add(recorder(log, "c"), { name: "c" });
+      const terminal = async (): Promise<string> => {
+        log.push("terminal");
+        return "done";
+      };
+      await expect(stack.run(op(), terminal)).resolves.toBe("done");
+      expect(log).toEqual(["a>", "c>", "terminal", "<c", "<a"]);
+      log.length = 0;
+      quiet = false;
+      await stack.run(op(), terminal);
+      expect(log).toEqual(["a>", "b>", "c>", "terminal", "<c", "<b", "<a"]);
+    });
+
+    it("calls the terminal directly, with no middleware, when all are idle", async () => {
+      const log: string[] = [];
+      const stack = new MiddlewareStack();
+      stack.add(recorder(log, "a"), { name: "a", idle: () => true });
+      await expect(stack.run(op(), async () => 7)).resolves.toBe(7);
+      expect(log).toEqual([]);
+    });
+
+    it("counts a check that throws or answers anything but true as not idle", async () => {
+      const log: string[] = [];
+      const stack = new MiddlewareStack();
+      stack.add(recorder(log, "a"), {
+        name: "a",
+        idle: () => {
+          throw new Error("broken check");
+        },
+      });
+      stack.add(recorder(log, "b"), { name: "b", idle: () => 1 as unknown as boolean });
+      expect(stack.idle()).toBe(false);
+      await stack.run(op(), async () => log.push("terminal"));
+      expect(log).toEqual(["a>", "b>", "terminal", "<b", "<a"]);
+    });
   });
 });

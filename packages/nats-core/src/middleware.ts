@@ -25,6 +25,16 @@ export interface MiddlewarePlacement {
   before?: string;
   /** Place it just after (inside of) the middleware with this name. */
   after?: string;
+  /**
+   * Says, before each operation, that the middleware has nothing to do right now (a tracing
+   * plugin with no SDK registered, say). While it returns `true` the stack does not call the
+   * middleware at all, and when every middleware is idle (`MiddlewareStack.idle()`), the
+   * packages take their no-middleware road on hot paths: no operation object is built for a
+   * consumed message, an ack or a core NATS publish. It runs once per operation (and once per
+   * message on those paths), so it must be cheap and must not throw; a check that throws counts
+   * as "not idle". Without it the middleware is never idle.
+   */
+  idle?: () => boolean;
 }
 
 /** A feature that installs one or more middlewares into a connection's stack. */
@@ -38,6 +48,7 @@ export interface Plugin {
 interface Entry {
   readonly name: string;
   readonly middleware: Middleware;
+  readonly idle: (() => boolean) | undefined;
 }
 
 /**
@@ -68,9 +79,10 @@ export class MiddlewareStack {
    * when the name is taken, both `before` and `after` are given, or the one they name is absent.
    */
   add(middleware: Middleware, placement: MiddlewarePlacement): this {
-    const { name, before, after } = placement ?? ({} as MiddlewarePlacement);
+    const { name, before, after, idle } = placement ?? ({} as MiddlewarePlacement);
     const problems: string[] = [];
     if (typeof middleware !== "function") problems.push("middleware must be a function");
+    if (idle !== undefined && typeof idle !== "function") problems.push("idle must be a function");
     if (typeof name !== "string" || name.trim() === "")
       problems.push("middleware needs a non-empty name");
     else if (this.has(name)) problems.push(`a middleware named "${name}" is already installed`);
@@ -91,7 +103,7 @@ export class MiddlewareStack {
     }
     const at = after !== undefined ? index + 1 : index;
     const entries = [...this.#entries];
-    entries.splice(at, 0, { name, middleware });
+    entries.splice(at, 0, { name, middleware, idle });
     this.#set(entries);
     return this;
   }
@@ -105,13 +117,25 @@ export class MiddlewareStack {
   }
 
   /**
+   * True when no middleware has anything to do right now: the stack is empty, or every
+   * middleware was added with an `idle` check that returns `true`. Hot paths ask this once per
+   * message and then skip the stack (and building the operation) altogether.
+   */
+  idle(): boolean {
+    const chain = this.#entries;
+    for (let i = 0; i < chain.length; i++) {
+      if (!isIdle(chain[i] as Entry)) return false;
+    }
+    return true;
+  }
+
+  /**
    * Runs `operation` through every middleware, outermost first, then `terminal` (the real call).
+   * A middleware that is idle (see `MiddlewarePlacement.idle`) is passed over.
    * A middleware that throws synchronously rejects the returned promise; the stack is unchanged.
    */
   run<T>(op: Operation, terminal: () => Promise<T>): Promise<T> {
-    const chain = this.#entries;
-    if (chain.length === 0) return terminal();
-    return callAt(chain, 0, op, terminal);
+    return callAt(this.#entries, 0, op, terminal);
   }
 
   #set(entries: Entry[]): void {
@@ -119,13 +143,29 @@ export class MiddlewareStack {
   }
 }
 
-/** Calls middleware `i` of `chain` with a `next` that runs the rest of it, then `terminal`. */
+function isIdle(entry: Entry): boolean {
+  const { idle } = entry;
+  if (idle === undefined) return false;
+  try {
+    return idle() === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Calls the first middleware of `chain` from index `from` on that is not idle, with a `next` that runs
+ * the rest of it, then `terminal`.
+ */
 function callAt<T>(
   chain: readonly Entry[],
-  i: number,
+  from: number,
   op: Operation,
   terminal: () => Promise<T>,
 ): Promise<T> {
+  let i = from;
+  while (i < chain.length && isIdle(chain[i] as Entry)) i++;
+  if (i === chain.length) return terminal();
   const entry = chain[i] as Entry;
   let called = false;
   const next = (): Promise<T> => {

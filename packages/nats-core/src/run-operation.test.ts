@@ -25,6 +25,7 @@ function stackOn(server: FakeServer, ...middlewares: Middleware[]): Connection {
   });
   const fake = {
     server: undefined,
+    middleware: stack,
     run: (op: Operation, terminal: () => Promise<unknown>) => stack.run(op, terminal),
     jetstreamOptions: {},
     nats: {

@@ -72,6 +72,8 @@ export function runOperation<O extends Operation, T>(
       return fail(err);
     }
   };
+  // Every middleware idle: the terminal maps its own errors, and nothing else can throw.
+  if (conn.middleware.idle()) return terminal();
   return conn
     .run(op, terminal)
     .then(undefined, (err: unknown) => (isHelixError(err) ? Promise.reject(err) : fail(err)));

@@ -1,4 +1,4 @@
-import { propagation, trace } from "@opentelemetry/api";
+import { ProxyTracerProvider, propagation, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
@@ -20,6 +20,12 @@ describe("createIdleCheck", () => {
     expect(idle()).toBe(false);
     trace.disable();
     expect(idle()).toBe(true);
+  });
+
+  it("a registered provider counts as work even when it records nothing", () => {
+    const idle = createIdleCheck(resolveOtelOptions({}), undefined);
+    trace.setGlobalTracerProvider(new ProxyTracerProvider());
+    expect(idle()).toBe(false);
   });
 
   it("a global propagator alone is work: context passes through messages", () => {

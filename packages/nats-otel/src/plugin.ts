@@ -108,11 +108,12 @@ export function otel(options?: OtelOptions): OtelPlugin {
         propagator,
         destination,
         options: resolved,
-        idle: createIdleCheck(resolved, metrics),
         clock: new SpanClock(),
         health: metrics === undefined ? undefined : healthFor(resolved.meterProvider),
       });
-      stack.add(middleware, { name: OTEL_PLUGIN_NAME });
+      // With nothing to record (no SDK, no propagator, no meter), the stack passes the plugin
+      // over, and the packages' hot paths run as if no plugin were installed.
+      stack.add(middleware, { name: OTEL_PLUGIN_NAME, idle: createIdleCheck(resolved, metrics) });
     },
     messageContext: (message) => extractContext(propagator, message.headers),
     withMessage: (message, fn) => context.with(extractContext(propagator, message.headers), fn),

@@ -49,7 +49,6 @@ import type { Telemetry } from "./telemetry.js";
 export function createTelemetryMiddleware(t: Telemetry): Middleware {
   const shapes = new OperationShapes(t.destination);
   return (op, next) => {
-    if (t.idle()) return next();
     switch (op.kind) {
       case "connection.event": {
         const { metrics } = t;

@@ -14,8 +14,6 @@ export interface Telemetry {
   readonly propagator: Propagator;
   readonly destination: DestinationNamer;
   readonly options: ResolvedOtelOptions;
-  /** True when nothing would be recorded or propagated (no SDK): the middleware steps aside. */
-  readonly idle: () => boolean;
   /** The clock spans are stamped with. */
   readonly clock: SpanClock;
   /** The consumer health gauges (made on first use); `undefined` when no meter provider is set. */

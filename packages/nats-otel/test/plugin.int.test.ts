@@ -9,7 +9,7 @@ import {
 import { createKeyValueManager } from "@helix/nats-kv";
 import { createPublisher, createStreamManager } from "@helix/nats-stream";
 import type { Meter, MeterProvider, Tracer, TracerProvider } from "@opentelemetry/api";
-import { trace } from "@opentelemetry/api";
+import { propagation, trace } from "@opentelemetry/api";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { type OtelOptions, otel } from "../src/index.js";
 import {
@@ -366,6 +366,45 @@ describe("telemetry never breaks messaging", () => {
       expect(sdk.spans()).toEqual([]);
       for (const name of METRICS) expect(await sdk.metric(name)).toBeUndefined();
     } finally {
+      await conn.close();
+      await sdk.shutdown();
+    }
+  });
+
+  it("steps aside while no SDK is registered, and traces once one is registered after connect", async () => {
+    const sdk = createSdk();
+    const tracing = otel();
+    const conn = await connect({
+      addresses: [inject("natsUrl")],
+      name: "otel-late-sdk",
+      plugins: [tracing],
+    });
+    try {
+      // Idle: the stack passes the plugin over, and the message paths build no operations.
+      expect(conn.middleware.idle()).toBe(true);
+      await exercise(conn);
+      expect(sdk.spans()).toEqual([]);
+
+      trace.setGlobalTracerProvider(sdk.tracerProvider);
+      propagation.setGlobalPropagator(sdk.propagator);
+      expect(conn.middleware.idle()).toBe(false);
+      const fetched = await exercise(conn);
+      const names = new Set(sdk.spans().map((s) => s.name));
+      expect([...names].filter((n) => n.startsWith("send ")).length).toBe(1);
+      expect([...names].filter((n) => n.startsWith("process ")).length).toBe(1);
+      // Consumed in the trace its publish started.
+      const send = sdk.spans().find((s) => s.name.startsWith("send "));
+      const first = fetched[0] as Msg;
+      expect(trace.getSpanContext(tracing.messageContext(first))?.traceId).toBe(
+        send?.spanContext().traceId,
+      );
+
+      trace.disable();
+      propagation.disable();
+      expect(conn.middleware.idle()).toBe(true);
+    } finally {
+      trace.disable();
+      propagation.disable();
       await conn.close();
       await sdk.shutdown();
     }

@@ -4,18 +4,38 @@ import type { PubSubMsg } from "./types.js";
 
 const decoder = new TextDecoder();
 
-/** A received core NATS message: what handlers get and `request` resolves with. */
+/**
+ * A received core NATS message: what handlers get and `request` resolves with. Read lazily from
+ * the client's message, as the client itself does: a handler that never looks at the subject or
+ * the reply subject decodes neither (a few hundred nanoseconds per message on the publish →
+ * subscribe bench).
+ */
 export class Message implements PubSubMsg, CoreMessage {
-  readonly subject: string;
-  readonly reply: string | undefined;
-  readonly headers: MsgHdrs | undefined;
-  readonly data: Uint8Array;
+  readonly #raw: Msg;
+  #data: Uint8Array | undefined;
 
   constructor(raw: Msg) {
-    this.subject = raw.subject;
-    this.reply = raw.reply === "" ? undefined : raw.reply;
-    this.headers = raw.headers;
-    this.data = raw.data;
+    this.#raw = raw;
+  }
+
+  get subject(): string {
+    return this.#raw.subject;
+  }
+
+  /** The reply subject; `undefined` when the sender expects no answer. */
+  get reply(): string | undefined {
+    const reply = this.#raw.reply;
+    return reply === "" ? undefined : reply;
+  }
+
+  get headers(): MsgHdrs | undefined {
+    return this.#raw.headers;
+  }
+
+  /** The payload, without the header block (the same array on every read). */
+  get data(): Uint8Array {
+    this.#data ??= this.#raw.data;
+    return this.#data;
   }
 
   string(): string {

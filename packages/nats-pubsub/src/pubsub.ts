@@ -44,11 +44,11 @@ class ConnectionPubSub implements PubSub {
     this.#inbox = inboxPrefix(conn);
   }
 
-  publish(subject: string, data?: Payload, options: PublishOptions = {}): Promise<void> {
+  publish(subject: string, data?: Payload, options?: PublishOptions): Promise<void> {
     try {
       // A service publishes to a few subjects, over and over: each is checked once in a row.
       const same = subject === this.#lastSubject;
-      const out = prepareOutgoing(this.#conn, subject, data, options.headers, same);
+      const out = prepareOutgoing(this.#conn, subject, data, options?.headers, same);
       if (!same) {
         this.#lastSubject = subject;
         this.#lastTemporary = subject.startsWith(this.#inbox);

@@ -198,10 +198,11 @@ export class HandlerSubscription implements Subscription {
     const conn = this.#conn;
     // Hot per-message path: conn.run, not runOperation (as consume does): a handler is not a
     // call to the server, so neither the abort check nor a draining client refuses it. With an
-    // empty stack nothing would see the operation: the handler is called without one.
+    // empty stack, or one whose middlewares are all idle, nothing would see the operation: the
+    // handler is called without one.
     let running: Promise<void>;
     try {
-      if (conn.middleware.size === 0) running = this.#process(message, this.#context);
+      if (conn.middleware.idle()) running = this.#process(message, this.#context);
       else {
         const op: CoreProcessOperation = {
           kind: "core.process",
