@@ -31,9 +31,12 @@ export type ProcessMessage = (msg: Message, ctx: HandlerContext) => Promise<void
 export const HANDLED: Promise<void> = Promise.resolve();
 
 /**
- * One running `subscribe` or `reply` over the client's subscription iterator. The loop takes a
- * slot of the concurrency limiter before it reads the next message, so at most `concurrency`
- * handlers run at once; each message is a `core.process` operation of the middleware stack.
+ * One running `subscribe` or `reply` over a client subscription with a callback (no async
+ * iterator: no promise and no queue hop per message). A message that finds a free slot of the
+ * concurrency limiter is handed to its handler at once; one that finds every slot held waits, in
+ * order, in the subscription's own queue (as it would in the iterator's), so at most
+ * `concurrency` handlers run at once. Each message is a `core.process` operation of the
+ * middleware stack.
  *
  * How it ends: `stop()` unsubscribes and drops what the client buffered; `drain()` has the
  * server stop sending and hands every message already sent to a handler. Running handlers
@@ -63,6 +66,11 @@ export class HandlerSubscription implements Subscription {
   #ended = false;
   #failure: HelixError | undefined;
   #deadline: ReturnType<typeof setTimeout> | undefined;
+  /** Messages that arrived while every slot was held, oldest first from `#waitingHead`. */
+  #waiting: (Msg | undefined)[] = [];
+  #waitingHead = 0;
+  /** The loop handing waiting messages to handlers as slots free up, while it runs. */
+  #pumping: Promise<void> | undefined;
 
   constructor(
     conn: Connection,
@@ -88,6 +96,7 @@ export class HandlerSubscription implements Subscription {
     try {
       assertUsable(conn, mode, false);
       this.#sub = conn.nats.subscribe(subject, {
+        callback: this.#onMessage,
         ...(options.queue !== undefined ? { queue: options.queue } : {}),
         ...(options.maxMessages !== undefined ? { max: options.maxMessages } : {}),
       });
@@ -96,7 +105,7 @@ export class HandlerSubscription implements Subscription {
     }
     // conn.drain() drains a running subscription first: its handlers finish before the close.
     this.#unregisterDrain = conn.onDrain(() => this.drain().then(ignore, ignore));
-    this.#sub.closed.then(this.#onClientClosed, this.#onClientClosed);
+    this.#sub.closed.then(this.#onClientSettled, this.#onClientSettled);
     // Through a holder cleared at the end: an ended subscription leaves a few bytes on a
     // long-lived connection's `closed`, not itself (a reaction cannot be removed).
     const watch: { sub: HandlerSubscription | undefined } = { sub: this };
@@ -108,7 +117,6 @@ export class HandlerSubscription implements Subscription {
     this.#forgetConnection = () => {
       watch.sub = undefined;
     };
-    void this.#run();
     const signal = options.signal;
     if (signal?.aborted) this.stop();
     else signal?.addEventListener("abort", this.#onAbort, { once: true });
@@ -150,36 +158,71 @@ export class HandlerSubscription implements Subscription {
     return this.closed;
   }
 
-  async #run(): Promise<void> {
-    try {
-      const iterator = this.#sub[Symbol.asyncIterator]();
-      for (;;) {
-        const held = this.#stopping
-          ? false
-          : this.#slots.tryAcquire() || (await this.#slots.acquire());
-        const next = await iterator.next();
-        if (next.done) {
-          if (held) this.#slots.release();
-          break;
-        }
-        if (!held) continue; // stopped: what the client had buffered is dropped
-        this.#dispatch(next.value);
-      }
-    } catch (err) {
-      this.#fail(toHelixError(err, { operation: this.#mode }));
+  /**
+   * The client's callback, called from its parser for every message. It never throws (an
+   * exception here would reach the client's socket handling).
+   */
+  readonly #onMessage = (err: Error | null, raw: Msg): void => {
+    if (err !== null) {
+      // a permission refused, say: the client closes the subscription with it too
+      this.#onClientClosed(err);
+      return;
     }
+    // stopped: what the client still delivers is dropped
+    if (this.#stopping || this.#ended) return;
+    if (this.#waitingHead === this.#waiting.length && this.#slots.tryAcquire()) {
+      this.#dispatch(raw);
+      return;
+    }
+    this.#waiting.push(raw);
+    this.#pumping ??= this.#pump();
+  };
+
+  /** Hands the waiting messages to handlers, in order, as slots free up. */
+  async #pump(): Promise<void> {
+    try {
+      while (this.#waitingHead < this.#waiting.length) {
+        const held = this.#slots.tryAcquire() || (await this.#slots.acquire());
+        if (!held || this.#stopping || this.#ended) {
+          if (held) this.#slots.release();
+          break; // stopped or ended: the waiting messages are dropped
+        }
+        const raw = this.#waiting[this.#waitingHead] as Msg;
+        this.#waiting[this.#waitingHead] = undefined;
+        this.#waitingHead++;
+        this.#dispatch(raw);
+      }
+    } finally {
+      this.#waiting = [];
+      this.#waitingHead = 0;
+      this.#pumping = undefined;
+    }
+  }
+
+  /**
+   * The client closed its subscription (stop, drain, `maxMessages`, an error or the connection):
+   * no message comes any more. Once the waiting ones were handed out and every handler finished,
+   * the subscription ends.
+   */
+  async #finish(): Promise<void> {
+    while (this.#pumping !== undefined) await this.#pumping;
     await this.#slots.whenIdle();
     this.#end(undefined);
   }
 
   /**
-   * The client closed its subscription: after stop/drain/`maxMessages` (the loop ends as usual),
-   * or with an error (a permission refused): then the subscription fails.
+   * The client closed its subscription with an error (a permission refused): the subscription
+   * fails. (Any close, with an error or not, then ends it through `#finish`.)
    */
   readonly #onClientClosed = (err: unknown): void => {
     if (!(err instanceof Error)) return;
     this.#fail(toHelixError(err, { operation: this.#mode }));
     this.#slots.close();
+  };
+
+  readonly #onClientSettled = (err: unknown): void => {
+    this.#onClientClosed(err);
+    void this.#finish();
   };
 
   /**
@@ -272,6 +315,7 @@ export class HandlerSubscription implements Subscription {
       this.#report(error, {});
     }
     clearTimeout(this.#deadline);
+    this.#slots.close(); // a pump still waiting for a slot stops
     this.#unregisterDrain();
     this.#forgetConnection();
     this.#options.signal?.removeEventListener("abort", this.#onAbort);

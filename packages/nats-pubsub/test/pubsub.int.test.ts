@@ -180,6 +180,24 @@ describe("publish and subscribe", () => {
     expect(got).toEqual(["1"]);
   });
 
+  it("stop() drops the messages waiting for a slot; the running handler finishes", async () => {
+    const subject = t.subject();
+    const started: string[] = [];
+    const gate = deferred();
+    const sub = t.ps.subscribe(subject, async (m) => {
+      started.push(m.string());
+      await gate.promise;
+    });
+    await t.ps.flush();
+    for (let i = 0; i < 5; i++) await t.ps.publish(subject, String(i));
+    await t.ps.flush();
+    await until(() => started.length === 1);
+    sub.stop();
+    gate.resolve();
+    await expect(sub.closed).resolves.toBeUndefined();
+    expect(started).toEqual(["0"]);
+  });
+
   it("drain() hands every message already sent to a handler, then resolves", async () => {
     const subject = t.subject();
     const got: string[] = [];
