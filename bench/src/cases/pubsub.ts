@@ -81,6 +81,15 @@ async function requesterFor(
 }
 
 /**
+ * Messages published between two turns of the event loop, as a service that publishes in a loop
+ * lets its reads in. One synchronous burst of all `n` publishes measured mostly how the socket
+ * buffers filled: its per-round ratios ranged from 0.61 to 1.54 for the same code.
+ */
+const CHUNK = 1_000;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
  * Core publish → subscribe rate, `size` B: from the first publish until the subscriber (on the
  * same connection) has handled all `n` messages. The publisher does not wait for anything (fire
  * and forget), the subscriber's handler does no work.
@@ -119,7 +128,10 @@ export function publishSubscribeCase(
         })();
         await nc.flush();
         const watch = startWatch();
-        for (let i = 0; i < n; i++) nc.publish(subject, data);
+        for (let i = 0; i < n; i += CHUNK) {
+          for (let j = i; j < i + CHUNK && j < n; j++) nc.publish(subject, data);
+          await yieldToEventLoop();
+        }
         await all;
         const t = watch.stop();
         await loop;
@@ -130,7 +142,10 @@ export function publishSubscribeCase(
       await ps.flush();
       const watch = startWatch();
       // Fire and forget: the promise only says the client took the message.
-      for (let i = 0; i < n; i++) void ps.publish(subject, data);
+      for (let i = 0; i < n; i += CHUNK) {
+        for (let j = i; j < i + CHUNK && j < n; j++) void ps.publish(subject, data);
+        await yieldToEventLoop();
+      }
       await all;
       const t = watch.stop();
       await sub.closed;
