@@ -3,7 +3,7 @@
  * helix variants, alternating the variants within each round, several rounds, medians and
  * same-round ratios to the raw client. See bench/README.md for the method.
  *
- * Run: pnpm bench (about 5 minutes) or pnpm bench:quick (under a minute).
+ * Run: pnpm bench (about 12 minutes) or pnpm bench:quick (about 2 minutes).
  * Options: --quick, --rounds=N, --only=<case id,...>, --variants=<id,...> (the raw client always
  * runs), --no-memory, --count-writes (socket writes per operation, a diagnostic).
  */
@@ -35,7 +35,7 @@ import { openVariants, type Variant, type VariantId } from "./variants.js";
 const args = process.argv.slice(2);
 const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const quick = args.includes("--quick");
-const ROUNDS = Number(flag("rounds") ?? (quick ? 3 : 7));
+const ROUNDS = Number(flag("rounds") ?? (quick ? 3 : 11));
 const only = flag("only")?.split(",");
 /** Measure only these variants (the raw client always runs: ratios need it), for profiling. */
 const onlyVariants = flag("variants")?.split(",");
