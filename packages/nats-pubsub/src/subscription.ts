@@ -205,7 +205,8 @@ export class HandlerSubscription implements Subscription {
    * the subscription ends.
    */
   async #finish(): Promise<void> {
-    while (this.#pumping !== undefined) await this.#pumping;
+    // No message arrives after the close, so no new pump can start meanwhile.
+    if (this.#pumping !== undefined) await this.#pumping;
     await this.#slots.whenIdle();
     this.#end(undefined);
   }
