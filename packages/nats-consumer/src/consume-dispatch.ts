@@ -5,7 +5,7 @@ import { type DeadLetterReason, errorTypeOf } from "./dead-letter.js";
 import { toError } from "./errors.js";
 import { decideFailure, type FailurePolicy } from "./failure-policy.js";
 import { handlerTimeoutError, KeepAlive } from "./keepalive.js";
-import { HelixMsg, SENT } from "./msg.js";
+import { HelixMsg, knownConsumer, SENT } from "./msg.js";
 import type { HandlerContext, MsgHandler, PullTarget } from "./types.js";
 
 /** Marks "the handler did not throw": a handler may throw `undefined` itself. */
@@ -84,7 +84,7 @@ export class Dispatcher {
    */
   dispatch(raw: JsMsg): void {
     const conn = this.#conn;
-    const msg = new HelixMsg(conn, raw);
+    const msg = new HelixMsg(conn, raw, knownConsumer(this.#target));
     if (conn.middleware.idle()) {
       // No middleware with anything to do (none, or all idle): no operation to describe it to,
       // and any rejection is the handler's own, reported already.

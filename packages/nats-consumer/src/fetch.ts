@@ -2,7 +2,7 @@ import type { CallOptions } from "@helix/nats-core";
 import { assertInteger } from "@helix/nats-core/internal";
 import type { FetchOptions as ClientFetchOptions, JsMsg } from "@nats-io/jetstream";
 import { pullNoWait } from "./fetch-no-wait.js";
-import { HelixMsg } from "./msg.js";
+import { HelixMsg, knownConsumer } from "./msg.js";
 import { runReceive } from "./operation.js";
 import { assertPriorityPull, toClientPriority } from "./priority.js";
 import { DEFAULT_EXPIRES_MS } from "./pull-options.js";
@@ -37,7 +37,8 @@ async function collect(
 
 /** The client's messages as helix messages. */
 function wrap(target: PullTarget, raws: JsMsg[]): HelixMsg[] {
-  return raws.map((raw) => new HelixMsg(target.conn, raw));
+  const consumer = knownConsumer(target);
+  return raws.map((raw) => new HelixMsg(target.conn, raw, consumer));
 }
 
 /** `fetch` (batch = messages) and `fetchBytes` (batch = bytes). */

@@ -1,7 +1,7 @@
 import { type HelixError, toHelixError } from "@helix/nats-core";
 import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import { closedUnderError, type PullErrorContext, toPullError } from "./errors.js";
-import { HelixMsg } from "./msg.js";
+import { HelixMsg, knownConsumer } from "./msg.js";
 import { runReceive } from "./operation.js";
 import { assertPriorityPull } from "./priority.js";
 import { toClientConsumeOptions } from "./pull-options.js";
@@ -130,7 +130,7 @@ class MessagesIterator implements MessagesContext {
       this.#unhanded.push(r.value);
       return null;
     }
-    return new HelixMsg(this.#target.conn, r.value);
+    return new HelixMsg(this.#target.conn, r.value, knownConsumer(this.#target));
   }
 
   /** Releases what was never handed out, unless the consumer takes no acks or the iterator failed. */

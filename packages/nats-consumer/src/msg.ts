@@ -12,24 +12,35 @@ import type { JsMsg } from "@nats-io/jetstream";
 import type { MsgHdrs, NatsConnection } from "@nats-io/transport-node";
 import { flushQueuedAcks, queueAck } from "./ack-batch.js";
 import { LazyDeliveredMessage } from "./delivered-message.js";
-import type { DeliveryInfo, Msg } from "./types.js";
+import type { DeliveryInfo, Msg, PullTarget } from "./types.js";
 
 const decoder = new TextDecoder();
 
 /** Servers before 2.10 ignore `+TERM <reason>` entirely (the message stays pending). */
 const TERM_REASON_MIN_VERSION = "2.10.0";
 
+/**
+ * The consumer name a puller can give its messages without parsing their reply subjects: its
+ * target's, except for an ordered consumer, which the client renames on every reset.
+ */
+export function knownConsumer(target: PullTarget): string | undefined {
+  return target.ordered ? undefined : target.name;
+}
+
 /** The `Msg` implementation: tracks whether the message was settled, runs settling as `settle` ops. */
 export class HelixMsg implements Msg {
   readonly raw: JsMsg;
   readonly delivered: LazyDeliveredMessage;
   readonly #conn: Connection;
+  /** The consumer that delivered it, when its puller knows (see `SettleOperation.consumer`). */
+  readonly #consumer: string | undefined;
   #settled = false;
 
-  constructor(conn: Connection, raw: JsMsg) {
+  constructor(conn: Connection, raw: JsMsg, consumer?: string) {
     this.#conn = conn;
     this.raw = raw;
     this.delivered = new LazyDeliveredMessage(raw);
+    this.#consumer = consumer;
   }
 
   get subject(): string {
@@ -167,12 +178,15 @@ export class HelixMsg implements Msg {
     const conn = this.#conn;
     // No middleware with anything to do (none, or all idle): nothing to describe the operation to.
     if (conn.middleware.idle()) return sendNow(raw, conn, action, send);
+    const client = conn.client;
+    const message = this.delivered;
+    const consumer = this.#consumer;
     const op: SettleOperation =
       delayMs !== undefined
-        ? { kind: "settle", client: this.#conn.client, action, message: this.delivered, delayMs }
+        ? { kind: "settle", client, action, message, consumer, delayMs }
         : reason !== undefined
-          ? { kind: "settle", client: this.#conn.client, action, message: this.delivered, reason }
-          : { kind: "settle", client: this.#conn.client, action, message: this.delivered };
+          ? { kind: "settle", client, action, message, consumer, reason }
+          : { kind: "settle", client, action, message, consumer };
     // Hot per-message path: conn.run, not runOperation, so a settle allocates no extra closures and keeps its SENT fast path (benchmarked).
     return conn.run(op, () => sendNow(raw, conn, action, send));
   }

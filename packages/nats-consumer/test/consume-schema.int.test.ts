@@ -137,7 +137,10 @@ describe("the schema option", () => {
     expect((errors[0] as ValidationError).issues).toEqual([
       { message: "qty must be positive", path: ["qty"] },
     ]);
-    expect(ofKind(t.ops, "settle").map((op) => op.action)).toEqual(["ack", "term"]);
+    expect(ofKind(t.ops, "settle").map((op) => [op.action, op.consumer])).toEqual([
+      ["ack", "a"],
+      ["term", "a"],
+    ]);
   });
 
   it("with autoAck false, a refused message is still term'ed (nothing else would stop its redelivery)", async () => {

@@ -239,6 +239,8 @@ describe("Msg", () => {
     ]);
     expect(settles[2]?.delayMs).toBe(10);
     expect(settles[3]?.reason).toBe("bad payload");
+    // The puller knows its consumer: middlewares need not parse the reply subject for it.
+    expect(settles.map((s) => s.consumer)).toEqual([c.name, c.name, c.name, c.name]);
     // The nak'ed message comes back with delivery count 2; the term'ed one never does.
     const again = await c.fetch(5, { expiresMs: 1_000 });
     expect(again.map((m) => [m.seq, m.info.deliveryCount])).toEqual([[2, 2]]);

@@ -306,6 +306,12 @@ export interface SettleOperation extends OperationBase {
   readonly action: SettleAction;
   /** The message being settled. */
   readonly message: DeliveredMessage;
+  /**
+   * The consumer that delivered the message, when the caller knows it without parsing the
+   * message's reply subject (a consume, fetch or `messages()` of a durable or named consumer);
+   * otherwise `undefined`, and `message.info.consumer` says it.
+   */
+  readonly consumer?: string | undefined;
   /** For `nak`: the redelivery delay. */
   readonly delayMs?: number;
   /** For `term`: the reason given. */

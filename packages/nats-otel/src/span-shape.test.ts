@@ -157,6 +157,16 @@ describe("attributes", () => {
 
   it("consumer of each kind", () => {
     expect(consumerOf({ kind: "settle", client, action: "ack", message })).toBe("billing");
+    // A consumer the puller knows is used as it is: the reply subject is not parsed.
+    const unparsed = {
+      ...message,
+      get info(): never {
+        throw new Error("info parsed");
+      },
+    };
+    expect(
+      consumerOf({ kind: "settle", client, action: "ack", message: unparsed, consumer: "known" }),
+    ).toBe("known");
     expect(
       consumerOf({ kind: "consumer.get", client, stream: "S", consumer: "c1", ordered: false }),
     ).toBe("c1");

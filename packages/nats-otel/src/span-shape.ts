@@ -186,7 +186,8 @@ export function consumerOf(op: TracedOperation): string | undefined {
     case "consumer.status":
       return op.consumer;
     case "settle":
-      return op.message.info.consumer;
+      // known to the puller, or parsed from the reply subject (about a microsecond per message)
+      return op.consumer ?? op.message.info.consumer;
     case "deadletter":
     case "deadletter.list":
     case "deadletter.replay":
