@@ -154,8 +154,8 @@ function isIdle(entry: Entry): boolean {
 }
 
 /**
- * Calls the first middleware of `chain` from index `from` on that is not idle, with a `next` that runs
- * the rest of it, then `terminal`.
+ * Calls the first middleware of `chain`, from index `from` on, that is not idle, with a `next`
+ * that runs the rest of it, then `terminal`.
  */
 function callAt<T>(
   chain: readonly Entry[],
