@@ -1,9 +1,8 @@
 import { createKeyValueManager } from "@helix/nats-kv";
 import { type KV, Kvm } from "@nats-io/kv";
-import type { BenchCase, Sample } from "../bench-case.js";
+import type { BenchCase } from "../bench-case.js";
 import { payload, type ServerState } from "../server-state.js";
-import { percentile } from "../stats.js";
-import { rateSample, startWatch } from "../stopwatch.js";
+import { sequentialSample } from "../stopwatch.js";
 import { BASE_VARIANTS, type Variant } from "../variants.js";
 
 const KEYS = 64;
@@ -40,22 +39,11 @@ export function kvCase(
         const kv = await opsFor(v, bucket);
         const keys = Array.from({ length: KEYS }, (_, i) => `k${i}`);
         if (op === "get") for (const key of keys) await raw.put(key, data);
-        const latencies = new Float64Array(n);
-        const watch = startWatch();
-        for (let i = 0; i < n; i++) {
+        return await sequentialSample(n, async (i) => {
           const key = keys[i % KEYS] as string;
-          const t0 = performance.now();
           if (op === "put") await kv.put(key, data);
           else if ((await kv.get(key)) === null) throw new Error(`KV get ${key}: missing`);
-          latencies[i] = performance.now() - t0;
-        }
-        const values = Array.from(latencies);
-        const sample: Sample = {
-          ...rateSample(n, watch.stop()),
-          p50Ms: percentile(values, 50),
-          p99Ms: percentile(values, 99),
-        };
-        return sample;
+        });
       } finally {
         await state.deleteStream(`KV_${bucket}`);
       }

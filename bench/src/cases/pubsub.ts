@@ -1,8 +1,7 @@
 import { createPubSub } from "@helix/nats-pubsub";
-import type { BenchCase, Sample } from "../bench-case.js";
+import type { BenchCase } from "../bench-case.js";
 import { payload, type ServerState } from "../server-state.js";
-import { percentile } from "../stats.js";
-import { rateSample, startWatch } from "../stopwatch.js";
+import { rateSample, sequentialSample, startWatch } from "../stopwatch.js";
 import { BASE_VARIANTS, type Variant } from "../variants.js";
 
 /** Core NATS (no JetStream): the raw client against `@helix/nats-pubsub`, with and without otel. */
@@ -32,21 +31,10 @@ export function requestReplyCase(
       const subject = `bench.rpc.${state.name("r")}`;
       const { request, stop } = await requesterFor(v, subject);
       try {
-        const latencies = new Float64Array(n);
-        const watch = startWatch();
-        for (let i = 0; i < n; i++) {
-          const t0 = performance.now();
+        return await sequentialSample(n, async () => {
           const reply = await request(data);
           if (reply.length !== data.length) throw new Error("request: short reply");
-          latencies[i] = performance.now() - t0;
-        }
-        const values = Array.from(latencies);
-        const sample: Sample = {
-          ...rateSample(n, watch.stop()),
-          p50Ms: percentile(values, 50),
-          p99Ms: percentile(values, 99),
-        };
-        return sample;
+        });
       } finally {
         await stop();
       }
