@@ -150,7 +150,7 @@ export class HandlerSubscription implements Subscription {
       this.#ending = true;
       if (!this.#sub.isClosed() && !this.#sub.isDraining()) {
         this.#sub.drain().catch(() => {
-          // The connection closed meanwhile: #run sees the iterator end and reports it.
+          // The connection closed meanwhile: #onConnectionClosed ends the subscription.
         });
       }
     }
@@ -228,8 +228,8 @@ export class HandlerSubscription implements Subscription {
 
   /**
    * The connection closed under a running subscription: handlers are abandoned and `closed`
-   * rejects at once, whoever holds a slot. (The client's own close of an iterator subscription
-   * waits in its queue behind the messages, where a loop waiting for a free slot cannot see it.)
+   * rejects at once, whoever holds a slot, instead of after the handlers still running and the
+   * messages still waiting for a slot.
    */
   readonly #onConnectionClosed = (): void => {
     if (this.#ended || this.#ending) return;
