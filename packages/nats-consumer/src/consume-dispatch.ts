@@ -40,6 +40,8 @@ export interface DispatchSetup {
 export class Dispatcher {
   readonly #conn: Connection;
   readonly #target: PullTarget;
+  /** The consumer its messages name without parsing their reply subjects (`knownConsumer`). */
+  readonly #consumer: string | undefined;
   readonly #handler: MsgHandler;
   readonly #handlerContext: HandlerContext;
   readonly #signal: AbortSignal;
@@ -56,6 +58,7 @@ export class Dispatcher {
   constructor(setup: DispatchSetup) {
     this.#conn = setup.target.conn;
     this.#target = setup.target;
+    this.#consumer = knownConsumer(setup.target);
     this.#handler = setup.handler;
     this.#signal = setup.signal;
     this.#handlerContext = { signal: setup.signal };
@@ -84,7 +87,7 @@ export class Dispatcher {
    */
   dispatch(raw: JsMsg): void {
     const conn = this.#conn;
-    const msg = new HelixMsg(conn, raw, knownConsumer(this.#target));
+    const msg = new HelixMsg(conn, raw, this.#consumer);
     if (conn.middleware.idle()) {
       // No middleware with anything to do (none, or all idle): no operation to describe it to,
       // and any rejection is the handler's own, reported already.

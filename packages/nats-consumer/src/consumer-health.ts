@@ -61,8 +61,8 @@ export function consumeHealth(
 ): ((ctx: ConsumeContext) => void) | undefined {
   const health = options.health;
   if (health === undefined || health === false) return undefined;
+  // checked with the other consume options (assertHandlingOptions)
   const resolved: ConsumerHealthOptions = health === true ? {} : health;
-  assertHealthOptions(resolved, ["health"]);
   return (ctx) => {
     const reader = new HealthReader(target, {
       ...resolved,

@@ -6,6 +6,8 @@ import {
   type DeadLetterOperation,
   getHeader,
   isHelixError,
+  JetStreamApiError,
+  JetStreamCodes,
   NotFoundError,
   toHelixError,
 } from "@helix/nats-core";
@@ -225,7 +227,10 @@ export class DeadLetterStore {
     } catch (err) {
       // Another worker created it first.
       const mapped = toHelixError(err, { what: "stream", resource: stream });
-      if (!/already in use/i.test(String((err as Error)?.message))) throw mapped;
+      if (
+        !(mapped instanceof JetStreamApiError && mapped.apiCode === JetStreamCodes.StreamNameInUse)
+      )
+        throw mapped;
     }
   }
 }

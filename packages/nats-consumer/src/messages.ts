@@ -30,6 +30,8 @@ interface Started {
 class MessagesIterator implements MessagesContext {
   readonly closed: Promise<void>;
   readonly #target: PullTarget;
+  /** The consumer its messages name without parsing their reply subjects (`knownConsumer`). */
+  readonly #consumer: string | undefined;
   readonly #options: MessagesOptions;
   #started: Promise<Started> | undefined;
   #stopped = false;
@@ -41,6 +43,7 @@ class MessagesIterator implements MessagesContext {
 
   constructor(target: PullTarget, options: MessagesOptions) {
     this.#target = target;
+    this.#consumer = knownConsumer(target);
     this.#options = options;
     this.closed = new Promise<void>((resolve, reject) => {
       this.#settleClosed = (err) => (err ? reject(err) : resolve());
@@ -130,7 +133,7 @@ class MessagesIterator implements MessagesContext {
       this.#unhanded.push(r.value);
       return null;
     }
-    return new HelixMsg(this.#target.conn, r.value, knownConsumer(this.#target));
+    return new HelixMsg(this.#target.conn, r.value, this.#consumer);
   }
 
   /** Releases what was never handed out, unless the consumer takes no acks or the iterator failed. */

@@ -2,6 +2,7 @@ import { type InferOutput, isHelixError, type StandardSchemaV1 } from "@helix/na
 import { assertSchemaOption, validateWithSchema } from "@helix/nats-core/internal";
 import type { JsMsg } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
+import { toError } from "./errors.js";
 import { takesAcks } from "./release.js";
 import type {
   DeliveryInfo,
@@ -80,7 +81,7 @@ function refused(
   err: unknown,
   refuse: (msg: Msg, err: Error) => Promise<void> | undefined,
 ): Promise<never> {
-  const error = err instanceof Error ? err : new Error(String(err));
+  const error = toError(err);
   const settling = refuse(msg, error);
   if (settling === undefined) return Promise.reject(error);
   // A failed term is the settle operation's to report; the message's error is this one.
@@ -173,8 +174,8 @@ export function withSchema(
     autoAck?: boolean | undefined;
   },
 ): MsgHandler {
+  // checked with the other consume options (assertHandlingOptions)
   const schema = options.schema;
-  assertSchemaOption(schema, "consume options");
   if (schema === undefined || typeof handler !== "function") return handler as MsgHandler;
   // With dead letters (and automatic settling), the consume dead-letters the refused message
   // itself, then terms it: it must not be term'ed here first.
