@@ -20,7 +20,6 @@ export {
 } from "./limits.js";
 export {
   assertTtlMs,
-  MESSAGE_TTL_FEATURE,
   MESSAGE_TTL_MIN_VERSION,
   requireMessageTtl,
   TTL_HEADER,
@@ -34,7 +33,6 @@ export {
   assertSchemaOption,
   type SchemaTarget,
   schemaReasons,
-  schemaValidationError,
   validateWithSchema,
 } from "./schema.js";
 export { Semaphore } from "./semaphore.js";

@@ -65,13 +65,12 @@ class Entry implements KeyValueEntry {
   readonly markerReason: KeyValueMarkerReason | undefined;
   readonly delta: number;
 
-  constructor(bucket: string, raw: KvEntry) {
+  constructor(bucket: string, raw: KvEntry, kind: EntryKind = entryKind(raw)) {
     this.bucket = bucket;
     this.key = raw.key;
     this.value = plainBytes(raw.value);
     this.revision = raw.revision;
     this.created = raw.created;
-    const kind = entryKind(raw);
     this.operation = kind.operation;
     this.markerReason = kind.markerReason;
     this.delta = raw.delta ?? 0;
@@ -103,6 +102,12 @@ export function toEntry(bucket: string, raw: KvEntry): KeyValueEntry {
 /** Same as `toEntry`, with the watch's initial/update flag. */
 export function toWatchEntry(bucket: string, raw: KvEntry, isUpdate: boolean): KeyValueWatchEntry {
   return new WatchEntry(bucket, raw, isUpdate);
+}
+
+/** The entry of a value, or `null` for a delete or purge marker (its kind read once). */
+export function valueEntry(bucket: string, raw: KvEntry): KeyValueEntry | null {
+  const kind = entryKind(raw);
+  return kind.operation === "PUT" ? new Entry(bucket, raw, kind) : null;
 }
 
 /** True for delete and purge markers, the server's limit markers included (see `entryKind`). */

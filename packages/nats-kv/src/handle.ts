@@ -8,7 +8,7 @@ import {
 } from "@helix/nats-core";
 import { assertInteger, assertKey, encodePayload } from "@helix/nats-core/internal";
 import { type KV, KvWatchInclude } from "@nats-io/kv";
-import { isMarker, toEntry } from "./entry.js";
+import { isMarker, toEntry, valueEntry } from "./entry.js";
 import { bucketIsMissing } from "./errors.js";
 import { writeTtl } from "./key-ttl.js";
 import { runKv } from "./operation.js";
@@ -59,9 +59,9 @@ export class KeyValueHandle implements KeyValue {
     assertKey(key);
     return runKv(this.#conn, "get", { bucket: this.bucket, key }, options, async (op) => {
       const raw = await this.#read(() => this.raw.get(key));
-      if (raw === null || isMarker(raw)) return null;
-      op.revision = raw.revision;
-      return toEntry(this.bucket, raw);
+      const entry = raw === null ? null : valueEntry(this.bucket, raw);
+      if (entry !== null) op.revision = entry.revision;
+      return entry;
     });
   }
 
@@ -79,7 +79,7 @@ export class KeyValueHandle implements KeyValue {
       options,
       async () => {
         const raw = await this.#read(() => this.raw.get(key, { revision }));
-        return raw === null || isMarker(raw) ? null : toEntry(this.bucket, raw);
+        return raw === null ? null : valueEntry(this.bucket, raw);
       },
     );
   }
@@ -209,6 +209,7 @@ export class KeyValueHandle implements KeyValue {
    * when none was given.
    */
   #ttl(operation: string, ttlMs: unknown): string | undefined {
+    if (ttlMs === undefined) return undefined; // most writes: no context object to build
     return writeTtl(ttlMs, {
       operation,
       bucket: this.bucket,

@@ -2,6 +2,7 @@ import { ValidationError } from "@helix/nats-core";
 import {
   assertInteger,
   assertTtlMs,
+  MESSAGE_TTL_MIN_VERSION,
   requireMessageTtl,
   requireServerVersion,
   ttlHeaderValue,
@@ -16,8 +17,8 @@ import {
  * before any I/O, and refused on an older server by the version it reports.
  */
 
-/** The first nats-server with limit markers (`subject_delete_marker_ttl`). */
-export const LIMIT_MARKERS_MIN_VERSION = "2.11.0";
+/** The first nats-server with limit markers (`subject_delete_marker_ttl`): per-message TTL's. */
+export const LIMIT_MARKERS_MIN_VERSION = MESSAGE_TTL_MIN_VERSION;
 
 /** The feature's name in `UnsupportedFeatureError`. */
 export const LIMIT_MARKERS_FEATURE = "KV limit markers";

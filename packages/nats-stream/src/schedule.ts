@@ -185,7 +185,7 @@ export function assertAllowMsgSchedules(config: object, serverVersion: string | 
       value: allow,
     });
   }
-  if (allow) requireServerVersion(serverVersion, SCHEDULE_FEATURE, SCHEDULE_MIN_VERSION);
+  if (allow) requireSchedules(serverVersion);
 }
 
 /** True when a stored message is a schedule (has a `Nats-Schedule` header). */
