@@ -3,6 +3,7 @@ import {
   getHeader,
   HelixError,
   type HelixErrorOptions,
+  isHelixError,
   toHelixError,
 } from "@helix/nats-core";
 
@@ -91,6 +92,7 @@ export function serviceErrorFor(err: unknown): { code: number; description: stri
  * goes through core's `toHelixError` (timeouts, a closed connection, permissions).
  */
 export function toPubSubError(err: unknown, operation: string, subject: string): HelixError {
+  if (isHelixError(err)) return err; // mapped already (inside the stack, or by a middleware)
   if (isNoResponders(err)) return new NoRespondersError(subject, { cause: err });
   return toHelixError(err, { operation });
 }

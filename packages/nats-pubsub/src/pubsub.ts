@@ -1,9 +1,9 @@
 import type { Connection, Payload } from "@helix/nats-core";
 import type { Message } from "./message.js";
-import { CorePublisher, inboxPrefix, prepareOutgoing } from "./operation.js";
+import { CorePublisher, inboxPrefix, isPromiseLike, prepareOutgoing } from "./operation.js";
 import { replyProcess } from "./reply.js";
 import { runRequest } from "./request.js";
-import { HANDLED, HandlerSubscription, type ProcessMessage } from "./subscription.js";
+import { HANDLED, HandlerSubscription, ignore, type ProcessMessage } from "./subscription.js";
 import type {
   MsgHandler,
   PublishOptions,
@@ -94,14 +94,4 @@ class ConnectionPubSub implements PubSub {
     const { maxMessages: _ignored, ...rest } = options as SubscribeOptions;
     return new HandlerSubscription(this.#conn, subject, "reply", rest, process);
   }
-}
-
-function ignore(): void {}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
 }

@@ -3,11 +3,9 @@ import { encodePayload } from "@helix/nats-core/internal";
 import { headers as createHeaders } from "@nats-io/transport-node";
 import { SERVICE_ERROR_CODE_HEADER, SERVICE_ERROR_HEADER, serviceErrorFor } from "./errors.js";
 import type { Message } from "./message.js";
-import type { CorePublisher } from "./operation.js";
+import { type CorePublisher, EMPTY, isPromiseLike } from "./operation.js";
 import type { ProcessMessage } from "./subscription.js";
 import type { HandlerContext, ReplyHandler } from "./types.js";
-
-const EMPTY: Uint8Array = new Uint8Array(0);
 
 /**
  * What a reply subscription does with each request: runs `handler`, then sends its result as the
@@ -61,14 +59,6 @@ export function replyProcess(
 /** Sends the error response for `err`, then rejects with it (the operation fails too). */
 function failWith(publisher: CorePublisher, msg: Message, err: unknown): Promise<never> {
   return respondWithError(publisher, msg, err).then(() => Promise.reject(err));
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
 }
 
 async function respondWithError(

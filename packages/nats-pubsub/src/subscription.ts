@@ -1,4 +1,5 @@
 import {
+  COMPLETED,
   type Connection,
   ConnectionError,
   type CoreProcessMode,
@@ -24,11 +25,11 @@ import { assertDrainOptions } from "./validation.js";
 export type ProcessMessage = (msg: Message, ctx: HandlerContext) => Promise<void>;
 
 /**
- * What a `ProcessMessage` returns when the handler finished synchronously: one shared resolved
- * promise. A middleware that passes `next()`'s result on (the otel plugin without an SDK) keeps
- * it, and the subscription then frees the slot at once, with no promise reaction per message.
+ * What a `ProcessMessage` returns when the handler finished synchronously: core's `COMPLETED`.
+ * A middleware that passes `next()`'s result on keeps it (the otel plugin finishes its span at
+ * once on it), and the subscription then frees the slot at once, with no promise reaction.
  */
-export const HANDLED: Promise<void> = Promise.resolve();
+export const HANDLED: Promise<void> = COMPLETED;
 
 /**
  * One running `subscribe` or `reply` over a client subscription with a callback (no async
@@ -217,8 +218,7 @@ export class HandlerSubscription implements Subscription {
    */
   readonly #onClientClosed = (err: unknown): void => {
     if (!(err instanceof Error)) return;
-    this.#fail(toHelixError(err, { operation: this.#mode }));
-    this.#slots.close();
+    this.#fail(toHelixError(err, { operation: this.#mode })); // stops it: no new handlers
   };
 
   readonly #onClientSettled = (err: unknown): void => {
@@ -332,4 +332,4 @@ export class HandlerSubscription implements Subscription {
   }
 }
 
-function ignore(): void {}
+export function ignore(): void {}
