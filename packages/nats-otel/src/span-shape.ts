@@ -6,6 +6,7 @@ import type {
   PublishBatchOperation,
   ReceiveOperation,
 } from "@helix/nats-core";
+import { getHeader } from "@helix/nats-core";
 import { type Attributes, type Span, SpanKind } from "@opentelemetry/api";
 import type { DestinationNamer } from "./destination.js";
 import {
@@ -189,10 +190,11 @@ export function consumerOf(op: TracedOperation): string | undefined {
       // known to the puller, or parsed from the reply subject (about a microsecond per message)
       return op.consumer ?? op.message.info.consumer;
     case "deadletter":
+      return op.consumer;
     case "deadletter.list":
     case "deadletter.replay":
     case "deadletter.purge":
-      return op.kind === "deadletter" ? op.consumer : undefined;
+      return undefined;
     case "core.process":
       return op.queue;
     case "core.publish":
@@ -228,7 +230,7 @@ export function addStartAttributes(
       attrs[ATTR_MESSAGING_NATS_STREAM_NAME] = op.stream;
       attrs[ATTR_MESSAGING_NATS_RECEIVE_MODE] = op.mode;
       // (the span is made once the messages are in) a pull's messages share its pin id
-      const pinned = pinIdOf(op.messages?.[0]);
+      const pinned = getHeader(op.messages?.[0]?.headers, "Nats-Pin-Id");
       if (pinned) attrs[ATTR_MESSAGING_NATS_CONSUMER_PINNED_ID] = pinned;
       return;
     }
@@ -302,15 +304,6 @@ export function addStartAttributes(
  */
 export function ttlAttribute(ttlMs: number | "never"): string {
   return ttlMs === "never" ? "never" : `${ttlMs / 1000}s`;
-}
-
-/** The `Nats-Pin-Id` of a message delivered to a priority group's pinned client, if any. */
-function pinIdOf(message: DeliveredMessage | undefined): string | undefined {
-  for (const [key, values] of message?.headers ?? []) {
-    if (key.length === 11 && (key === "Nats-Pin-Id" || key.toLowerCase() === "nats-pin-id"))
-      return values[0];
-  }
-  return undefined;
 }
 
 function addMessageAttributes(attrs: Attributes, message: DeliveredMessage, bodySize: boolean) {

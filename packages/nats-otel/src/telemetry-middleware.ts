@@ -378,7 +378,10 @@ function finish({ t, shapes, op, shape, span, started, err, failed }: FinishedOp
       // As the operation is now: the server may have named the consumer during the call
       // (ephemeral, ordered), a reconnect may have changed the server. Usually the same shape.
       // A message's process and settle keep theirs (subject and consumer are the message's).
-      const now = op.kind === "process" || op.kind === "settle" ? shape : shapes.of(op);
+      const now =
+        op.kind === "process" || op.kind === "core.process" || op.kind === "settle"
+          ? shape
+          : shapes.of(op);
       recordOperationMetrics(t.metrics, op, now, (ended - started) / 1000, type);
     }
   } catch {
