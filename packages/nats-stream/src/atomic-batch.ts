@@ -55,19 +55,6 @@ export function requireAtomicBatch(serverVersion: string | undefined): void {
   requireServerVersion(serverVersion, ATOMIC_BATCH_FEATURE, ATOMIC_BATCH_MIN_VERSION);
 }
 
-/**
- * Checks a stream config's `allow_atomic` (a boolean when given) and refuses `true` on a server
- * older than 2.12 before any I/O.
- */
-export function assertAllowAtomic(config: object, serverVersion: string | undefined): void {
-  const allow = (config as { allow_atomic?: unknown }).allow_atomic;
-  if (allow === undefined) return;
-  if (typeof allow !== "boolean") {
-    throw new ValidationError("allow_atomic", "allow_atomic must be a boolean", { value: allow });
-  }
-  if (allow) requireAtomicBatch(serverVersion);
-}
-
 /** What a batch needs of its publisher. */
 export interface BatchHost {
   readonly conn: Connection;

@@ -2,13 +2,13 @@ import { DecodeError, UnsupportedFeatureError, ValidationError } from "@helix/na
 import { describe, expect, it } from "vitest";
 import { context, fakeConnection, operation } from "../test/unit-fakes.js";
 import {
-  assertAllowMsgCounter,
   decodeCounterMessage,
   incrementValue,
   parseCounterTotal,
   requireCounters,
 } from "./counter.js";
 import { sendWithRetries } from "./publish-send.js";
+import { assertStreamFeatures } from "./stream-features.js";
 
 function thrown(run: () => unknown): unknown {
   try {
@@ -41,14 +41,14 @@ describe("counters", () => {
     expect(() => requireCounters("2.11.9")).toThrow(
       new UnsupportedFeatureError("message counters", "2.12.0", "2.11.9"),
     );
-    expect(() => assertAllowMsgCounter({ allow_msg_counter: true }, "2.15.3")).not.toThrow();
-    expect(() => assertAllowMsgCounter({ allow_msg_counter: false }, "2.9.10")).not.toThrow();
-    const err = thrown(() => assertAllowMsgCounter({ allow_msg_counter: true }, "2.9.10"));
+    expect(() => assertStreamFeatures({ allow_msg_counter: true }, "2.15.3")).not.toThrow();
+    expect(() => assertStreamFeatures({ allow_msg_counter: false }, "2.9.10")).not.toThrow();
+    const err = thrown(() => assertStreamFeatures({ allow_msg_counter: true }, "2.9.10"));
     expect(err).toBeInstanceOf(UnsupportedFeatureError);
     expect(err).toMatchObject({
       message: "message counters needs nats-server 2.12.0 or newer; the server is 2.9.10",
     });
-    expect(thrown(() => assertAllowMsgCounter({ allow_msg_counter: 1 }, "2.15.3"))).toMatchObject({
+    expect(thrown(() => assertStreamFeatures({ allow_msg_counter: 1 }, "2.15.3"))).toMatchObject({
       name: "ValidationError",
       field: "allow_msg_counter",
       message: "allow_msg_counter must be a boolean",

@@ -40,21 +40,6 @@ export function requireCounters(serverVersion: string | undefined): void {
 }
 
 /**
- * Checks a stream config's `allow_msg_counter` (a boolean when given) and refuses `true` on a
- * server older than 2.12 before any I/O.
- */
-export function assertAllowMsgCounter(config: object, serverVersion: string | undefined): void {
-  const allow = (config as { allow_msg_counter?: unknown }).allow_msg_counter;
-  if (allow === undefined) return;
-  if (typeof allow !== "boolean") {
-    throw new ValidationError("allow_msg_counter", "allow_msg_counter must be a boolean", {
-      value: allow,
-    });
-  }
-  if (allow) requireCounters(serverVersion);
-}
-
-/**
  * A counter's total from its decimal form (the PubAck's `val`, or the `val` of a stored counter
  * message). Throws `DecodeError` when it is not a decimal integer.
  */

@@ -6,14 +6,10 @@ import {
   isConnection,
   ValidationError,
 } from "@helix/nats-core";
-import { assertAllowAtomic } from "./atomic-batch.js";
-import { assertAllowMsgCounter } from "./counter.js";
 import { StreamHandle } from "./handle.js";
-import { assertAllowMsgTtl } from "./message-ttl.js";
 import { runStreamOperation } from "./operation.js";
-import { assertAllowMsgSchedules } from "./schedule.js";
 import { toServerStreamConfig } from "./stream-config.js";
-import { assertSubjectTransforms } from "./subject-transform.js";
+import { assertStreamFeatures } from "./stream-features.js";
 import type { Stream, StreamCreateConfig, StreamManager, StreamUpdateInput } from "./types.js";
 import { assertStreamConfig } from "./validation.js";
 
@@ -34,11 +30,7 @@ class HelixStreamManager implements StreamManager {
 
   async create(config: StreamCreateConfig, options: CallOptions = {}): Promise<Stream> {
     assertStreamConfig(config);
-    assertAllowMsgTtl(config, this.#conn.nats.info?.version);
-    assertAllowMsgCounter(config, this.#conn.nats.info?.version);
-    assertAllowAtomic(config, this.#conn.nats.info?.version);
-    assertAllowMsgSchedules(config, this.#conn.nats.info?.version);
-    assertSubjectTransforms(config, this.#conn.nats.info?.version);
+    assertStreamFeatures(config, this.#conn.nats.info?.version);
     // A copy (the client rewrites mirror/sources on the object it is given), in nanoseconds.
     const serverConfig = toServerStreamConfig(config);
     const info = await runStreamOperation(
@@ -52,11 +44,7 @@ class HelixStreamManager implements StreamManager {
 
   async update(config: StreamUpdateInput, options: CallOptions = {}): Promise<Stream> {
     assertStreamConfig(config);
-    assertAllowMsgTtl(config, this.#conn.nats.info?.version);
-    assertAllowMsgCounter(config, this.#conn.nats.info?.version);
-    assertAllowAtomic(config, this.#conn.nats.info?.version);
-    assertAllowMsgSchedules(config, this.#conn.nats.info?.version);
-    assertSubjectTransforms(config, this.#conn.nats.info?.version);
+    assertStreamFeatures(config, this.#conn.nats.info?.version);
     const { name, ...changes } = toServerStreamConfig(config);
     const info = await runStreamOperation(
       this.#conn,

@@ -1,9 +1,9 @@
 import { UnsupportedFeatureError, ValidationError } from "@helix/nats-core";
 import { assertTtlMs, ttlHeaderValue } from "@helix/nats-core/internal";
 import { describe, expect, it } from "vitest";
-import { assertAllowMsgTtl } from "./message-ttl.js";
 import { publishOperation } from "./operation.js";
 import { prepareMessage } from "./publish-message.js";
+import { assertStreamFeatures } from "./stream-features.js";
 
 const modern = { maxPayload: 1024, generateMsgID: false, serverVersion: "2.11.0" };
 const client = { name: "c", serverAddress: undefined, serverPort: undefined };
@@ -69,15 +69,15 @@ describe("per-message TTL", () => {
   });
 
   it("checks a stream's allow_msg_ttl: a boolean, and true only from 2.11", () => {
-    expect(() => assertAllowMsgTtl({ allow_msg_ttl: true }, "2.11.0")).not.toThrow();
-    expect(() => assertAllowMsgTtl({ allow_msg_ttl: false }, "2.9.10")).not.toThrow();
-    expect(() => assertAllowMsgTtl({}, "2.9.10")).not.toThrow();
-    expect(() => assertAllowMsgTtl({ allow_msg_ttl: true }, "2.10.0")).toThrow(
+    expect(() => assertStreamFeatures({ allow_msg_ttl: true }, "2.11.0")).not.toThrow();
+    expect(() => assertStreamFeatures({ allow_msg_ttl: false }, "2.9.10")).not.toThrow();
+    expect(() => assertStreamFeatures({}, "2.9.10")).not.toThrow();
+    expect(() => assertStreamFeatures({ allow_msg_ttl: true }, "2.10.0")).toThrow(
       new UnsupportedFeatureError("per-message TTL", "2.11.0", "2.10.0"),
     );
     let err: unknown;
     try {
-      assertAllowMsgTtl({ allow_msg_ttl: "yes" }, "2.11.0");
+      assertStreamFeatures({ allow_msg_ttl: "yes" }, "2.11.0");
     } catch (e) {
       err = e;
     }

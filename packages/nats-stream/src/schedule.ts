@@ -176,18 +176,6 @@ function assertTimeZone(timeZone: unknown): string {
   );
 }
 
-/** Refuses `allow_msg_schedules: true` before 2.12 (and checks it is a boolean), no I/O. */
-export function assertAllowMsgSchedules(config: object, serverVersion: string | undefined): void {
-  const allow = (config as { allow_msg_schedules?: unknown }).allow_msg_schedules;
-  if (allow === undefined) return;
-  if (typeof allow !== "boolean") {
-    throw new ValidationError("allow_msg_schedules", "allow_msg_schedules must be a boolean", {
-      value: allow,
-    });
-  }
-  if (allow) requireSchedules(serverVersion);
-}
-
 /** True when a stored message is a schedule (has a `Nats-Schedule` header). */
 export function isScheduleMessage(headers: { get(name: string): string } | undefined): boolean {
   return headers !== undefined && headers.get(SCHEDULE_HEADER) !== "";
