@@ -235,6 +235,25 @@ export class DeadLetterStore {
   }
 }
 
+const TRACE_HEADERS = new Set(["traceparent", "tracestate"]);
+
+/**
+ * Appends a message's own headers to `out`: every header but the server's (`Nats-*`) and a dead
+ * letter's reasons (`Helix-Dead-Letter-*`); the trace context only when `traceContext` is true.
+ */
+export function appendUserHeaders(
+  from: MsgHdrs,
+  out: MsgHdrs,
+  options: { traceContext: boolean },
+): void {
+  for (const [key, values] of from) {
+    const lower = key.toLowerCase();
+    if (lower.startsWith("nats-") || key.startsWith(DEAD_LETTER_HEADER_PREFIX)) continue;
+    if (!options.traceContext && TRACE_HEADERS.has(lower)) continue;
+    for (const value of values) out.append(key, value);
+  }
+}
+
 /** The headers of a dead letter: the original ones but `Nats-*`, plus the reason headers. */
 export function deadLetterHeaders(
   msg: HelixMsg,
@@ -244,14 +263,7 @@ export function deadLetterHeaders(
   now: Date = new Date(),
 ): MsgHdrs {
   const out = createHeaders();
-  const original = msg.headers;
-  if (original !== undefined) {
-    for (const [key, values] of original) {
-      if (key.toLowerCase().startsWith("nats-")) continue;
-      if (key.startsWith(DEAD_LETTER_HEADER_PREFIX)) continue;
-      for (const value of values) out.append(key, value);
-    }
-  }
+  if (msg.headers !== undefined) appendUserHeaders(msg.headers, out, { traceContext: true });
   const info = msg.info;
   out.set(DeadLetterHeaders.reason, reason);
   out.set(DeadLetterHeaders.errorType, errorType);
@@ -262,7 +274,7 @@ export function deadLetterHeaders(
   out.set(DeadLetterHeaders.consumer, info.consumer);
   out.set(DeadLetterHeaders.subject, msg.subject);
   out.set(DeadLetterHeaders.time, now.toISOString());
-  const id = getHeader(original, "Nats-Msg-Id");
+  const id = getHeader(msg.headers, "Nats-Msg-Id");
   if (id) out.set(DeadLetterHeaders.msgId, id);
   return out;
 }

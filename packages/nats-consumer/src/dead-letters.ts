@@ -14,7 +14,7 @@ import { assertInteger, runOperation } from "@helix/nats-core/internal";
 import type { StoredMsg } from "@nats-io/jetstream";
 import { headers as createHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import {
-  DEAD_LETTER_HEADER_PREFIX,
+  appendUserHeaders,
   DeadLetterHeaders,
   type DeadLetterReason,
 } from "./dead-letter.js";
@@ -34,12 +34,6 @@ import type {
 
 /** The header a replayed message carries: the dead letter it came from, `<stream>:<seq>`. */
 export const REPLAYED_FROM_HEADER = "Helix-Replayed-From";
-
-/**
- * Headers a replay leaves out besides `Nats-*` and the dead-letter ones: the trace context (the
- * replay's publish gets its own, and the `deadletter.replay` operation links to the old one).
- */
-const TRACE_HEADERS = new Set(["traceparent", "tracestate"]);
 
 /** The most dead letters `list` reads by default. */
 const DEFAULT_LIST_LIMIT = 1_000;
@@ -185,14 +179,10 @@ class DeadLetterStream implements DeadLetters {
 
   /** Publishes one dead letter to its original subject (a `publish` operation), then deletes it unless `keep`. */
   async #replayOne(letter: DeadLetter, options: ReplayOptions): Promise<ReplayedDeadLetter> {
+    // Without the dead letter's own headers (its reasons, its Nats-Msg-Id and stream
+    // expectation) and its trace context: the replay starts its own trace, linked to the letter.
     const headers = createHeaders();
-    for (const [key, values] of letter.headers) {
-      const lower = key.toLowerCase();
-      // The dead letter's own headers: its reasons, its Nats-Msg-Id and stream expectation.
-      if (key.startsWith(DEAD_LETTER_HEADER_PREFIX) || lower.startsWith("nats-")) continue;
-      if (TRACE_HEADERS.has(lower)) continue;
-      for (const value of values) headers.append(key, value);
-    }
+    appendUserHeaders(letter.headers, headers, { traceContext: false });
     headers.set(REPLAYED_FROM_HEADER, `${this.stream}:${letter.seq}`);
     const msgID = `replay:${this.stream}:${letter.seq}:${crypto.randomUUID()}`;
     const publish: PublishOperation = {
