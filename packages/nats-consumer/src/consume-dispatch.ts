@@ -1,10 +1,15 @@
-import type { Connection, ProcessOperation } from "@helix/nats-core";
-import type { Semaphore } from "@helix/nats-core/internal";
+import { CancelledError, type Connection, type ProcessOperation } from "@helix/nats-core";
+import { retryDelay, type Semaphore, sleep } from "@helix/nats-core/internal";
 import type { JsMsg } from "@nats-io/jetstream";
-import { type DeadLetterReason, errorTypeOf } from "./dead-letter.js";
+import {
+  type DeadLetterReason,
+  type DeadLetterStore,
+  errorTypeOf,
+  type StoredDeadLetter,
+} from "./dead-letter.js";
 import { toError } from "./errors.js";
 import { decideFailure, type FailurePolicy } from "./failure-policy.js";
-import { handlerTimeoutError, KeepAlive } from "./keepalive.js";
+import { handlerTimeoutError, KeepAlive, keepAliveInterval } from "./keepalive.js";
 import { HelixMsg, knownConsumer, SENT } from "./msg.js";
 import type { HandlerContext, MsgHandler, PullTarget } from "./types.js";
 
@@ -219,11 +224,55 @@ export class Dispatcher {
     let settling: Promise<void>;
     if (!failed) settling = msg.ack();
     // A handler the consume cancelled failed through no fault of the message: released without
-    // delay, as a buffered one is.
-    else if (this.#signal.aborted) settling = this.#nak(msg, undefined);
+    // delay, as a buffered one is; on its last delivery, dead-lettered when dead letters are on.
+    else if (this.#signal.aborted) settling = this.#giveBack(msg, error);
     else settling = this.#settleFailed(msg, error);
     if (settling === SENT) return undefined;
     return settling.then(undefined, (err: unknown) => this.#report(err as Error, msg));
+  }
+
+  /**
+   * Gives back a message the consume will not handle (its handler cancelled, or never handed it
+   * out): nak'ed without delay, for the next pull. On its last delivery a nak would leave it with
+   * no consumer to deliver it again: with dead letters on, it is stored as a dead letter
+   * (`max_deliver`, with `error`) and term'ed instead.
+   */
+  #giveBack(msg: HelixMsg, error: unknown): Promise<void> {
+    if (
+      this.#failure.deadLetters !== undefined &&
+      this.#failure.retry.isLastDelivery(msg.info.deliveryCount)
+    ) {
+      return this.#deadLetter(msg, "max_deliver", error);
+    }
+    return this.#nak(msg, undefined);
+  }
+
+  /**
+   * The messages a stopped consume pulled but never handed out: those on their last delivery are
+   * dead-lettered (see `#giveBack`) and the promise settles once they are; the others are
+   * answered, for the caller to release all at once.
+   */
+  releaseLastDeliveries(raws: readonly JsMsg[]): { rest: JsMsg[]; done: Promise<void> } {
+    if (this.#failure.deadLetters === undefined)
+      return { rest: [...raws], done: Promise.resolve() };
+    const rest: JsMsg[] = [];
+    const storing: Promise<void>[] = [];
+    for (const raw of raws) {
+      const msg = new HelixMsg(this.#conn, raw, this.#consumer);
+      if (!this.#failure.retry.isLastDelivery(msg.info.deliveryCount)) {
+        rest.push(raw);
+        continue;
+      }
+      const notHanded = new CancelledError(
+        "not handled: the consume stopped before handing the message out",
+      );
+      storing.push(
+        this.#giveBack(msg, notHanded).then(undefined, (err: unknown) =>
+          this.#report(toError(err), msg),
+        ),
+      );
+    }
+    return { rest, done: Promise.all(storing).then(ignore) };
   }
 
   /** A nak, after what `beforeNak` says to wait for. */
@@ -249,18 +298,71 @@ export class Dispatcher {
 
   /**
    * Stores the message as a dead letter, then terms it; when storing fails, the failure is
-   * reported and the message nak'ed (with the retry delay), so it is never lost in between.
+   * reported and the message nak'ed (with the retry delay), so it is never lost in between. On
+   * its last delivery a nak would leave it with no consumer to deliver it again: it is held
+   * instead (`#storeWhileHeld`).
    */
   #deadLetter(msg: HelixMsg, reason: DeadLetterReason, error: unknown): Promise<void> {
     const store = this.#failure.deadLetters;
     if (store === undefined) return this.#nak(msg, this.#nakDelay(msg));
     return store.store(msg, reason, error).then(
-      (stored) => msg.term(`dead-lettered (${reason}) to ${stored.stream} seq ${stored.seq}`),
+      (stored) => termStored(msg, reason, stored),
       (err: unknown) => {
         this.#report(toError(err), msg);
-        return this.#nak(msg, this.#nakDelay(msg));
+        if (!this.#failure.retry.isLastDelivery(msg.info.deliveryCount)) {
+          return this.#nak(msg, this.#nakDelay(msg));
+        }
+        return this.#storeWhileHeld(store, msg, reason, error, err);
       },
     );
+  }
+
+  /**
+   * The dead letter of a message on its last delivery could not be stored: the message keeps its
+   * slot and is held with `working()` (whatever `keepAlive` says: this is not handler time), and
+   * storing is tried again, at growing intervals up to a third of `ack_wait`, until it succeeds
+   * (then the message is term'ed) or the consume cancels its handlers (`stop({ abort: true })`,
+   * a drain deadline, the connection closed). Only then is it nak'ed, with a `CancelledError`
+   * that names its stream and sequence reported: it stays in the stream, but its consumer will
+   * not deliver it again.
+   */
+  async #storeWhileHeld(
+    store: DeadLetterStore,
+    msg: HelixMsg,
+    reason: DeadLetterReason,
+    error: unknown,
+    firstFailure: unknown,
+  ): Promise<void> {
+    const holdMs = keepAliveInterval(undefined, this.#target.config.ack_wait) as number;
+    let lastFailure = firstFailure;
+    for (let attempt = 1; !this.#signal.aborted; attempt++) {
+      msg.working().then(undefined, (err: unknown) => this.#report(toError(err), msg));
+      const waitMs = Math.min(holdMs, retryDelay(attempt, HELD_STORE_DELAYS));
+      try {
+        await sleep(waitMs, this.#signal, "deadletter");
+      } catch {
+        break; // the handlers' signal aborted
+      }
+      if (this.#ended && this.#conn.nats.isClosed()) return;
+      let stored: StoredDeadLetter;
+      try {
+        stored = await store.store(msg, reason, error);
+      } catch (err) {
+        lastFailure = err;
+        continue;
+      }
+      return termStored(msg, reason, stored);
+    }
+    if (this.#ended && this.#conn.nats.isClosed()) return;
+    const { stream, streamSequence, consumer } = msg.info;
+    this.#report(
+      new CancelledError(
+        `the dead letter of ${stream} seq ${streamSequence} (consumer ${consumer}, its last delivery) was not stored before the consume was cancelled: the message stays in the stream, but the consumer will not deliver it again`,
+        { cause: lastFailure },
+      ),
+      msg,
+    );
+    return this.#nak(msg, undefined);
   }
 
   /** The retry delay for `msg`; a `nakDelayMs` function that throws is reported, then the default applies. */
@@ -307,6 +409,18 @@ class HandlerTimer {
     clearTimeout(this.#timer);
   }
 }
+
+/** Terms a message once its dead letter is stored, saying where. */
+function termStored(
+  msg: HelixMsg,
+  reason: DeadLetterReason,
+  stored: StoredDeadLetter,
+): Promise<void> {
+  return msg.term(`dead-lettered (${reason}) to ${stored.stream} seq ${stored.seq}`);
+}
+
+/** The pauses between tries to store a held message's dead letter (capped lower by `ack_wait`). */
+const HELD_STORE_DELAYS = { initialDelayMs: 1_000, maxDelayMs: 30_000 };
 
 function ignore(): void {}
 

@@ -225,14 +225,18 @@ class ConsumeRun implements ConsumeContext {
   /**
    * Releases the messages pulled after `stop()` (nak'ed without delay, confirmed by the server),
    * without waiting for running handlers: the next run, or another worker, gets them at once
-   * rather than after the ack wait. Not when the consumer takes no acks, or the consume failed
-   * (the consumer is gone, the server unreachable): nothing useful would reach the server.
+   * rather than after the ack wait. With dead letters on, one on its last delivery is stored as a
+   * dead letter instead (a nak would leave it with no consumer). Not when the consumer takes no
+   * acks, or the consume failed (the consumer is gone, the server unreachable): nothing useful
+   * would reach the server.
    */
   async #releaseUnhanded(): Promise<void> {
     const unhanded = this.#unhanded.splice(0);
     if (unhanded.length === 0 || !this.#releases || this.#failure !== undefined) return;
+    const { rest, done } = this.#dispatcher.releaseLastDeliveries(unhanded);
     await this.#forgetPull();
-    await releaseUnhanded(this.#target.conn, unhanded, (err, msg) => this.#report(err, msg));
+    await releaseUnhanded(this.#target.conn, rest, (err, msg) => this.#report(err, msg));
+    await done;
   }
 
   /**
