@@ -18,8 +18,9 @@ import type { DeadLetterOptions } from "./types.js";
 
 /*
  * Storing a message that failed for good in a dead-letter stream, as a `deadletter` operation.
- * The consume terms the original only once this resolved: a failure here leaves the message
- * with the server (nak'ed), so nothing is lost between the two.
+ * The consume terms the original only once this resolved: after a failure here the message is
+ * nak'ed (it comes back), or on its last delivery held and stored again, so nothing is lost
+ * between the two.
  */
 
 /** The prefix of every header helix adds to a dead letter. */
