@@ -177,6 +177,8 @@ export interface StreamOperation extends OperationBase {
   readonly subject?: string;
   /** The sequence of `getMsg`, `deleteMsg`, `secureDeleteMsg`, the first of a `getBatch`, or of a `purge` below it. */
   readonly seq?: number;
+  /** For `getBatch`: how many messages it returned (filled once done). */
+  count?: number;
 }
 
 /** Consumer management operations. */

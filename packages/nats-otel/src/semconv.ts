@@ -22,7 +22,7 @@ export const ATTR_MESSAGING_MESSAGE_ID = "messaging.message.id";
 export const ATTR_MESSAGING_CLIENT_ID = "messaging.client.id";
 /** `messaging.consumer.group.name`: the consumer's name. */
 export const ATTR_MESSAGING_CONSUMER_GROUP_NAME = "messaging.consumer.group.name";
-/** `messaging.batch.message_count`: how many messages a receive returned. */
+/** `messaging.batch.message_count`: how many messages a receive or a `stream.getBatch` returned, or an atomic batch sent. */
 export const ATTR_MESSAGING_BATCH_MESSAGE_COUNT = "messaging.batch.message_count";
 /** `messaging.message.body.size`: the payload size in bytes (opt-in). */
 export const ATTR_MESSAGING_MESSAGE_BODY_SIZE = "messaging.message.body.size";
@@ -63,6 +63,10 @@ export const ATTR_MESSAGING_NATS_RECEIVE_MODE = "messaging.nats.receive.mode";
 export const ATTR_MESSAGING_NATS_NAK_DELAY_MS = "messaging.nats.nak.delay_ms";
 /** `messaging.nats.consumer.ordered`: whether the consumer is ordered. */
 export const ATTR_MESSAGING_NATS_CONSUMER_ORDERED = "messaging.nats.consumer.ordered";
+/** `messaging.nats.consumer.pause_until`: when a consumer's pause ends (ISO 8601), on `consumer.pause` and a `consumer.create` that starts paused (nats-server 2.11+). */
+export const ATTR_MESSAGING_NATS_CONSUMER_PAUSE_UNTIL = "messaging.nats.consumer.pause_until";
+/** `messaging.nats.consumer.priority_group`: the priority group of a `consumer.unpin` (nats-server 2.11+). */
+export const ATTR_MESSAGING_NATS_CONSUMER_PRIORITY_GROUP = "messaging.nats.consumer.priority_group";
 /** `messaging.nats.consumer.status`: the client's consume notification. */
 export const ATTR_MESSAGING_NATS_CONSUMER_STATUS = "messaging.nats.consumer.status";
 /** `messaging.nats.consumer.status.ends`: whether that notification ended the consume. */

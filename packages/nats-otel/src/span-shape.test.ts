@@ -155,6 +155,38 @@ describe("attributes", () => {
     });
   });
 
+  it("start attributes of consumer.pause, consumer.unpin and a consumer.create that starts paused", () => {
+    const base = { client, stream: "ORDERS", consumer: "billing", ordered: false } as const;
+    const until = new Date("2030-01-02T03:04:05.678Z");
+    const common = {
+      "messaging.client.id": "orders-api",
+      "messaging.nats.stream.name": "ORDERS",
+      "messaging.nats.consumer.ordered": false,
+    };
+    const of = (op: TracedOperation) => {
+      const attrs = {};
+      addStartAttributes(attrs, op, false);
+      return attrs;
+    };
+    expect(of({ kind: "consumer.pause", ...base, pauseUntil: until })).toEqual({
+      ...common,
+      "messaging.nats.consumer.pause_until": "2030-01-02T03:04:05.678Z",
+    });
+    expect(of({ kind: "consumer.create", ...base, pauseUntil: until })).toEqual({
+      ...common,
+      "messaging.nats.consumer.pause_until": "2030-01-02T03:04:05.678Z",
+    });
+    expect(of({ kind: "consumer.unpin", ...base, group: "jobs" })).toEqual({
+      ...common,
+      "messaging.nats.consumer.priority_group": "jobs",
+    });
+    expect(of({ kind: "consumer.resume", ...base })).toEqual(common);
+    // an invalid date (toISOString would throw) is left out
+    expect(of({ kind: "consumer.pause", ...base, pauseUntil: new Date(Number.NaN) })).toEqual(
+      common,
+    );
+  });
+
   it("consumer of each kind", () => {
     expect(consumerOf({ kind: "settle", client, action: "ack", message })).toBe("billing");
     // A consumer the puller knows is used as it is: the reply subject is not parsed.

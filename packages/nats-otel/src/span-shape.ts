@@ -18,7 +18,9 @@ import {
   ATTR_MESSAGING_MESSAGE_BODY_SIZE,
   ATTR_MESSAGING_MESSAGE_ID,
   ATTR_MESSAGING_NATS_CONSUMER_ORDERED,
+  ATTR_MESSAGING_NATS_CONSUMER_PAUSE_UNTIL,
   ATTR_MESSAGING_NATS_CONSUMER_PINNED_ID,
+  ATTR_MESSAGING_NATS_CONSUMER_PRIORITY_GROUP,
   ATTR_MESSAGING_NATS_CONSUMER_STATUS,
   ATTR_MESSAGING_NATS_CONSUMER_STATUS_ENDS,
   ATTR_MESSAGING_NATS_COUNTER_INCREMENT,
@@ -290,8 +292,14 @@ export function addStartAttributes(
         return;
       }
       if (op.stream !== "") attrs[ATTR_MESSAGING_NATS_STREAM_NAME] = op.stream;
-      if ("ordered" in op) attrs[ATTR_MESSAGING_NATS_CONSUMER_ORDERED] = op.ordered;
-      else {
+      if ("ordered" in op) {
+        attrs[ATTR_MESSAGING_NATS_CONSUMER_ORDERED] = op.ordered;
+        // consumer.pause, or a consumer.create that starts paused (an invalid date is left out)
+        const until = op.pauseUntil;
+        if (until instanceof Date && Number.isFinite(until.getTime()))
+          attrs[ATTR_MESSAGING_NATS_CONSUMER_PAUSE_UNTIL] = until.toISOString();
+        if (op.group !== undefined) attrs[ATTR_MESSAGING_NATS_CONSUMER_PRIORITY_GROUP] = op.group;
+      } else {
         if (op.subject !== undefined) attrs[ATTR_MESSAGING_NATS_SUBJECT] = op.subject;
         if (op.seq !== undefined) attrs[ATTR_MESSAGING_NATS_MESSAGE_STREAM_SEQUENCE] = op.seq;
       }
@@ -369,9 +377,13 @@ export function addEndAttributes(span: Span, op: TracedOperation): void {
       if ("bucket" in op) {
         if (op.revision !== undefined)
           span.setAttribute(ATTR_MESSAGING_NATS_KV_REVISION, op.revision);
-      } else if ("ordered" in op && op.consumer !== undefined && op.consumer !== "") {
+      } else if ("ordered" in op) {
         // Named by the server during the call (ephemeral and ordered consumers).
-        span.setAttribute(ATTR_MESSAGING_CONSUMER_GROUP_NAME, op.consumer);
+        if (op.consumer !== undefined && op.consumer !== "")
+          span.setAttribute(ATTR_MESSAGING_CONSUMER_GROUP_NAME, op.consumer);
+      } else if (op.kind === "stream.getBatch" && op.count !== undefined) {
+        // how many messages the batch direct get returned
+        span.setAttribute(ATTR_MESSAGING_BATCH_MESSAGE_COUNT, op.count);
       }
   }
 }

@@ -3,19 +3,43 @@ import { createConsumerManager } from "@helix/nats-consumer";
 import type { Connection } from "@helix/nats-core";
 import { versionAtLeast } from "@helix/nats-core/internal";
 import { createPublisher, createStreamManager, type StreamCreateConfig } from "@helix/nats-stream";
-import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { type Attributes, context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, inject, it } from "vitest";
 import { onlySpan, parentOf, pointsWith, sharedServer, until } from "./helpers.js";
 import { ids, parseTraceparent, storedHeaders, tracedPerTest } from "./messaging-helpers.js";
 
 /*
  * The attributes of the issue-18 features (nats-server 2.11+/2.12+): atomic batches, per-message
- * TTL, counters, scheduled messages.
+ * TTL, counters, scheduled messages, batch direct get, consumer pause and priority groups.
  */
 
 const CLIENT = "otel-modern";
 const version = inject("natsServerVersion");
 const setup = tracedPerTest(CLIENT);
+
+/** The attributes every consumer.* span of a durable `consumer` of `stream` carries. */
+function consumerAttrs(kind: string, stream: string, consumer: string, extra: Attributes = {}) {
+  return {
+    "messaging.system": "nats",
+    "messaging.operation.name": kind,
+    "messaging.destination.name": stream,
+    "messaging.consumer.group.name": consumer,
+    "messaging.nats.stream.name": stream,
+    "messaging.nats.consumer.ordered": false,
+    "messaging.client.id": CLIENT,
+    "server.address": sharedServer().address,
+    "server.port": sharedServer().port,
+    ...extra,
+  };
+}
+
+/** A management span: CLIENT, status UNSET, exactly these attributes. */
+function expectClientSpan(span: ReadableSpan, attrs: Attributes): void {
+  expect(span.kind).toBe(SpanKind.CLIENT);
+  expect(span.attributes).toEqual(attrs);
+  expect(span.status.code).toBe(SpanStatusCode.UNSET);
+}
 
 /** A fresh stream `name` with subjects `name.>` and the given flags, deleted by `close()`. */
 async function streamWith(
@@ -274,5 +298,184 @@ describe.runIf(versionAtLeast(version, "2.11.0"))(
         await s.close();
       }
     });
+
+    it("messaging.nats.consumer.pinned_id on the process spans of a consume in the group", async () => {
+      const t = await setup();
+      const s = await streamWith(t.conn, {});
+      try {
+        const subject = `${s.name}.a`;
+        const c = await createConsumerManager(t.conn).createOrUpdate(s.name, {
+          durable_name: "pinned-consume",
+          priority_groups: ["jobs"],
+          priority_policy: "pinned_client",
+        });
+        const publisher = createPublisher(t.conn);
+        await publisher.publish(subject, 1, { msgID: "p-1" });
+        await publisher.publish(subject, 2, { msgID: "p-2" });
+        t.sdk.reset();
+        const run = c.consume(() => {}, { group: "jobs" });
+        let pinned: string | undefined;
+        try {
+          await until(() => t.sdk.named(`process ${subject}`).length === 2);
+          // read while the consume runs: it holds the pin
+          pinned = (await c.info()).priorityGroups[0]?.pinnedClientId;
+        } finally {
+          await run.drain();
+        }
+        expect(pinned).toMatch(/^\w+$/);
+        const processes = t.sdk.named(`process ${subject}`);
+        expect(processes.map((span) => span.kind)).toEqual([SpanKind.CONSUMER, SpanKind.CONSUMER]);
+        expect(processes.map((span) => span.attributes)).toEqual(
+          [1, 2].map((seq) => ({
+            "messaging.system": "nats",
+            "messaging.operation.name": "process",
+            "messaging.operation.type": "process",
+            "messaging.destination.name": subject,
+            "messaging.consumer.group.name": "pinned-consume",
+            "messaging.client.id": CLIENT,
+            "server.address": sharedServer().address,
+            "server.port": sharedServer().port,
+            "messaging.nats.subject": subject,
+            "messaging.nats.stream.name": s.name,
+            "messaging.nats.message.stream_sequence": seq,
+            "messaging.nats.message.delivery_count": 1,
+            "messaging.message.id": `p-${seq}`,
+            "messaging.nats.consumer.pinned_id": pinned,
+          })),
+        );
+      } finally {
+        await s.close();
+      }
+    });
+
+    it("consumer.unpin: a CLIENT span with messaging.nats.consumer.priority_group; the server pins the next pull anew", async () => {
+      const t = await setup();
+      const s = await streamWith(t.conn, {});
+      try {
+        const c = await createConsumerManager(t.conn).createOrUpdate(s.name, {
+          durable_name: "unpinned",
+          priority_groups: ["jobs"],
+          priority_policy: "pinned_client",
+        });
+        await createPublisher(t.conn).publish(`${s.name}.a`, 1);
+        const [msg] = await c.fetch(1, { group: "jobs", expiresMs: 2_000 });
+        await msg?.ack();
+        const before = (await c.info()).priorityGroups[0]?.pinnedClientId;
+        expect(before).toMatch(/^\w+$/);
+        t.sdk.reset();
+        await c.unpin("jobs");
+        expect((await c.info()).priorityGroups[0]?.pinnedClientId).toBeUndefined();
+        expectClientSpan(
+          onlySpan(t.sdk, `consumer.unpin ${s.name}`),
+          consumerAttrs("consumer.unpin", s.name, "unpinned", {
+            "messaging.nats.consumer.priority_group": "jobs",
+          }),
+        );
+      } finally {
+        await s.close();
+      }
+    });
   },
 );
+
+describe.runIf(versionAtLeast(version, "2.11.0"))(
+  "consumer pause and resume (server 2.11+)",
+  () => {
+    it("consumer.create starting paused, consumer.pause and consumer.resume: CLIENT spans, messaging.nats.consumer.pause_until the ISO 8601 end of the pause", async () => {
+      const t = await setup();
+      const s = await streamWith(t.conn, {});
+      try {
+        const consumers = createConsumerManager(t.conn);
+        const createdUntil = new Date(Date.now() + 3_600_000);
+        const pauseUntil = new Date(Date.now() + 7_200_000);
+        t.sdk.reset();
+        const c = await consumers.createOrUpdate(s.name, {
+          durable_name: "sleeper",
+          pauseUntil: createdUntil,
+        });
+        const paused = await c.pause(pauseUntil);
+        expect(paused.paused).toBe(true);
+        expect(paused.pauseUntil?.getTime()).toBe(pauseUntil.getTime());
+        const resumed = await c.resume();
+        expect(resumed.paused).toBe(false);
+
+        expectClientSpan(
+          onlySpan(t.sdk, `consumer.create ${s.name}`),
+          consumerAttrs("consumer.create", s.name, "sleeper", {
+            "messaging.nats.consumer.pause_until": createdUntil.toISOString(),
+          }),
+        );
+        expectClientSpan(
+          onlySpan(t.sdk, `consumer.pause ${s.name}`),
+          consumerAttrs("consumer.pause", s.name, "sleeper", {
+            "messaging.nats.consumer.pause_until": pauseUntil.toISOString(),
+          }),
+        );
+        // a resume has no end date
+        expectClientSpan(
+          onlySpan(t.sdk, `consumer.resume ${s.name}`),
+          consumerAttrs("consumer.resume", s.name, "sleeper"),
+        );
+        expect(t.sdk.spans().map((span) => span.name)).toEqual([
+          `consumer.create ${s.name}`,
+          `consumer.pause ${s.name}`,
+          `consumer.resume ${s.name}`,
+        ]);
+      } finally {
+        await s.close();
+      }
+    });
+  },
+);
+
+describe.runIf(versionAtLeast(version, "2.11.0"))("batch direct get (server 2.11+)", () => {
+  it("stream.getBatch: a CLIENT span with the first sequence or the subject, and messaging.batch.message_count the messages returned", async () => {
+    const t = await setup();
+    const s = await streamWith(t.conn, { allow_direct: true });
+    try {
+      const publisher = createPublisher(t.conn);
+      for (let i = 1; i <= 5; i++)
+        await publisher.publish(`${s.name}.${i % 2 ? "odd" : "even"}`, i);
+      const stream = await createStreamManager(t.conn).get(s.name);
+      t.sdk.reset();
+      expect((await stream.getBatch({ seq: 2, batch: 3 })).map((m) => m.seq)).toEqual([2, 3, 4]);
+      const fromSeq = onlySpan(t.sdk, `stream.getBatch ${s.name}`);
+      t.sdk.reset();
+      const odd = await stream.getBatch({ subject: `${s.name}.odd` });
+      expect(odd.map((m) => m.seq)).toEqual([1, 3, 5]);
+      const onSubject = onlySpan(t.sdk, `stream.getBatch ${s.name}`);
+      t.sdk.reset();
+      expect(await stream.getBatch({ seq: 6 })).toEqual([]);
+      const none = onlySpan(t.sdk, `stream.getBatch ${s.name}`);
+
+      const attrs = (extra: Attributes) => ({
+        "messaging.system": "nats",
+        "messaging.operation.name": "stream.getBatch",
+        "messaging.destination.name": s.name,
+        "messaging.nats.stream.name": s.name,
+        "messaging.client.id": CLIENT,
+        "server.address": sharedServer().address,
+        "server.port": sharedServer().port,
+        ...extra,
+      });
+      expectClientSpan(
+        fromSeq,
+        attrs({
+          "messaging.nats.message.stream_sequence": 2,
+          "messaging.batch.message_count": 3,
+        }),
+      );
+      expectClientSpan(
+        onSubject,
+        attrs({ "messaging.nats.subject": `${s.name}.odd`, "messaging.batch.message_count": 3 }),
+      );
+      // nothing at or after the sequence: a count of 0, not an error
+      expectClientSpan(
+        none,
+        attrs({ "messaging.nats.message.stream_sequence": 6, "messaging.batch.message_count": 0 }),
+      );
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -1,6 +1,11 @@
 import { assertSubject, ValidationError } from "@helix/nats-core";
 import { assertOptionalInteger, requireServerVersion } from "@helix/nats-core/internal";
-import type { DirectBatchOptions, StoredMsg, StreamConfig } from "@nats-io/jetstream";
+import type {
+  DirectBatchOptions,
+  JetStreamManager,
+  StoredMsg,
+  StreamConfig,
+} from "@nats-io/jetstream";
 import { headers as createHeaders } from "@nats-io/transport-node";
 import type { GetBatchOptions, StoredMessage } from "./types.js";
 
@@ -87,4 +92,24 @@ export function isNoMessages(err: unknown): boolean {
     (err as { name?: unknown }).name === "JetStreamStatusError" &&
     (err as { code?: unknown }).code === 404
   );
+}
+
+/**
+ * Reads one batch direct get of `stream`: its messages in order, `[]` when there are none (the
+ * server answers 404, which the client 3.4 throws, once nothing (more) is there to read).
+ */
+export async function readDirectBatch(
+  jsm: JetStreamManager,
+  stream: string,
+  request: DirectBatchOptions,
+): Promise<StoredMessage[]> {
+  const out: StoredMessage[] = [];
+  try {
+    for await (const msg of await jsm.direct.getBatch(stream, request)) {
+      out.push(fromDirectMessage(msg));
+    }
+  } catch (err) {
+    if (!isNoMessages(err)) throw err;
+  }
+  return out;
 }

@@ -13,7 +13,7 @@ import type {
   StreamInfo,
 } from "@nats-io/jetstream";
 import { decodeCounterMessage, requireCounters } from "./counter.js";
-import { directBatchRequest, fromDirectMessage, isNoMessages } from "./direct-get.js";
+import { directBatchRequest, readDirectBatch } from "./direct-get.js";
 import { runStreamOperation } from "./operation.js";
 import { deleteScheduleMessage, isScheduleMessage, requireSchedules } from "./schedule.js";
 import type {
@@ -121,16 +121,9 @@ export class StreamHandle implements Stream {
         ...(subject !== undefined ? { subject } : {}),
       },
       options.signal,
-      async (jsm) => {
-        const out: StoredMessage[] = [];
-        try {
-          for await (const msg of await jsm.direct.getBatch(this.name, request)) {
-            out.push(fromDirectMessage(msg));
-          }
-        } catch (err) {
-          // nothing (more) to read: the server answers 404, which the client 3.4 throws
-          if (!isNoMessages(err)) throw err;
-        }
+      async (jsm, op) => {
+        const out = await readDirectBatch(jsm, this.name, request);
+        op.count = out.length;
         return out;
       },
     );

@@ -26,7 +26,8 @@ export interface StreamTarget {
 }
 
 /**
- * Runs one stream call as a `stream.*` operation; `call` gets the JetStream manager. A missing
+ * Runs one stream call as a `stream.*` operation; `call` gets the JetStream manager and the
+ * operation (to fill in what the call learns, such as a `getBatch` count). A missing
  * stream is `NotFoundError("stream", name)`, a delete of a missing message
  * `NotFoundError("message")` (see `streamError`).
  */
@@ -34,7 +35,7 @@ export function runStreamOperation<T>(
   conn: Connection,
   target: StreamTarget,
   signal: AbortSignal | undefined,
-  call: (jsm: JetStreamManager) => Promise<T>,
+  call: (jsm: JetStreamManager, op: StreamOperation) => Promise<T>,
 ): Promise<T> {
   const op: StreamOperation = {
     kind: target.kind,
@@ -44,7 +45,7 @@ export function runStreamOperation<T>(
     ...(target.subject !== undefined ? { subject: target.subject } : {}),
     ...(target.seq !== undefined ? { seq: target.seq } : {}),
   };
-  return runOperation(conn, op, async () => call(await conn.manager()), {
+  return runOperation(conn, op, async (o) => call(await conn.manager(), o), {
     signal,
     mapError: streamError,
   });

@@ -45,11 +45,63 @@ describe.runIf(versionAtLeast(version, "2.10.0"))(
         }
       });
     });
+
+    it("a mirror with subject transforms stores the mirrored messages under the new subjects", async () => {
+      const conn = connection();
+      const streams = createStreamManager(conn);
+      await withStream(conn, "MIRRORED", async (_origin, origin) => {
+        const publisher = createPublisher(conn);
+        await publisher.publish(`${origin}.eu.order`, "1");
+        await publisher.publish(`${origin}.us.order`, "2");
+        const name = uniqueName("MIRROR");
+        const transforms = [{ src: `${origin}.*.order`, dest: `${name}.orders.{{wildcard(1)}}` }];
+        const mirror = await streams.create({
+          name,
+          mirror: { name: origin, subject_transforms: transforms },
+        });
+        try {
+          expect(mirror.config.mirror?.subject_transforms).toEqual(transforms);
+          await until(async () => (await mirror.info()).state.messages === 2, 10_000);
+          const first = await mirror.getMsg(1);
+          const second = await mirror.getMsg(2);
+          expect([first?.subject, text(first?.data)]).toEqual([`${name}.orders.eu`, "1"]);
+          expect([second?.subject, text(second?.data)]).toEqual([`${name}.orders.us`, "2"]);
+        } finally {
+          await streams.delete(name);
+        }
+      });
+    });
+
+    it("a stream's own subject_transform stores each message under the transformed subject", async () => {
+      const conn = connection();
+      const streams = createStreamManager(conn);
+      const name = uniqueName("TRANSFORM");
+      const transform = { src: `${name}.in.*`, dest: `${name}.stored.{{wildcard(1)}}` };
+      const stream = await streams.create({
+        name,
+        subjects: [`${name}.in.*`],
+        subject_transform: transform,
+      });
+      try {
+        expect(stream.config.subject_transform).toEqual(transform);
+        const publisher = createPublisher(conn);
+        const a = await publisher.publish(`${name}.in.a`, "a");
+        const b = await publisher.publish(`${name}.in.b`, "b");
+        expect([a.stream, a.seq, b.seq]).toEqual([name, 1, 2]);
+        const first = await stream.getMsg(1);
+        const second = await stream.getMsg(2);
+        expect([first?.subject, text(first?.data)]).toEqual([`${name}.stored.a`, "a"]);
+        expect([second?.subject, text(second?.data)]).toEqual([`${name}.stored.b`, "b"]);
+        expect((await stream.getLastMsgForSubject(`${name}.stored.b`))?.seq).toBe(2);
+      } finally {
+        await streams.delete(name);
+      }
+    });
   },
 );
 
 describe.runIf(!versionAtLeast(version, "2.10.0"))("subject transforms (before 2.10)", () => {
-  it("are refused before any I/O: an older server would copy the messages untransformed", async () => {
+  it("are refused before any I/O, on a source or a mirror: an older server would copy the messages untransformed", async () => {
     const conn = connection();
     const streams = createStreamManager(conn);
     const name = uniqueName("AGGOLD");
@@ -61,6 +113,16 @@ describe.runIf(!versionAtLeast(version, "2.10.0"))("subject transforms (before 2
       });
       await expect(create).rejects.toBeInstanceOf(UnsupportedFeatureError);
       await expect(create).rejects.toMatchObject({
+        feature: "subject transforms",
+        requires: "2.10.0",
+        serverVersion: version,
+      });
+      const mirror = streams.create({
+        name: `${name}_M`,
+        mirror: { name: "ORIGIN", subject_transforms: [{ src: "a.>", dest: "b.>" }] },
+      });
+      await expect(mirror).rejects.toBeInstanceOf(UnsupportedFeatureError);
+      await expect(mirror).rejects.toMatchObject({
         feature: "subject transforms",
         requires: "2.10.0",
         serverVersion: version,
@@ -98,7 +160,7 @@ describe.runIf(versionAtLeast(version, "2.11.0"))(
         // only the message's own headers, not the direct get's metadata
         expect(Array.from(three[0]?.headers?.keys() ?? [])).toEqual(["X-N", "Nats-Msg-Id"]);
         expect(three[0]?.time).toBeInstanceOf(Date);
-        expect(ops).toMatchObject([{ kind: "stream.getBatch", stream: name, seq: 2 }]);
+        expect(ops).toMatchObject([{ kind: "stream.getBatch", stream: name, seq: 2, count: 3 }]);
 
         const odd = await stream.getBatch({ subject: `${name}.odd` });
         expect(odd.map((m) => m.seq)).toEqual([1, 3, 5]);
@@ -135,6 +197,7 @@ describe.runIf(!versionAtLeast(version, "2.11.0"))("getBatch (before 2.11)", () 
     const streams = createStreamManager(conn);
     const name = uniqueName("DIRECTOLD");
     const stream = await streams.create({ name, subjects: [`${name}.>`], allow_direct: true });
+    const ops = recordOperations(conn, `record-${name}`) as Operation[];
     try {
       await expect(stream.getBatch({ seq: 1 })).rejects.toMatchObject({
         name: "UnsupportedFeatureError",
@@ -142,7 +205,9 @@ describe.runIf(!versionAtLeast(version, "2.11.0"))("getBatch (before 2.11)", () 
         requires: "2.11.0",
         serverVersion: version,
       });
+      expect(ops).toEqual([]);
     } finally {
+      conn.middleware.remove(`record-${name}`);
       await streams.delete(name);
     }
   });
