@@ -50,6 +50,35 @@ describe.runIf(versionAtLeast(version, "2.12.0"))("counters (server 2.12+)", () 
     }
   });
 
+  it("increments past 2^53: 2n ** 60n twice totals 2n ** 61n exactly, read back with getCounter", async () => {
+    const conn = connection();
+    const streams = createStreamManager(conn);
+    const name = uniqueName("COUNTERBIG");
+    const stream = await streams.create({
+      name,
+      subjects: [`${name}.>`],
+      allow_msg_counter: true,
+    });
+    const ops = recordOperations(conn, `record-${name}`) as Operation[];
+    try {
+      const publisher = createPublisher(conn);
+      const subject = `${name}.big`;
+      expect(await publisher.increment(subject, 2n ** 60n)).toBe(1152921504606846976n);
+      expect(await publisher.increment(subject, 2n ** 60n)).toBe(2305843009213693952n);
+      expect(await stream.getCounter(subject)).toBe(2n ** 61n);
+      const increments = ops.filter((op) => op.kind === "publish");
+      expect(increments.map((op) => [op.increment, op.counterTotal])).toEqual([
+        ["1152921504606846976", "1152921504606846976"],
+        ["1152921504606846976", "2305843009213693952"],
+      ]);
+      const last = await stream.getLastMsgForSubject(subject);
+      expect(new TextDecoder().decode(last?.data)).toBe('{"val":"2305843009213693952"}');
+    } finally {
+      conn.middleware.remove(`record-${name}`);
+      await streams.delete(name);
+    }
+  });
+
   it("checks the increment before any I/O", async () => {
     const conn = connection();
     await withStream(conn, "COUNTERBAD", async (stream, name) => {

@@ -1,4 +1,4 @@
-import { type Operation, UnsupportedFeatureError } from "@helix/nats-core";
+import { type Operation, UnsupportedFeatureError, ValidationError } from "@helix/nats-core";
 import { versionAtLeast } from "@helix/nats-core/internal";
 import { recordOperations, uniqueName, until } from "@helix/nats-testing/vitest";
 import { describe, expect, inject, it } from "vitest";
@@ -54,6 +54,32 @@ describe.runIf(versionAtLeast(version, "2.11.0"))("per-message TTL (server 2.11+
       ]);
       const state = (await jsm.streams.info(name)).state;
       expect([state.messages, state.first_seq, state.last_seq]).toEqual([2, 2, 3]);
+    } finally {
+      conn.middleware.remove(`record-${name}`);
+      await streams.delete(name);
+    }
+  });
+
+  it("refuses a bad ttlMs with ValidationError before any I/O: nothing sent, nothing stored", async () => {
+    const conn = connection();
+    const streams = createStreamManager(conn);
+    const name = uniqueName("MSGTTLBAD");
+    const stream = await streams.create({ name, subjects: [`${name}.>`], allow_msg_ttl: true });
+    const ops = recordOperations(conn, `record-${name}`) as Operation[];
+    try {
+      const publisher = createPublisher(conn);
+      const bad: unknown[] = [1500, 999, 0, -1000, Number.NaN, Number.POSITIVE_INFINITY, "5s"];
+      for (const ttlMs of bad) {
+        const refused = publisher.publish(`${name}.a`, "x", { ttlMs: ttlMs as number });
+        await expect(refused).rejects.toBeInstanceOf(ValidationError);
+        await expect(refused).rejects.toMatchObject({ field: "ttlMs", value: ttlMs });
+      }
+      await expect(publisher.publishAsync(`${name}.a`, "x", { ttlMs: 1500 })).rejects.toMatchObject(
+        { name: "ValidationError", field: "ttlMs", value: 1500 },
+      );
+      expect(ops).toEqual([]);
+      expect(publisher.pending).toBe(0);
+      expect((await stream.info()).state.messages).toBe(0);
     } finally {
       conn.middleware.remove(`record-${name}`);
       await streams.delete(name);
