@@ -113,9 +113,9 @@ export interface PriorityGroupState {
 export interface PriorityPullOptions {
   /** The priority group (one of the consumer's `priority_groups`). */
   group?: string;
-  /** `overflow`: only get messages while the consumer has more than this many pending. */
+  /** `overflow`: only get messages while the consumer has at least this many pending. */
   minPending?: number;
-  /** `overflow`: only get messages while more than this many wait for an ack. */
+  /** `overflow`: only get messages while at least this many wait for an ack. */
   minAckPending?: number;
   /** `prioritized` (server 2.12+): 0 (first) to 9; a pull gets messages only when none with a lower number waits. */
   priority?: number;

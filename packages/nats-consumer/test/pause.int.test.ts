@@ -1,8 +1,8 @@
 import { type ConsumerOperation, UnsupportedFeatureError, ValidationError } from "@helix/nats-core";
 import { versionAtLeast } from "@helix/nats-core/internal";
-import { deferred } from "@helix/nats-testing/vitest";
+import { deferred, until } from "@helix/nats-testing/vitest";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createConsumerManager } from "../src/index.js";
+import { type ConsumerStatus, createConsumerManager } from "../src/index.js";
 import { publish, setup, type TestContext } from "./helpers.js";
 
 // Consumer pause and resume need nats-server 2.11: on an older server each is refused with a
@@ -93,6 +93,43 @@ describe.runIf(versionAtLeast(version, "2.11.0"))("consumer pause (server 2.11+)
     expect(seen).toEqual([1, 2]);
     expect(errors).toEqual([]);
     expect((await c.info()).num_ack_pending).toBe(0);
+  }, 30_000);
+
+  it("a messages() iterator on a paused consumer waits without errors and yields the messages after resume", async () => {
+    const stream = await t.stream();
+    const c = await createConsumerManager(t.conn).createOrUpdate(stream, {
+      durable_name: "paused-iter",
+      pauseUntil: new Date(Date.now() + HOUR),
+    });
+    expect((await c.info()).paused).toBe(true);
+
+    await publish(t.conn, `${stream}.a`, 2);
+    const statuses: ConsumerStatus[] = [];
+    const it = c.messages({
+      expiresMs: 2_000,
+      idleHeartbeatMs: 1_000,
+      onStatus: (s) => statuses.push(s),
+    });
+    let settled = false;
+    const first = it.next();
+    first.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    // Three pull requests while paused: the first two expired without a message or an error.
+    await until(() => statuses.filter((s) => s.type === "next").length >= 3, 15_000);
+    expect(settled).toBe(false);
+    expect(statuses.filter((s) => s.type === "heartbeats_missed")).toEqual([]);
+    expect((await c.info()).num_pending).toBe(2);
+
+    await c.resume();
+    const msgs = [await first, await it.next()];
+    for (const m of msgs) await m?.ackAck();
+    expect(msgs.map((m) => m?.json<{ n: number }>().n)).toEqual([1, 2]);
+    expect(msgs.map((m) => m?.seq)).toEqual([1, 2]);
+    it.stop();
+    await expect(it.closed).resolves.toBeUndefined();
+    expect(await c.info()).toMatchObject({ num_pending: 0, num_ack_pending: 0 });
   }, 30_000);
 });
 

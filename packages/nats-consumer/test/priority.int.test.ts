@@ -91,6 +91,42 @@ describe.runIf(versionAtLeast(version, "2.11.0"))("priority groups (server 2.11+
     expect(msgs.map((m) => m.seq)).toEqual([1, 2, 3]);
     for (const m of msgs) await m.ack();
   });
+
+  it("consume with minAckPending gets messages only once that many wait for an ack", async () => {
+    const stream = await t.stream();
+    const c = await createConsumerManager(t.conn).createOrUpdate(stream, {
+      durable_name: "overflow-ack",
+      priority_groups: ["jobs"],
+      priority_policy: "overflow",
+    });
+    await publish(t.conn, `${stream}.a`, 6);
+
+    // B pulls first, with room for every message: while fewer than 2 wait for an ack, the server
+    // passes its request by (sent without minAckPending, B would get all 6 at once).
+    const seen: number[] = [];
+    const errors: Error[] = [];
+    const b = c.consume((msg) => void seen.push(msg.seq), {
+      group: "jobs",
+      minAckPending: 2,
+      expiresMs: 30_000,
+      onError: (e) => errors.push(e),
+    });
+    await until(async () => (await c.info()).num_waiting === 1);
+    expect(await c.info()).toMatchObject({ num_pending: 6, num_ack_pending: 0 });
+
+    // A, in the group without a threshold, takes 1 and 2 and holds them unacked: 2 wait for an
+    // ack, and the server serves B's waiting request with the rest.
+    const held = await c.fetch(2, { group: "jobs", expiresMs: 5_000 });
+    expect(held.map((m) => m.seq)).toEqual([1, 2]);
+    await until(() => seen.length === 4);
+    expect(seen).toEqual([3, 4, 5, 6]);
+
+    for (const m of held) await m.ackAck();
+    await b.drain();
+    expect(seen).toEqual([3, 4, 5, 6]);
+    expect(errors).toEqual([]);
+    expect(await c.info()).toMatchObject({ num_pending: 0, num_ack_pending: 0 });
+  });
 });
 
 describe.runIf(versionAtLeast(version, "2.12.0"))("prioritized policy (server 2.12+)", () => {
@@ -111,6 +147,69 @@ describe.runIf(versionAtLeast(version, "2.12.0"))("prioritized policy (server 2.
       if (got.length === 2) break;
     }
     expect(got).toEqual([1, 2]);
+  });
+
+  it("a fetch with priority 1 gets its messages after a priority 0 pull that came later", async () => {
+    const stream = await t.stream();
+    const c = await createConsumerManager(t.conn).createOrUpdate(stream, {
+      durable_name: "prioritized-fetch",
+      priority_groups: ["jobs"],
+      priority_policy: "prioritized",
+    });
+    // The priority 1 fetch waits first; the priority 0 one, queued after it, is served first
+    // (were the fetch's priority not sent, it would be 0 too, and first in line).
+    const second = c.fetch(2, { group: "jobs", priority: 1, expiresMs: 10_000 });
+    await until(async () => (await c.info()).num_waiting === 1);
+    const first = c.fetch(1, { group: "jobs", priority: 0, expiresMs: 10_000 });
+    await until(async () => (await c.info()).num_waiting === 2);
+
+    await publish(t.conn, `${stream}.a`, 3);
+    const [p0, p1] = await Promise.all([first, second]);
+    expect(p0.map((m) => m.seq)).toEqual([1]);
+    expect(p1.map((m) => m.seq)).toEqual([2, 3]);
+    for (const m of [...p0, ...p1]) await m.ackAck();
+    expect(await c.info()).toMatchObject({ num_pending: 0, num_ack_pending: 0 });
+  });
+
+  it("the lower priority number is served while it has room: a priority 1 consume gets only what comes after", async () => {
+    const stream = await t.stream();
+    const c = await createConsumerManager(t.conn).createOrUpdate(stream, {
+      durable_name: "prioritized-two",
+      priority_groups: ["jobs"],
+      priority_policy: "prioritized",
+    });
+    // The priority 1 consume waits first.
+    const low: number[] = [];
+    const errors: Error[] = [];
+    const ctx = c.consume((msg) => void low.push(msg.seq), {
+      group: "jobs",
+      priority: 1,
+      expiresMs: 30_000,
+      onError: (e) => errors.push(e),
+    });
+    await until(async () => (await c.info()).num_waiting === 1);
+    // Then a priority 0 iterator, with room for 100.
+    const it = c.messages({ group: "jobs", priority: 0, expiresMs: 30_000 });
+    const next = it.next();
+    await until(async () => (await c.info()).num_waiting === 2);
+
+    await publish(t.conn, `${stream}.a`, 3);
+    const high = [await next, await it.next(), await it.next()];
+    for (const m of high) await m?.ackAck();
+    // Each message is delivered once: priority 0 had them all, priority 1 none.
+    expect(high.map((m) => m?.seq)).toEqual([1, 2, 3]);
+    expect(low).toEqual([]);
+
+    // Once the priority 0 iterator is gone, the priority 1 consume is served.
+    it.stop();
+    await it.closed;
+    await until(async () => (await c.info()).num_waiting === 1);
+    await publish(t.conn, `${stream}.a`, 2);
+    await until(() => low.length === 2);
+    await ctx.drain();
+    expect(low).toEqual([4, 5]);
+    expect(errors).toEqual([]);
+    expect(await c.info()).toMatchObject({ num_pending: 0, num_ack_pending: 0 });
   });
 });
 
