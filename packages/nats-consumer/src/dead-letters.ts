@@ -1,6 +1,8 @@
 import {
   assertStreamName,
   type CallOptions,
+  ConfigError,
+  type ConfigReason,
   type Connection,
   type DeadLetterOperation,
   type DeliveredMessage,
@@ -10,14 +12,10 @@ import {
   type PublishOperation,
   ValidationError,
 } from "@helix/nats-core";
-import { assertInteger, runOperation } from "@helix/nats-core/internal";
+import { runOperation } from "@helix/nats-core/internal";
 import type { StoredMsg } from "@nats-io/jetstream";
 import { headers as createHeaders, type MsgHdrs } from "@nats-io/transport-node";
-import {
-  appendUserHeaders,
-  DeadLetterHeaders,
-  type DeadLetterReason,
-} from "./dead-letter.js";
+import { appendUserHeaders, DeadLetterHeaders, type DeadLetterReason } from "./dead-letter.js";
 import type {
   DeadLetter,
   DeadLetterFilter,
@@ -40,16 +38,14 @@ const DEFAULT_LIST_LIMIT = 1_000;
 
 /**
  * The dead letters of one dead-letter stream (`DEAD_LETTERS_<stream>` by default, see
- * `consume`'s `deadLetter` option). Throws `ValidationError` for a bad stream name.
+ * `consume`'s `deadLetter` option). Throws `ValidationError` when `conn` is not a connection, and
+ * one `ConfigError` listing every problem of `options` (a bad stream name, an unknown key).
  */
 export function createDeadLetters(conn: Connection, options: DeadLettersOptions): DeadLetters {
   if (!isConnection(conn)) {
     throw new ValidationError("conn", "createDeadLetters needs a Connection from connect()");
   }
-  if (typeof options !== "object" || options === null) {
-    throw new ValidationError("options", "createDeadLetters needs { stream }", { value: options });
-  }
-  assertStreamName(options.stream);
+  throwReasons(deadLettersOptionsReasons(options), "createDeadLetters options");
   return new DeadLetterStream(conn, options.stream);
 }
 
@@ -64,7 +60,7 @@ class DeadLetterStream implements DeadLetters {
 
   list(filter: DeadLetterFilter = {}, options: CallOptions = {}): Promise<DeadLetter[]> {
     try {
-      assertFilter(filter);
+      assertArguments("list", filterReasons(filter), callOptionsReasons(options, CALL_KEYS));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -86,8 +82,7 @@ class DeadLetterStream implements DeadLetters {
     options: ReplayOptions = {},
   ): Promise<ReplayedDeadLetter[]> {
     try {
-      if (typeof target === "number") assertInteger(target, "seq", 1);
-      else assertFilter(target);
+      assertArguments("replay", targetReasons(target), callOptionsReasons(options, REPLAY_KEYS));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -96,7 +91,11 @@ class DeadLetterStream implements DeadLetters {
 
   purge(filter?: DeadLetterFilter, options: CallOptions = {}): Promise<number> {
     try {
-      if (filter !== undefined) assertFilter(filter);
+      assertArguments(
+        "purge",
+        filter === undefined ? [] : filterReasons(filter),
+        callOptionsReasons(options, CALL_KEYS),
+      );
     } catch (err) {
       return Promise.reject(err);
     }
@@ -274,24 +273,176 @@ function matches(letter: DeadLetter, filter: DeadLetterFilter): boolean {
   return true;
 }
 
-function assertFilter(filter: unknown): asserts filter is DeadLetterFilter {
-  if (typeof filter !== "object" || filter === null || Array.isArray(filter)) {
-    throw new ValidationError("filter", "a dead-letter filter must be an object", {
-      value: filter,
-    });
+/*
+ * Validation of every argument, before any I/O: one `ConfigError` listing every problem with its
+ * path. An unknown filter key is refused, never ignored: ignored, it would select every dead
+ * letter (`purge({ subject })` would delete them all).
+ */
+
+/** The string fields of a `DeadLetterFilter`. */
+const FILTER_STRING_KEYS = [
+  "consumer",
+  "reason",
+  "originalStream",
+  "originalSubject",
+  "errorType",
+] as const;
+const FILTER_KEYS: readonly string[] = [...FILTER_STRING_KEYS, "limit"];
+const REASONS: readonly string[] = ["max_deliver", "permanent"];
+/** The keys of `CallOptions`, and of `ReplayOptions`. */
+const CALL_KEYS: readonly string[] = ["signal"];
+const REPLAY_KEYS: readonly string[] = ["signal", "keep"];
+/** What an unknown filter key was most likely meant to be. */
+const FILTER_HINTS: Readonly<Record<string, string>> = {
+  subject: "originalSubject",
+  stream: "originalStream",
+};
+
+/** Every problem of `createDeadLetters`'s options, with its path. */
+export function deadLettersOptionsReasons(options: unknown): ConfigReason[] {
+  if (!isRecord(options)) {
+    return [{ message: "createDeadLetters needs an options object { stream }", path: [] }];
   }
-  const f = filter as Record<string, unknown>;
-  for (const key of ["consumer", "reason", "originalStream", "originalSubject", "errorType"]) {
-    if (f[key] !== undefined && typeof f[key] !== "string") {
-      throw new ValidationError(key, `filter.${key} must be a string`, { value: f[key] });
+  const reasons: ConfigReason[] = [];
+  if (options.stream === undefined) {
+    reasons.push({
+      message: 'stream is required: the dead-letter stream, e.g. "DEAD_LETTERS_ORDERS"',
+      path: ["stream"],
+    });
+  } else {
+    try {
+      assertStreamName(options.stream);
+    } catch (err) {
+      reasons.push({ message: (err as Error).message, path: ["stream"] });
     }
   }
-  if (f.reason !== undefined && f.reason !== "max_deliver" && f.reason !== "permanent") {
-    throw new ValidationError("reason", 'filter.reason must be "max_deliver" or "permanent"', {
-      value: f.reason,
+  for (const key of Object.keys(options)) {
+    if (key !== "stream") {
+      reasons.push({ message: `unknown createDeadLetters option "${key}"`, path: [key] });
+    }
+  }
+  return reasons;
+}
+
+/** Every problem of a dead-letter filter, with its path under `filter`. */
+export function filterReasons(filter: unknown): ConfigReason[] {
+  if (!isRecord(filter)) {
+    return [{ message: "a dead-letter filter must be an object", path: ["filter"] }];
+  }
+  const reasons: ConfigReason[] = [];
+  for (const key of Object.keys(filter)) {
+    if (FILTER_KEYS.includes(key)) continue;
+    const hint = FILTER_HINTS[key];
+    reasons.push({
+      message: `unknown dead-letter filter key "${key}"${hint === undefined ? "" : ` (did you mean ${hint}?)`}; the keys are ${FILTER_KEYS.join(", ")}`,
+      path: ["filter", key],
     });
   }
-  if (f.limit !== undefined) assertInteger(f.limit, "limit", 1);
+  for (const key of FILTER_STRING_KEYS) {
+    const value = filter[key];
+    if (value === undefined && key in filter) {
+      // `{ consumer: someUndefinedValue }` would select every dead letter (replay or purge them all)
+      reasons.push({
+        message: `filter.${key} is undefined: leave it out, or pass no filter to select every dead letter`,
+        path: ["filter", key],
+      });
+    } else if (value !== undefined && typeof value !== "string") {
+      reasons.push({
+        message: `filter.${key} must be a string, got ${describe(value)}`,
+        path: ["filter", key],
+      });
+    }
+  }
+  if (typeof filter.reason === "string" && !REASONS.includes(filter.reason)) {
+    reasons.push({
+      message: `filter.reason must be "max_deliver" or "permanent", got "${filter.reason}"`,
+      path: ["filter", "reason"],
+    });
+  }
+  const limit = filter.limit;
+  if (
+    limit !== undefined &&
+    !(typeof limit === "number" && Number.isSafeInteger(limit) && limit >= 1)
+  ) {
+    reasons.push({
+      message: `filter.limit must be a positive integer, got ${describe(limit)}`,
+      path: ["filter", "limit"],
+    });
+  }
+  return reasons;
+}
+
+/** Every problem of `replay`'s target: a dead letter's sequence, or a filter. */
+export function targetReasons(target: unknown): ConfigReason[] {
+  if (typeof target !== "number") {
+    return isRecord(target)
+      ? filterReasons(target)
+      : [
+          {
+            message: `replay needs a dead letter's sequence or a filter, got ${describe(target)}`,
+            path: ["target"],
+          },
+        ];
+  }
+  if (Number.isSafeInteger(target) && target >= 1) return [];
+  return [{ message: `seq must be a positive integer, got ${target}`, path: ["seq"] }];
+}
+
+/** Every problem of a call's options (`keys`: those of `CallOptions`, or of `ReplayOptions`). */
+export function callOptionsReasons(options: unknown, keys: readonly string[]): ConfigReason[] {
+  if (!isRecord(options)) return [{ message: "options must be an object", path: ["options"] }];
+  const reasons: ConfigReason[] = [];
+  for (const key of Object.keys(options)) {
+    if (!keys.includes(key)) {
+      reasons.push({
+        message: `unknown option "${key}"; the options are ${keys.join(", ")}`,
+        path: ["options", key],
+      });
+    }
+  }
+  const signal = options.signal as { aborted?: unknown; addEventListener?: unknown } | undefined;
+  if (
+    signal !== undefined &&
+    (typeof signal !== "object" ||
+      signal === null ||
+      typeof signal.aborted !== "boolean" ||
+      typeof signal.addEventListener !== "function")
+  ) {
+    reasons.push({ message: "options.signal must be an AbortSignal", path: ["options", "signal"] });
+  }
+  if (keys.includes("keep") && options.keep !== undefined && typeof options.keep !== "boolean") {
+    reasons.push({
+      message: `options.keep must be a boolean, got ${describe(options.keep)}`,
+      path: ["options", "keep"],
+    });
+  }
+  return reasons;
+}
+
+/** Throws one `ConfigError` with the problems of a `DeadLetters` call's arguments, if any. */
+function assertArguments(
+  method: "list" | "replay" | "purge",
+  ...groups: readonly ConfigReason[][]
+): void {
+  throwReasons(groups.flat(), `arguments of DeadLetters.${method}`);
+}
+
+function throwReasons(reasons: readonly ConfigReason[], subject: string): void {
+  if (reasons.length > 0) throw new ConfigError(reasons, { subject });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A value as an error message shows it: strings quoted, objects by kind. */
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  return String(value);
 }
 
 /** The replay's `message`: the dead letter, so a tracer can link to its trace context. */
