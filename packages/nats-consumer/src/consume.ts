@@ -14,7 +14,7 @@ import {
   type PullErrorContext,
   toPullError,
 } from "./errors.js";
-import { type FailurePolicy, failurePolicy } from "./failure-policy.js";
+import { failurePolicy } from "./failure-policy.js";
 import type { HelixMsg } from "./msg.js";
 import { assertPriorityPull } from "./priority.js";
 import { toClientConsumeOptions } from "./pull-options.js";
@@ -117,7 +117,7 @@ class ConsumeRun implements ConsumeContext {
       signal: this.#abort.signal,
       slots: this.#slots,
       autoSettle: (options.autoAck ?? true) && this.#releases,
-      failure: this.#failurePolicy(target, options),
+      failure: failurePolicy(target.conn, target, options),
       beforeNak: () => (this.#stopping ? this.#forgetPull() : undefined),
       report: (err, msg) => this.#report(err, msg),
     });
@@ -139,12 +139,6 @@ class ConsumeRun implements ConsumeContext {
   }
 
   readonly #onAbort = (): void => this.stop();
-
-  /** Retries, dead letters, keepalive, timeout; no keepalive on a consumer that takes no acks. */
-  #failurePolicy(target: PullTarget, options: ConsumeOptions): FailurePolicy {
-    const policy = failurePolicy(target.conn, target, options);
-    return this.#releases ? policy : { ...policy, keepAliveMs: undefined };
-  }
 
   stop(options?: StopOptions): void {
     if (!this.#stopping) {

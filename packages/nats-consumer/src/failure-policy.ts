@@ -8,6 +8,7 @@ import {
   deadLetterTarget,
 } from "./dead-letter.js";
 import { keepAliveInterval, longHandlerReasons } from "./keepalive.js";
+import { takesAcks } from "./release.js";
 import { RetryPolicy, retryReasons } from "./retry.js";
 import type { ConsumeOptions, PullTarget } from "./types.js";
 
@@ -60,7 +61,10 @@ export function failurePolicy(
   return {
     retry: new RetryPolicy(options.retry, options.nakDelayMs, target.config),
     deadLetters: dlq === undefined ? undefined : new DeadLetterStore(conn, dlq),
-    keepAliveMs: keepAliveInterval(options.keepAlive, target.config.ack_wait),
+    // No keepalive (and no check of its interval) on a consumer that takes no acks.
+    keepAliveMs: takesAcks(target)
+      ? keepAliveInterval(options.keepAlive, target.config.ack_wait)
+      : undefined,
     timeoutMs: options.timeoutMs,
   };
 }

@@ -1,4 +1,4 @@
-import { type ConfigReason, TimeoutError } from "@helix/nats-core";
+import { ConfigError, type ConfigReason, TimeoutError } from "@helix/nats-core";
 import { NANOS_PER_MS } from "@helix/nats-core/internal";
 import type { KeepAliveOptions } from "./types.js";
 
@@ -15,18 +15,34 @@ const MIN_INTERVAL_MS = 100;
 
 /**
  * The keepalive interval of a consume, in ms, or `undefined` when it is off: `intervalMs`, else
- * a third of the consumer's `ack_wait` (nanoseconds in its config), at least 100 ms.
+ * a third of the consumer's `ack_wait` (nanoseconds in its config; the server's 30 s when
+ * unset), at least 100 ms. Throws `ConfigError` (before any pull: a consume resolves its policy
+ * when it starts) for an `intervalMs` of at least `ack_wait`: the server would redeliver a
+ * message behind the back of its running handler.
  */
 export function keepAliveInterval(
   option: boolean | KeepAliveOptions | undefined,
   ackWaitNanos: number | undefined,
 ): number | undefined {
   if (option === false) return undefined;
-  if (typeof option === "object" && option.intervalMs !== undefined) return option.intervalMs;
   const ackWaitMs =
     typeof ackWaitNanos === "number" && ackWaitNanos > 0
       ? ackWaitNanos / NANOS_PER_MS
       : DEFAULT_ACK_WAIT_MS;
+  if (typeof option === "object" && option.intervalMs !== undefined) {
+    if (option.intervalMs >= ackWaitMs) {
+      throw new ConfigError(
+        [
+          {
+            message: `keepAlive.intervalMs (${option.intervalMs} ms) must be shorter than the consumer's ack_wait (${ackWaitMs} ms), or the server redelivers a message whose handler is still running; leave it out for a third of ack_wait`,
+            path: ["keepAlive", "intervalMs"],
+          },
+        ],
+        { subject: "consume options" },
+      );
+    }
+    return option.intervalMs;
+  }
   return Math.max(MIN_INTERVAL_MS, Math.floor(ackWaitMs / 3));
 }
 
