@@ -1,7 +1,7 @@
 import { type Connection, connect, type Operation } from "@helix/nats-core";
-import { deferred, recordOperations, uniqueName } from "@helix/nats-testing/vitest";
+import { deferred, recordOperations, uniqueName, until } from "@helix/nats-testing/vitest";
 import { AckPolicy } from "@nats-io/jetstream";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import {
   type ConsumeContext,
   type Consumer,
@@ -90,4 +90,57 @@ export async function holdingConsume(
     { onError: (err) => errors.push(err) },
   );
   return { ctx, signal: await inHandler.promise, errors };
+}
+
+/** What happened to every message a test stored: each counted once, by the test itself. */
+export interface MessageCount {
+  /** The consumer, read once its consume has ended. Its stream must hold `stored` messages. */
+  consumer: Consumer;
+  /** How many messages the test published to the consumer's stream. */
+  stored: number;
+  /** Distinct messages whose handler succeeded (acked). */
+  processed: number;
+  /** Messages stored as dead letters (then term'ed). Default 0. */
+  deadLettered?: number;
+  /** The dead-letter stream: it must hold exactly `deadLettered` messages. */
+  deadLetterStream?: string;
+  /** Messages term'ed on purpose without dead letters (a permanent error). Default 0. */
+  terminated?: number;
+  /** Messages whose last delivery (max_deliver) failed without dead letters: still in the stream. Default 0. */
+  exhausted?: number;
+}
+
+/**
+ * No message lost: the stream holds the `stored` messages, each one accounted for as processed,
+ * dead-lettered, term'ed or exhausted (exactly, no more, no less), and the consumer has nothing
+ * left to deliver (`num_pending` 0) nor to settle (`num_ack_pending` 0). With a dead-letter
+ * stream, it holds exactly the dead-lettered messages. The server applies an ack a little after
+ * it arrives: the consumer is read again for up to 2 s until it settles, then compared exactly.
+ */
+export async function expectNoLoss(conn: Connection, count: MessageCount): Promise<void> {
+  const { consumer, stored, processed, deadLettered = 0, terminated = 0, exhausted = 0 } = count;
+  const jsm = await conn.manager();
+  let info = await consumer.info();
+  await until(async () => {
+    info = await consumer.info();
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  }, 2_000).catch(() => {}); // the exact comparison below says what is left
+  const streamMessages = (await jsm.streams.info(consumer.stream)).state.messages;
+  const dlqMessages =
+    count.deadLetterStream === undefined
+      ? undefined
+      : (await jsm.streams.info(count.deadLetterStream)).state.messages;
+  expect({
+    stored: streamMessages,
+    accountedFor: processed + deadLettered + terminated + exhausted,
+    pending: info.num_pending,
+    ackPending: info.num_ack_pending,
+    deadLetters: dlqMessages,
+  }).toEqual({
+    stored,
+    accountedFor: stored,
+    pending: 0,
+    ackPending: 0,
+    deadLetters: count.deadLetterStream === undefined ? undefined : deadLettered,
+  });
 }

@@ -1,7 +1,7 @@
-import { TimeoutError } from "@helix/nats-core";
+import { ConfigError, TimeoutError } from "@helix/nats-core";
 import { deferred, ofKind, until } from "@helix/nats-testing/vitest";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { publish, setup, type TestContext } from "./helpers.js";
+import { expectNoLoss, publish, setup, type TestContext } from "./helpers.js";
 
 const version = inject("natsServerVersion");
 
@@ -20,10 +20,12 @@ describe(`long handlers (nats-server ${version})`, () => {
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const deliveries: number[] = [];
+    const processed = new Set<number>();
     const ctx = c.consume(
       async (msg) => {
         deliveries.push(msg.info.deliveryCount);
         await sleep(7_000);
+        processed.add(msg.info.streamSequence);
       },
       // concurrency 2: a redelivery would reach a second handler while the first still runs
       { concurrency: 2 },
@@ -39,8 +41,8 @@ describe(`long handlers (nats-server ${version})`, () => {
     expect(deliveries).toEqual([1]);
     // One every 666 ms (the first within one interval): about ten; at least 8 whatever the drift.
     expect(working.length).toBeGreaterThanOrEqual(8);
-    const info = await c.info();
-    expect([info.num_ack_pending, info.num_redelivered]).toEqual([0, 0]);
+    expect((await c.info()).num_redelivered).toBe(0);
+    await expectNoLoss(t.conn, { consumer: c, stored: 1, processed: processed.size });
   });
 
   it("keepAlive: false: the same slow handler is redelivered behind its back after ack_wait", async () => {
@@ -49,12 +51,14 @@ describe(`long handlers (nats-server ${version})`, () => {
     await publish(t.conn, `${stream}.a`, 1);
     t.ops.length = 0;
     const deliveries: number[] = [];
+    const processed = new Set<number>();
     const second = deferred();
     const ctx = c.consume(
       async (msg) => {
         deliveries.push(msg.info.deliveryCount);
         if (msg.info.deliveryCount === 2) second.resolve();
         else await sleep(2_500);
+        processed.add(msg.info.streamSequence);
       },
       { concurrency: 2, keepAlive: false },
     );
@@ -62,6 +66,35 @@ describe(`long handlers (nats-server ${version})`, () => {
     await ctx.drain();
     expect(deliveries).toEqual([1, 2]);
     expect(ofKind(t.ops, "settle").filter((s) => s.action === "working")).toEqual([]);
+    // Handled twice, but one message: acked, nothing lost.
+    await expectNoLoss(t.conn, { consumer: c, stored: 1, processed: processed.size });
+  });
+
+  it("a keepAlive interval of ack_wait or more is refused before any pull: the server would redeliver behind the handler", async () => {
+    const stream = await t.stream();
+    const c = await t.durable(stream, { ackWaitMs: 1_000 });
+    await publish(t.conn, `${stream}.a`, 1);
+    t.ops.length = 0;
+    const handled: number[] = [];
+    let caught: unknown;
+    try {
+      c.consume((msg) => void handled.push(msg.info.streamSequence), {
+        keepAlive: { intervalMs: 1_000 },
+      });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).reasons).toEqual([
+      {
+        message:
+          "keepAlive.intervalMs (1000 ms) must be shorter than the consumer's ack_wait (1000 ms), or the server redelivers a message whose handler is still running; leave it out for a third of ack_wait",
+        path: ["keepAlive", "intervalMs"],
+      },
+    ]);
+    expect(t.ops).toEqual([]);
+    const info = await c.info();
+    expect([handled, info.delivered.consumer_seq, info.num_pending]).toEqual([[], 0, 1]);
   });
 
   it("timeoutMs aborts the handler's signal and retries the message with the retry policy", async () => {
@@ -71,6 +104,7 @@ describe(`long handlers (nats-server ${version})`, () => {
     t.ops.length = 0;
     const errors: Error[] = [];
     const reasons: unknown[] = [];
+    const processed = new Set<number>();
     const done = deferred();
     const ctx = c.consume(
       async (msg, { signal }) => {
@@ -81,6 +115,7 @@ describe(`long handlers (nats-server ${version})`, () => {
           reasons.push(signal.reason);
           return;
         }
+        processed.add(msg.info.streamSequence);
         done.resolve();
       },
       { timeoutMs: 300, retry: { delaysMs: [100] }, onError: (err) => errors.push(err) },
@@ -97,5 +132,6 @@ describe(`long handlers (nats-server ${version})`, () => {
       ["nak", 100, 1],
       ["ack", undefined, 2],
     ]);
+    await expectNoLoss(t.conn, { consumer: c, stored: 1, processed: processed.size });
   });
 });

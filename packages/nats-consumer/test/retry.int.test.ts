@@ -2,7 +2,7 @@ import { ConfigError, DecodeError, type Operation } from "@helix/nats-core";
 import { deferred, ofKind, until } from "@helix/nats-testing/vitest";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { ConsumeOptions, ConsumerConfig, Msg } from "../src/index.js";
-import { publish, setup, type TestContext } from "./helpers.js";
+import { expectNoLoss, publish, setup, type TestContext } from "./helpers.js";
 
 const version = inject("natsServerVersion");
 
@@ -15,6 +15,11 @@ afterAll(() => t.close());
 /** The gaps between consecutive deliveries, in ms. */
 function gaps(times: number[]): number[] {
   return times.slice(1).map((at, i) => Math.round(at - (times[i] ?? at)));
+}
+
+/** How many messages were term'ed. */
+function terms(ops: Operation[]): number {
+  return ofKind(ops, "settle").filter((s) => s.action === "term").length;
 }
 
 function naks(ops: Operation[]): (number | undefined)[] {
@@ -37,6 +42,7 @@ async function failUntil(
   await publish(t.conn, `${stream}.a`, 1);
   t.ops.length = 0;
   const times: number[] = [];
+  const processed = new Set<number>();
   const done = deferred();
   const ctx = c.consume(
     (msg) => {
@@ -44,13 +50,14 @@ async function failUntil(
       if (msg.info.deliveryCount < succeedsAt) {
         throw new Error(`try ${msg.info.deliveryCount} fails`);
       }
+      processed.add(msg.info.streamSequence);
       done.resolve();
     },
     { ...options, onError: () => {} },
   );
   await done.promise;
   await ctx.drain();
-  expect((await c.info()).num_ack_pending).toBe(0);
+  await expectNoLoss(t.conn, { consumer: c, stored: 1, processed: processed.size });
   return { naks: naks(t.ops), times };
 }
 
@@ -121,9 +128,13 @@ describe(`paced retries (nats-server ${version})`, () => {
     await ctx.drain();
     expect(deliveries).toEqual([1, 2, 3]);
     expect(naks(t.ops)).toEqual([50, 50, 50]);
-    // Still in the stream: nothing lost.
-    const jsm = await t.conn.manager();
-    expect((await jsm.streams.info(stream)).state.messages).toBe(1);
+    // Still in the stream, its last delivery failed: nothing lost, nothing left to deliver.
+    await expectNoLoss(t.conn, {
+      consumer: c,
+      stored: 1,
+      processed: 0,
+      exhausted: deliveries.filter((n) => n === 3).length,
+    });
   });
 
   it("a permanent error (a DecodeError) is not retried: without dead letters it is term'ed with the reason at once", async () => {
@@ -154,9 +165,8 @@ describe(`paced retries (nats-server ${version})`, () => {
       ["term", "permanent: DECODE", 1],
     ]);
     expect(ofKind(t.ops, "process")).toHaveLength(1);
-    const info = await c.info();
-    expect(info.num_ack_pending).toBe(0);
-    expect(info.num_redelivered).toBe(0);
+    expect((await c.info()).num_redelivered).toBe(0);
+    await expectNoLoss(t.conn, { consumer: c, stored: 1, processed: 0, terminated: terms(t.ops) });
   });
 
   it("retry.isPermanent decides what is permanent", async () => {
@@ -178,6 +188,7 @@ describe(`paced retries (nats-server ${version})`, () => {
     expect(ofKind(t.ops, "settle").map((s) => [s.action, s.reason])).toEqual([
       ["term", "permanent: RangeError"],
     ]);
+    await expectNoLoss(t.conn, { consumer: c, stored: 1, processed: 0, terminated: terms(t.ops) });
   });
 
   it("bad retry, deadLetter, keepAlive and timeoutMs options: one ConfigError listing every problem, before any I/O", async () => {

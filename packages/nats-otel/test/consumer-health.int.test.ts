@@ -1,6 +1,6 @@
 import { createConsumerManager, watchConsumerHealth } from "@helix/nats-consumer";
 import type { Connection } from "@helix/nats-core";
-import { until } from "@helix/nats-testing/vitest";
+import { deferred, until } from "@helix/nats-testing/vitest";
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -89,16 +89,16 @@ async function publish(n: number): Promise<void> {
 }
 
 describe("consumer health gauges", () => {
-  it("report pending 50 while the consumer falls behind, 0 once it caught up, and disappear when the reading stops", async () => {
+  it("report pending while a lagging consume falls behind, a redelivered message, 0 once it caught up, and disappear when the reading stops", async () => {
     const c = await createConsumerManager(conn).createOrUpdate(stream, { durable_name: "w" });
-    await publish(50);
+    await publish(20);
 
-    // Behind: nothing consumed yet. A reading is a consumer.health operation: no span.
+    // Before any consume: a standalone reading. A reading is a consumer.health operation: no span.
     const spansBefore = sdk.spans().length;
     const watch = watchConsumerHealth(c, { intervalMs: 60_000 });
     await watch.read();
     expect(sdk.spans().length).toBe(spansBefore);
-    expect(await counts("w")).toEqual({ pending: 50, ack_pending: 0, redelivered: 0, waiting: 0 });
+    expect(await counts("w")).toEqual({ pending: 20, ack_pending: 0, redelivered: 0, waiting: 0 });
     const attributes = pointsOf(
       await gauges.metric("messaging.nats.consumer.pending"),
       "w",
@@ -119,18 +119,60 @@ describe("consumer health gauges", () => {
       waiting: undefined,
     });
 
-    // Catching up: a consume that reads its health while it runs.
+    // Falling behind: a consume (one handler at a time, pulls of 10) that reads its health while
+    // it runs. Message 0 fails its first delivery (nak'ed, redelivered after 10 ms); its second
+    // delivery holds the only handler until `slow` is released, so everything else waits.
+    const slow = deferred();
+    const held = deferred();
     let handled = 0;
     const ctx = c.consume(
-      () => {
+      async (msg) => {
+        const { n } = msg.json<{ n: number }>();
+        if (n === 0 && msg.info.deliveryCount === 1) throw new Error("first delivery fails");
+        if (n === 0) {
+          held.resolve();
+          await slow.promise;
+        }
         handled++;
       },
-      { health: { intervalMs: 100 } },
+      {
+        concurrency: 1,
+        maxMessages: 10,
+        retry: { delaysMs: [10] },
+        health: { intervalMs: 100 },
+        onError: () => {},
+      },
     );
-    await until(() => handled === 50);
+    await held.promise;
+    const frozen = handled; // nothing more is handled while message 0 holds the handler
+    // Every message is pending (not delivered yet), ack pending (delivered, not acked) or handled.
+    const settled = async (stored: number) => {
+      const now = await counts("w");
+      return now.pending! + now.ack_pending! + frozen === stored && now.redelivered === 1;
+    };
+    await until(() => settled(20), 10_000, "the lagging reading of 20 messages");
+    const behind = await counts("w");
+    await publish(30);
+    await until(() => settled(50), 10_000, "the lagging reading of 50 messages");
+    const further = await counts("w");
+    console.info(
+      `[consumer health] lagging: handled ${frozen}, then ${JSON.stringify(behind)}, 30 more published: ${JSON.stringify(further)}`,
+    );
+    expect(handled).toBe(frozen);
+    // The 30 new messages are all outstanding, and the pending count grew with them (the client
+    // buffers at most 10), while the redelivered message 0 is still in its handler.
+    expect(further.pending! + further.ack_pending! - behind.pending! - behind.ack_pending!).toBe(
+      30,
+    );
+    expect(further.pending).toBeGreaterThan(behind.pending!);
+    expect(further.redelivered).toBe(1);
+
+    // Catching up: the handler is released; every message handled and acked.
+    slow.resolve();
+    await until(() => handled === 50, 10_000, "50 messages handled");
     await until(async () => {
       const now = await counts("w");
-      return now.pending === 0 && now.ack_pending === 0;
+      return now.pending === 0 && now.ack_pending === 0 && now.redelivered === 0;
     });
     const caughtUp = await counts("w");
     expect({ ...caughtUp, waiting: undefined }).toEqual({
