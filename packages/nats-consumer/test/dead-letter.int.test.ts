@@ -11,7 +11,7 @@ import {
   defaultDeadLetterStream,
   REPLAYED_FROM_HEADER,
 } from "../src/index.js";
-import { publish, setup, type TestContext } from "./helpers.js";
+import { expectNoLoss, publish, setup, type TestContext } from "./helpers.js";
 
 const version = inject("natsServerVersion");
 
@@ -105,8 +105,13 @@ describe(`dead letters (nats-server ${version})`, () => {
       "limits",
       [`$helix.dlq.${stream}.>`],
     ]);
-    const info = await c.info();
-    expect([info.num_ack_pending, info.num_pending]).toEqual([0, 0]);
+    await expectNoLoss(t.conn, {
+      consumer: c,
+      stored: 1,
+      processed: 0,
+      deadLettered: 1,
+      deadLetterStream: dlq,
+    });
   });
 
   it("a permanent error (poison message: not JSON) is dead-lettered on its first delivery", async () => {
@@ -137,6 +142,13 @@ describe(`dead letters (nats-server ${version})`, () => {
       1,
     ]);
     expect(letter?.errorMessage).toContain("is not JSON");
+    await expectNoLoss(t.conn, {
+      consumer: c,
+      stored: 1,
+      processed: 0,
+      deadLettered: 1,
+      deadLetterStream: dlq,
+    });
   });
 
   it("with a schema: a body that is not JSON or fails the schema is dead-lettered on its first delivery, with the reason", async () => {
@@ -176,6 +188,13 @@ describe(`dead letters (nats-server ${version})`, () => {
       [2, "permanent", "VALIDATION", 1],
     ]);
     expect(letters[1]?.errorMessage).toContain("qty must be positive");
+    await expectNoLoss(t.conn, {
+      consumer: c,
+      stored: 3,
+      processed: handled.length,
+      deadLettered: 2,
+      deadLetterStream: dlq,
+    });
   });
 
   it("no message lost under load: stored = processed + dead-lettered, exactly", async () => {
@@ -218,6 +237,13 @@ describe(`dead letters (nats-server ${version})`, () => {
     const seqs = new Set(deadLettered.map((l) => l.originalSeq));
     expect(seqs.size).toBe(12);
     expect(deadLettered.filter((l) => l.reason === "permanent")).toHaveLength(6);
+    await expectNoLoss(t.conn, {
+      consumer: c,
+      stored: total,
+      processed: processed.size,
+      deadLettered: 12,
+      deadLetterStream: dlq,
+    });
   });
 
   it("when storing the dead letter fails, the failure is reported and the message nak'ed; the next delivery stores it", async () => {
@@ -261,9 +287,13 @@ describe(`dead letters (nats-server ${version})`, () => {
       ["nak", 300],
       ["term", undefined],
     ]);
-    expect(await streamCount(dlq)).toBe(1);
-    const info = await c.info();
-    expect([info.num_ack_pending, info.num_pending]).toEqual([0, 0]);
+    await expectNoLoss(t.conn, {
+      consumer: c,
+      stored: 1,
+      processed: 0,
+      deadLettered: 1,
+      deadLetterStream: dlq,
+    });
   });
 
   it("a dead letter stored twice (its term lost) is a duplicate, not a second copy", async () => {
@@ -293,8 +323,14 @@ describe(`dead letters (nats-server ${version})`, () => {
     await until(async () => (await c.info()).num_ack_pending === 0, 10_000, "the term");
     await ctx.drain();
     t.conn.middleware.remove("drop-term");
-    expect(await streamCount(dlq)).toBe(1);
     expect(ofKind(t.ops, "deadletter").map((o) => o.seq)).toEqual([1, 1]);
+    await expectNoLoss(t.conn, {
+      consumer: c,
+      stored: 1,
+      processed: 0,
+      deadLettered: 1,
+      deadLetterStream: dlq,
+    });
   });
 });
 
