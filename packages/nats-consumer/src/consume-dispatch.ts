@@ -253,7 +253,8 @@ export class Dispatcher {
    * answered, for the caller to release all at once.
    */
   releaseLastDeliveries(raws: readonly JsMsg[]): { rest: JsMsg[]; done: Promise<void> } {
-    if (this.#failure.deadLetters === undefined)
+    // Dead letters are the automatic settling's (`autoAck: false` leaves them off).
+    if (this.#failure.deadLetters === undefined || !this.#autoSettle)
       return { rest: [...raws], done: Promise.resolve() };
     const rest: JsMsg[] = [];
     const storing: Promise<void>[] = [];
@@ -319,12 +320,14 @@ export class Dispatcher {
 
   /**
    * The dead letter of a message on its last delivery could not be stored: the message keeps its
-   * slot and is held with `working()` (whatever `keepAlive` says: this is not handler time), and
-   * storing is tried again, at growing intervals up to a third of `ack_wait`, until it succeeds
-   * (then the message is term'ed) or the consume cancels its handlers (`stop({ abort: true })`,
-   * a drain deadline, the connection closed). Only then is it nak'ed, with a `CancelledError`
-   * that names its stream and sequence reported: it stays in the stream, but its consumer will
-   * not deliver it again.
+   * slot and is held, with `working()` every third of `ack_wait` from its own timer (whatever
+   * `keepAlive` says: this is not handler time), while storing is tried again at growing
+   * intervals (about 1 s, 2 s, 4 s… up to 30 s) until it succeeds (then the message is term'ed),
+   * the message was settled otherwise, or the consume cancels its handlers (`stop({ abort: true })`,
+   * a drain deadline, the connection closed). Then a `CancelledError` naming its stream and
+   * sequence is reported and, while the connection is open, it is nak'ed: it stays in the stream,
+   * but its consumer will not deliver it again. A plain `stop()` waits for a held message as it
+   * waits for a running handler.
    */
   async #storeWhileHeld(
     store: DeadLetterStore,
@@ -334,34 +337,42 @@ export class Dispatcher {
     firstFailure: unknown,
   ): Promise<void> {
     const holdMs = keepAliveInterval(undefined, this.#target.config.ack_wait) as number;
+    this.#beat(msg);
+    const holding = setInterval(() => this.#beat(msg), holdMs);
+    holding.unref?.();
     let lastFailure = firstFailure;
-    for (let attempt = 1; !this.#signal.aborted; attempt++) {
-      msg.working().then(undefined, (err: unknown) => this.#report(toError(err), msg));
-      const waitMs = Math.min(holdMs, retryDelay(attempt, HELD_STORE_DELAYS));
-      try {
-        await sleep(waitMs, this.#signal, "deadletter");
-      } catch {
-        break; // the handlers' signal aborted
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await sleep(retryDelay(attempt, HELD_STORE_DELAYS), this.#signal, "deadletter");
+        } catch {
+          break; // the handlers' signal aborted
+        }
+        if (msg.settled) return; // a handler past its timeout settled it after all
+        let stored: StoredDeadLetter;
+        try {
+          stored = await store.store(msg, reason, error);
+        } catch (err) {
+          lastFailure = err;
+          if (this.#signal.aborted) break;
+          continue;
+        }
+        return termStored(msg, reason, stored);
       }
-      if (this.#ended && this.#conn.nats.isClosed()) return;
-      let stored: StoredDeadLetter;
-      try {
-        stored = await store.store(msg, reason, error);
-      } catch (err) {
-        lastFailure = err;
-        continue;
-      }
-      return termStored(msg, reason, stored);
+    } finally {
+      clearInterval(holding);
     }
-    if (this.#ended && this.#conn.nats.isClosed()) return;
+    if (msg.settled) return;
     const { stream, streamSequence, consumer } = msg.info;
     this.#report(
       new CancelledError(
-        `the dead letter of ${stream} seq ${streamSequence} (consumer ${consumer}, its last delivery) was not stored before the consume was cancelled: the message stays in the stream, but the consumer will not deliver it again`,
+        `the dead letter of ${stream} seq ${streamSequence} (consumer ${consumer}, its last delivery) was not stored before the consume ended: the message stays in the stream, but the consumer will not deliver it again`,
         { cause: lastFailure },
       ),
       msg,
     );
+    // With the connection closed, nothing reaches the server.
+    if (this.#conn.nats.isClosed()) return;
     return this.#nak(msg, undefined);
   }
 
@@ -419,7 +430,7 @@ function termStored(
   return msg.term(`dead-lettered (${reason}) to ${stored.stream} seq ${stored.seq}`);
 }
 
-/** The pauses between tries to store a held message's dead letter (capped lower by `ack_wait`). */
+/** The pauses between tries to store a held message's dead letter (jittered: half to all of each). */
 const HELD_STORE_DELAYS = { initialDelayMs: 1_000, maxDelayMs: 30_000 };
 
 function ignore(): void {}

@@ -36,8 +36,8 @@ describe(`a dead letter on the last delivery (nats-server ${version})`, () => {
     const stream = await t.stream();
     const dlq = `${stream}_DLQ`;
     extraStreams.push(dlq);
-    // ack_wait 1 s: the hold below lasts longer than that.
-    const c = await t.durable(stream, { max_deliver: 2, ack_wait: 1_000_000_000 });
+    // ack_wait 2 s: the hold below lasts longer than that (three more tries wait 3.5 s at least).
+    const c = await t.durable(stream, { max_deliver: 2, ack_wait: 2_000_000_000 });
     await publish(t.conn, `${stream}.a`, 3);
     t.ops.length = 0;
     const errors: Error[] = [];
@@ -56,7 +56,7 @@ describe(`a dead letter on the last delivery (nats-server ${version})`, () => {
       },
     );
     // Each message's last delivery failed to store (no such stream) and is tried again while held:
-    // four tries each take longer than the ack wait.
+    // four tries each take longer than the ack wait (waits of 0.5–1, 1–2 and 2–4 s between them).
     await until(() => ofKind(t.ops, "deadletter").length >= 12, 20_000, "stores tried again");
     const held = await c.info();
     expect([held.num_ack_pending, held.num_pending, held.num_redelivered]).toEqual([3, 0, 3]);
@@ -107,36 +107,72 @@ describe(`a dead letter on the last delivery (nats-server ${version})`, () => {
     ]);
   });
 
-  it("held until the consume is cancelled: then nak'ed, with a CancelledError naming its stream and sequence", async () => {
-    const stream = await t.stream();
-    const dlq = `${stream}_DLQ`;
-    const c = await t.durable(stream, { max_deliver: 1 });
-    await publish(t.conn, `${stream}.a`, 1);
-    t.ops.length = 0;
-    const errors: Error[] = [];
-    const ctx = c.consume(
-      () => {
-        throw new Error("payment declined");
-      },
-      { deadLetter: { stream: dlq, subject: `dlq.${stream}` }, onError: (e) => errors.push(e) },
-    );
-    await until(() => ofKind(t.ops, "deadletter").length >= 2, 20_000, "a store tried again");
-    ctx.stop({ abort: true });
-    await ctx.closed;
+  const endings = [
+    { how: "stop({ abort: true })", closed: undefined, nak: true },
+    { how: "a drain deadline", closed: "TimeoutError", nak: true },
+    { how: "the connection closed", closed: "ConnectionError", nak: false },
+  ] as const;
+  for (const ending of endings) {
+    it(`held until the consume ends by ${ending.how}: a CancelledError names its stream and sequence${ending.nak ? ", then it is nak'ed" : ""}`, async () => {
+      // Its own connection: one of the endings closes it.
+      const own = await setup("consumer-int-dead-letter-held");
+      try {
+        const stream = await own.stream();
+        const dlq = `${stream}_DLQ`;
+        const c = await own.durable(stream, { max_deliver: 1 });
+        await publish(own.conn, `${stream}.a`, 1);
+        own.ops.length = 0;
+        const errors: Error[] = [];
+        const ctx = c.consume(
+          () => {
+            throw new Error("payment declined");
+          },
+          {
+            deadLetter: { stream: dlq, subject: `dlq.${stream}` },
+            onError: (e) => errors.push(e),
+          },
+        );
+        await until(() => ofKind(own.ops, "deadletter").length >= 2, 20_000, "a store tried again");
+        if (ending.how === "stop({ abort: true })") ctx.stop({ abort: true });
+        else if (ending.how === "a drain deadline")
+          void ctx.drain({ timeoutMs: 200 }).catch(() => {});
+        else await own.conn.close();
+        const closed = await ctx.closed.then(
+          () => undefined,
+          (err: Error) => err.name,
+        );
+        expect(closed).toBe(ending.closed);
+        await until(
+          () => errors.some((e) => e instanceof CancelledError),
+          10_000,
+          "the CancelledError",
+        );
 
-    const cancelled = errors.filter((e) => e instanceof CancelledError);
-    expect(cancelled.map((e) => e.message)).toEqual([
-      `the dead letter of ${stream} seq 1 (consumer worker, its last delivery) was not stored before the consume was cancelled: the message stays in the stream, but the consumer will not deliver it again`,
-    ]);
-    expect((cancelled[0] as CancelledError).cause).toBeInstanceOf(NotFoundError);
-    const settles = ofKind(t.ops, "settle").filter((s) => s.action !== "working");
-    expect(settles.map((s) => s.action)).toEqual(["nak"]);
-    // Still in its stream (exhausted: its consumer will not deliver it again); no dead-letter
-    // stream was created (the user named one).
-    const jsm = await t.conn.manager();
-    expect((await jsm.streams.info(stream)).state.messages).toBe(1);
-    expect(await streamExists(dlq)).toBe(false);
-  });
+        const cancelled = errors.filter((e) => e instanceof CancelledError);
+        expect(cancelled.map((e) => e.message)).toEqual([
+          `the dead letter of ${stream} seq 1 (consumer worker, its last delivery) was not stored before the consume ended: the message stays in the stream, but the consumer will not deliver it again`,
+        ]);
+        expect((cancelled[0] as CancelledError).cause).toBeInstanceOf(NotFoundError);
+        if (ending.nak) {
+          await until(
+            () => ofKind(own.ops, "settle").some((s) => s.action === "nak"),
+            10_000,
+            "the nak",
+          );
+        }
+        const settles = ofKind(own.ops, "settle").filter((s) => s.action !== "working");
+        expect(settles.map((s) => s.action)).toEqual(ending.nak ? ["nak"] : []);
+        // Still in its stream (its consumer will not deliver it again); no dead-letter stream
+        // was created (the user named one).
+        const jsm = await t.conn.manager();
+        expect((await jsm.streams.info(stream)).state.messages).toBe(1);
+        expect(await streamExists(dlq)).toBe(false);
+        await jsm.streams.delete(stream);
+      } finally {
+        await own.close();
+      }
+    });
+  }
 
   it("a handler cancelled on its last delivery is dead-lettered, not nak'ed", async () => {
     const stream = await t.stream();
