@@ -48,17 +48,24 @@ describe("createDeadLetters: its options", () => {
     expect(touched).toEqual([]);
   });
 
+  it("takes a consume's deadLetter option as it is ({ stream, subject })", () => {
+    const { conn, touched } = recordingConnection();
+    const deadLetter = { stream: "DLQ", subject: "dlq.orders.billing" };
+    expect(createDeadLetters(conn, deadLetter).stream).toBe("DLQ");
+    expect(touched).toEqual([]);
+  });
+
   it("one ConfigError with a bad stream name and every unknown key", async () => {
     const { conn } = recordingConnection();
     const err = await configError(() =>
-      createDeadLetters(conn, { stream: "A.B", subject: "x", limit: 3 } as never),
+      createDeadLetters(conn, { stream: "A.B", subject: 5, limit: 3 } as never),
     );
     expect(err.paths).toEqual(["stream", "subject", "limit"]);
     expect(err.message).toBe(
       [
         "Invalid createDeadLetters options:",
         String.raw`  - stream name "A.B" must not contain white space, ".", "*", ">", "/" or "\" (at Config > stream)`,
-        '  - unknown createDeadLetters option "subject" (at Config > subject)',
+        "  - subject must be a string, got 5 (at Config > subject)",
         '  - unknown createDeadLetters option "limit" (at Config > limit)',
       ].join("\n"),
     );
@@ -161,6 +168,20 @@ describe("DeadLetters: filters and call options are checked before any I/O", () 
     expect(touched).toEqual([]);
   });
 
+  it("purge and replay refuse an empty filter or an empty value: each would select too much", async () => {
+    const { letters, touched } = deadLetters();
+    const empty =
+      "an empty filter selects every dead letter: pass no filter to purge them all, or name what to select";
+    expect((await configError(() => letters.purge({}))).message).toBe(
+      `Invalid arguments of DeadLetters.purge:\n  - ${empty} (at Config > filter)`,
+    );
+    expect((await configError(() => letters.replay({}))).paths).toEqual(["filter"]);
+    expect((await configError(() => letters.purge({ consumer: "" }))).message).toBe(
+      "Invalid arguments of DeadLetters.purge:\n  - filter.consumer is empty (at Config > filter > consumer)",
+    );
+    expect(touched).toEqual([]);
+  });
+
   it("list and purge take CallOptions only; a filter that is not an object is refused", async () => {
     const { letters, touched } = deadLetters();
     expect((await configError(() => letters.list({}, { keep: true } as never))).paths).toEqual([
@@ -195,7 +216,6 @@ describe("DeadLetters: filters and call options are checked before any I/O", () 
       (l) => l.replay(3, { keep: true }),
       (l) => l.replay({ reason: "max_deliver" }, { keep: false, signal: undefined }),
       (l) => l.purge(),
-      (l) => l.purge({}),
       (l) => l.purge({ reason: "max_deliver", limit: 10 }),
     ];
     for (const call of valid) {

@@ -93,7 +93,7 @@ class DeadLetterStream implements DeadLetters {
     try {
       assertArguments(
         "purge",
-        filter === undefined ? [] : filterReasons(filter),
+        filter === undefined ? [] : filterReasons(filter, "selects"),
         callOptionsReasons(options, CALL_KEYS),
       );
     } catch (err) {
@@ -316,8 +316,15 @@ export function deadLettersOptionsReasons(options: unknown): ConfigReason[] {
       reasons.push({ message: (err as Error).message, path: ["stream"] });
     }
   }
+  if (options.subject !== undefined && typeof options.subject !== "string") {
+    reasons.push({
+      message: `subject must be a string, got ${describe(options.subject)}`,
+      path: ["subject"],
+    });
+  }
   for (const key of Object.keys(options)) {
-    if (key !== "stream") {
+    // `subject`: a consume's `deadLetter` option ({ stream, subject }) is taken as it is
+    if (key !== "stream" && key !== "subject") {
       reasons.push({ message: `unknown createDeadLetters option "${key}"`, path: [key] });
     }
   }
@@ -325,11 +332,19 @@ export function deadLettersOptionsReasons(options: unknown): ConfigReason[] {
 }
 
 /** Every problem of a dead-letter filter, with its path under `filter`. */
-export function filterReasons(filter: unknown): ConfigReason[] {
+export function filterReasons(filter: unknown, use: "reads" | "selects" = "reads"): ConfigReason[] {
   if (!isRecord(filter)) {
     return [{ message: "a dead-letter filter must be an object", path: ["filter"] }];
   }
   const reasons: ConfigReason[] = [];
+  if (use === "selects" && Object.keys(filter).length === 0) {
+    // `{}` from a filter built at run time would replay or purge every dead letter
+    reasons.push({
+      message:
+        "an empty filter selects every dead letter: pass no filter to purge them all, or name what to select",
+      path: ["filter"],
+    });
+  }
   for (const key of Object.keys(filter)) {
     if (FILTER_KEYS.includes(key)) continue;
     const hint = FILTER_HINTS[key];
@@ -346,6 +361,8 @@ export function filterReasons(filter: unknown): ConfigReason[] {
         message: `filter.${key} is undefined: leave it out, or pass no filter to select every dead letter`,
         path: ["filter", key],
       });
+    } else if (value === "") {
+      reasons.push({ message: `filter.${key} is empty`, path: ["filter", key] });
     } else if (value !== undefined && typeof value !== "string") {
       reasons.push({
         message: `filter.${key} must be a string, got ${describe(value)}`,
@@ -376,7 +393,7 @@ export function filterReasons(filter: unknown): ConfigReason[] {
 export function targetReasons(target: unknown): ConfigReason[] {
   if (typeof target !== "number") {
     return isRecord(target)
-      ? filterReasons(target)
+      ? filterReasons(target, "selects")
       : [
           {
             message: `replay needs a dead letter's sequence or a filter, got ${describe(target)}`,

@@ -292,6 +292,11 @@ export interface DeadLetterOptions {
 export interface DeadLettersOptions {
   /** The dead-letter stream, e.g. `DEAD_LETTERS_ORDERS` (the default one of stream `ORDERS`). */
   stream: string;
+  /**
+   * Not used: taken so that a consume's `deadLetter` option (`{ stream, subject }`) can be passed
+   * as it is. The dead letters are read from the whole stream.
+   */
+  subject?: string;
 }
 
 /** Selects dead letters; every field given must match. */
@@ -384,6 +389,7 @@ export interface KeepAliveOptions {
   /**
    * How often `working()` is sent while a handler runs, in ms. Default a third of the consumer's
    * `ack_wait` (at least 100 ms), so the server never redelivers a message still being handled.
+   * At most half of `ack_wait`: more is refused by `consume()` with a `ConfigError`.
    */
   intervalMs?: number;
 }
@@ -489,8 +495,10 @@ export interface DrainOptions {
 export interface ConsumeContext {
   /**
    * Stops: no new deliveries; messages pulled but not yet handed to a handler are released (nak'ed
-   * without delay) for the next run. Running handlers finish with their signal untouched, unless
-   * `abort: true`.
+   * without delay) for the next run, or dead-lettered when on their last delivery with dead
+   * letters on. Running handlers finish with their signal untouched, unless `abort: true`; so do
+   * messages held on their last delivery until their dead letter is stored (`drain({ timeoutMs })`
+   * bounds the wait).
    */
   stop(options?: StopOptions): void;
   /**
