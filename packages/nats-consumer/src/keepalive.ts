@@ -17,8 +17,8 @@ const MIN_INTERVAL_MS = 100;
  * The keepalive interval of a consume, in ms, or `undefined` when it is off: `intervalMs`, else
  * a third of the consumer's `ack_wait` (nanoseconds in its config; the server's 30 s when
  * unset), at least 100 ms. Throws `ConfigError` (before any pull: a consume resolves its policy
- * when it starts) for an `intervalMs` of at least `ack_wait`: the server would redeliver a
- * message behind the back of its running handler.
+ * when it starts) for an `intervalMs` over half of `ack_wait`: a beat delayed by a busy event
+ * loop or the network would let the server redeliver a message behind its running handler.
  */
 export function keepAliveInterval(
   option: boolean | KeepAliveOptions | undefined,
@@ -30,11 +30,11 @@ export function keepAliveInterval(
       ? ackWaitNanos / NANOS_PER_MS
       : DEFAULT_ACK_WAIT_MS;
   if (typeof option === "object" && option.intervalMs !== undefined) {
-    if (option.intervalMs >= ackWaitMs) {
+    if (option.intervalMs > ackWaitMs / 2) {
       throw new ConfigError(
         [
           {
-            message: `keepAlive.intervalMs (${option.intervalMs} ms) must be shorter than the consumer's ack_wait (${ackWaitMs} ms), or the server redelivers a message whose handler is still running; leave it out for a third of ack_wait`,
+            message: `keepAlive.intervalMs (${option.intervalMs} ms) must be at most half the consumer's ack_wait (${ackWaitMs} ms): a late beat would let the server redeliver a message whose handler is still running; leave it out for a third of ack_wait`,
             path: ["keepAlive", "intervalMs"],
           },
         ],

@@ -70,7 +70,7 @@ describe(`long handlers (nats-server ${version})`, () => {
     await expectNoLoss(t.conn, { consumer: c, stored: 1, processed: processed.size });
   });
 
-  it("a keepAlive interval of ack_wait or more is refused before any pull: the server would redeliver behind the handler", async () => {
+  it("a keepAlive interval over half of ack_wait is refused before any pull: a late beat would let the server redeliver behind the handler", async () => {
     const stream = await t.stream();
     const c = await t.durable(stream, { ackWaitMs: 1_000 });
     await publish(t.conn, `${stream}.a`, 1);
@@ -88,7 +88,7 @@ describe(`long handlers (nats-server ${version})`, () => {
     expect((caught as ConfigError).reasons).toEqual([
       {
         message:
-          "keepAlive.intervalMs (1000 ms) must be shorter than the consumer's ack_wait (1000 ms), or the server redelivers a message whose handler is still running; leave it out for a third of ack_wait",
+          "keepAlive.intervalMs (1000 ms) must be at most half the consumer's ack_wait (1000 ms): a late beat would let the server redeliver a message whose handler is still running; leave it out for a third of ack_wait",
         path: ["keepAlive", "intervalMs"],
       },
     ]);
