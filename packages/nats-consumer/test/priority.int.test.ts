@@ -48,10 +48,11 @@ describe.runIf(versionAtLeast(version, "2.11.0"))("priority groups (server 2.11+
     await publish(t.conn, `${stream}.a`, 3);
     await until(() => a.seen.length === 3);
     const b = worker(c);
+    // B's pull waits at the server next to A's before the next messages arrive.
+    await until(async () => (await c.info()).num_waiting >= 2, 10_000, "both pulls waiting");
     await publish(t.conn, `${stream}.a`, 3);
     await until(() => a.seen.length === 6);
-    // B pulled the whole time and got nothing.
-    await new Promise((r) => setTimeout(r, 500));
+    // B pulled the whole time and got nothing: every message went to A, once.
     expect(a.seen).toEqual([1, 2, 3, 4, 5, 6]);
     expect(b.seen).toEqual([]);
     expect(a.pins).toHaveLength(1);
