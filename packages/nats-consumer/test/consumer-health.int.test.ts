@@ -1,4 +1,9 @@
-import { ConfigError, type ConsumerHealthOperation, ValidationError } from "@helix/nats-core";
+import {
+  ConfigError,
+  type ConsumerHealthOperation,
+  type NotFoundError,
+  ValidationError,
+} from "@helix/nats-core";
 import { ofKind, until } from "@helix/nats-testing/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Consumer, createConsumerManager, watchConsumerHealth } from "../src/index.js";
@@ -63,6 +68,24 @@ describe("watchConsumerHealth", () => {
     expect(() => c.consume(() => {}, { health: { intervalMs: 1.5 } })).toThrow(ConfigError);
     expect(() => watchConsumerHealth({} as Consumer)).toThrow(ValidationError);
     expect(t.ops).toEqual([]);
+  });
+
+  it("a failed reading goes to onError and the reader goes on at the next interval", async () => {
+    const stream = await t.stream();
+    const consumers = createConsumerManager(t.conn);
+    const c = await consumers.createOrUpdate(stream, { durable_name: "gone" });
+    const errors: Error[] = [];
+    const watch = watchConsumerHealth(c, { intervalMs: 100, onError: (e) => errors.push(e) });
+    await until(() => watch.latest !== undefined, 10_000, "a first reading");
+    expect(watch.latest).toMatchObject({ pending: 0, ackPending: 0 });
+    await consumers.delete(stream, "gone");
+    // Two failed readings: the reader did not stop at the first.
+    await until(() => errors.length >= 2, 10_000, "two failed readings");
+    await watch.stop();
+    expect(errors.slice(0, 2).map((e) => [e.name, (e as NotFoundError).what])).toEqual([
+      ["NotFoundError", "consumer"],
+      ["NotFoundError", "consumer"],
+    ]);
   });
 
   it("consume(..., { health: true }) reads while the consume runs and stops with it", async () => {
