@@ -18,6 +18,7 @@ import type {
   ConsumerHealthWatch,
   PullTarget,
 } from "./types.js";
+import { isAbortSignal } from "./validation.js";
 
 /** Default time between two readings of a consumer's health, in ms. */
 export const DEFAULT_HEALTH_INTERVAL_MS = 15_000;
@@ -112,14 +113,7 @@ function healthOptionReasons(options: unknown, at: readonly (string | number)[])
     if (o.onError !== undefined && typeof o.onError !== "function") {
       reasons.push({ message: "onError must be a function", path: [...at, "onError"] });
     }
-    const signal = o.signal as { aborted?: unknown; addEventListener?: unknown } | undefined;
-    if (
-      signal !== undefined &&
-      (typeof signal !== "object" ||
-        signal === null ||
-        typeof signal.aborted !== "boolean" ||
-        typeof signal.addEventListener !== "function")
-    ) {
+    if (o.signal !== undefined && !isAbortSignal(o.signal)) {
       reasons.push({ message: "signal must be an AbortSignal", path: [...at, "signal"] });
     }
   }

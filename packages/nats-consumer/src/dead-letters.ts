@@ -24,6 +24,7 @@ import type {
   ReplayedDeadLetter,
   ReplayOptions,
 } from "./types.js";
+import { isAbortSignal } from "./validation.js";
 
 /*
  * The dead-letter API: list the dead letters of a dead-letter stream, replay them to their
@@ -417,14 +418,7 @@ export function callOptionsReasons(options: unknown, keys: readonly string[]): C
       });
     }
   }
-  const signal = options.signal as { aborted?: unknown; addEventListener?: unknown } | undefined;
-  if (
-    signal !== undefined &&
-    (typeof signal !== "object" ||
-      signal === null ||
-      typeof signal.aborted !== "boolean" ||
-      typeof signal.addEventListener !== "function")
-  ) {
+  if (options.signal !== undefined && !isAbortSignal(options.signal)) {
     reasons.push({ message: "options.signal must be an AbortSignal", path: ["options", "signal"] });
   }
   if (keys.includes("keep") && options.keep !== undefined && typeof options.keep !== "boolean") {

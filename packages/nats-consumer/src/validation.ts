@@ -326,3 +326,14 @@ export function assertNakDelay(
     );
   }
 }
+
+/** True for an `AbortSignal` (or an object that behaves as one: `aborted` and `addEventListener`). */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  const signal = value as { aborted?: unknown; addEventListener?: unknown } | null;
+  return (
+    typeof signal === "object" &&
+    signal !== null &&
+    typeof signal.aborted === "boolean" &&
+    typeof signal.addEventListener === "function"
+  );
+}
