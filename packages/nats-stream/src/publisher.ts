@@ -126,7 +126,7 @@ class HelixPublisher implements Publisher {
     // only the options an increment takes (an `expect` or `ttlMs` slipped past the type is not sent)
     const { headers, msgID, timeoutMs, signal } = options ?? {};
     const message = this.#prepare(subject, undefined, { headers, msgID, timeoutMs, signal });
-    if (!this.#refusesWork()) requireCounters(this.#conn.nats.info?.version);
+    this.#requireFeature(requireCounters);
     // Exactly "Nats-Incr": the server looks header names up case-sensitively.
     deleteHeader(message.headers, INCR_HEADER);
     message.headers.set(INCR_HEADER, delta);
@@ -143,8 +143,7 @@ class HelixPublisher implements Publisher {
   }
 
   batch(): PublishBatch {
-    // (a closed connection no longer reports a version: its commit fails with ConnectionError)
-    if (!this.#refusesWork()) requireAtomicBatch(this.#conn.nats.info?.version);
+    this.#requireFeature(requireAtomicBatch);
     return new AtomicBatch({
       conn: this.#conn,
       timeoutMs: this.#settings.timeoutMs,
@@ -160,10 +159,7 @@ class HelixPublisher implements Publisher {
     data: NotAFunction<T> | undefined,
     options: ScheduleOptions,
   ): Promise<ScheduledMessage> {
-    const resolved = resolveSchedule(subject, options, this.#conn.nats.info?.version, {
-      // a closed connection reports no version: the send refuses it with ConnectionError
-      checkVersion: !this.#refusesWork(),
-    });
+    const resolved = resolveSchedule(subject, options, this.#serverVersion());
     // only the options of the schedule message itself (its `ttlMs` is the produced messages')
     const { headers, msgID, timeoutMs, signal } = options;
     const message = this.#prepare(subject, data, { headers, msgID, timeoutMs, signal });
@@ -288,8 +284,23 @@ class HelixPublisher implements Publisher {
     return prepareMessage(subject, data, options ?? {}, {
       maxPayload: this.#conn.nats.info?.max_payload,
       generateMsgID: this.#settings.retry.attempts > 1,
-      serverVersion: this.#conn.nats.info?.version,
+      serverVersion: this.#serverVersion(),
     });
+  }
+
+  /**
+   * The server version a feature is checked against, or `undefined` on a closed or draining
+   * connection: no check then, as the terminal refuses the publish with the `ConnectionError`
+   * that says why (a closed connection no longer reports a version anyway).
+   */
+  #serverVersion(): string | undefined {
+    return this.#refusesWork() ? undefined : this.#conn.nats.info?.version;
+  }
+
+  /** Runs a feature's version check (`requireCounters`…) unless the connection refuses work. */
+  #requireFeature(check: (serverVersion: string | undefined) => void): void {
+    const version = this.#serverVersion();
+    if (version !== undefined) check(version);
   }
 
   #context(options: PublishOptions, onQueued?: () => void): SendContext {

@@ -73,17 +73,17 @@ export interface ResolvedSchedule {
 /**
  * Checks a schedule before any I/O and refuses it on a server too old for it (one-shot 2.12,
  * repeating 2.14). Exactly one of `at`, `delayMs`, `everyMs`, `cron`. Throws `ValidationError`
- * or `UnsupportedFeatureError` (not with `checkVersion: false`). `now` is the clock a `delayMs`
- * counts from.
+ * or `UnsupportedFeatureError` (not without a `serverVersion`: a closed or draining connection,
+ * which the send refuses). `now` is the clock a `delayMs` counts from.
  */
 export function resolveSchedule(
   subject: string,
   options: ScheduleOptions,
   serverVersion: string | undefined,
-  { now = Date.now(), checkVersion = true }: { now?: number; checkVersion?: boolean } = {},
+  { now = Date.now() }: { now?: number } = {},
 ): ResolvedSchedule {
   const require = (feature: string, min: string): void => {
-    if (checkVersion) requireServerVersion(serverVersion, feature, min);
+    if (serverVersion !== undefined) requireServerVersion(serverVersion, feature, min);
   };
   if (typeof options !== "object" || options === null) {
     throw new ValidationError("options", "schedule needs options with a target and a time", {
