@@ -18,6 +18,7 @@ import {
   runOperation,
   throwIfAborted,
 } from "@helix/nats-core/internal";
+import { type ApiError, JetStreamApiError } from "@nats-io/jetstream";
 import { nuid } from "@nats-io/transport-node";
 import { BatchPublishError } from "./errors.js";
 import { prepareMessage } from "./publish-message.js";
@@ -218,15 +219,13 @@ async function sendAtomicBatch(
 function parseAnswer(data: Uint8Array): Record<string, unknown> | undefined {
   if (data.length === 0) return undefined;
   const answer = JSON.parse(new TextDecoder().decode(data)) as Record<string, unknown>;
-  const error = answer.error as
-    | { code?: number; err_code?: number; description?: string }
-    | undefined;
+  const error = answer.error as Partial<ApiError> | undefined;
   if (error !== undefined) {
-    // the shape of the client's own JetStreamApiError, so core maps it as every other API error
-    throw Object.assign(new Error(error.description ?? "JetStream API error"), {
-      name: "JetStreamApiError",
-      code: error.err_code,
-      status: error.code,
+    // the client's own error for an API answer, so core maps it as every other API error
+    throw new JetStreamApiError({
+      code: error.code ?? 0,
+      err_code: error.err_code ?? 0,
+      description: error.description ?? "JetStream API error",
     });
   }
   return answer;
