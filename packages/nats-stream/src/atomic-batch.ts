@@ -63,6 +63,8 @@ export interface BatchHost {
   readonly timeoutMs: number | undefined;
   /** Runs `work` as in-flight work of the publisher (a drain waits for it). */
   track<T>(work: () => Promise<T>): Promise<T>;
+  /** The server version features are checked against (none on a closed or draining connection). */
+  serverVersion(): string | undefined;
 }
 
 /** The `PublishBatch` of `publisher.batch()`. */
@@ -109,7 +111,7 @@ export class AtomicBatch implements PublishBatch {
         maxPayload: conn.nats.info?.max_payload,
         // a batch is never re-sent, so a generated ID would serve nothing
         generateMsgID: false,
-        serverVersion: conn.nats.info?.version,
+        serverVersion: this.#host.serverVersion(),
       },
     );
     this.#messages.push({

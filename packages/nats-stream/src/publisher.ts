@@ -151,6 +151,7 @@ class HelixPublisher implements Publisher {
         this.#begin();
         return work().finally(() => this.#end());
       },
+      serverVersion: () => this.#serverVersion(),
     });
   }
 

@@ -35,6 +35,23 @@ describe("a closed connection", () => {
       [false, 1, undefined],
     ]);
   });
+
+  it("refuses the version-gated sends with ConnectionError too, on any server: the connection's state comes before the feature check", async () => {
+    const own = await connect({ addresses: [url], name: "stream-int-closed-features" });
+    const publisher = createPublisher(own);
+    await own.close();
+    const sends = [
+      () => publisher.publish("closed.x", "y", { ttlMs: 5_000 }),
+      () => publisher.publishAsync("closed.x", "y", { ttlMs: 5_000 }),
+      () => publisher.increment("closed.x", 1),
+      () => publisher.schedule("closed.x", "y", { target: "closed.out", delayMs: 1_000 }),
+      () => publisher.batch().add("closed.x", "y", { ttlMs: 5_000 }).commit(),
+    ];
+    const refused = await Promise.all(sends.map((send) => send().catch((e: unknown) => e)));
+    expect(refused.map((e) => [(e as Error).name, (e as ConnectionError).code])).toEqual(
+      sends.map(() => ["ConnectionError", "CONNECTION_CLOSED"]),
+    );
+  });
 });
 
 describe("a server without JetStream", () => {
@@ -146,6 +163,17 @@ describe("a draining connection", () => {
         ],
         ["publish", () => publisher.publish(`${name}.b`, "late", { msgID: "late-sync" })],
       ] as const;
+      // The version-gated sends too, whatever the server: the drain comes before the check.
+      const gated = [
+        () => publisher.publish(`${name}.b`, "late", { msgID: "late-ttl", ttlMs: 5_000 }),
+        () => publisher.increment(`${name}.c`, 1),
+        () => publisher.schedule(`${name}.s`, "late", { target: `${name}.b`, delayMs: 1_000 }),
+        () => publisher.batch().add(`${name}.b`, "late", { ttlMs: 5_000 }).commit(),
+      ];
+      const gatedRefusals = await Promise.all(gated.map((send) => send().catch((e: unknown) => e)));
+      expect(gatedRefusals.map((e) => [(e as Error).name, (e as ConnectionError).code])).toEqual(
+        gated.map(() => ["ConnectionError", "CONNECTION_DRAINING"]),
+      );
       for (const [call, send] of calls) {
         const refused = await send().catch((e: unknown) => e);
         const state = `closed: ${own.nats.isClosed()}, ${String(refused)}`;
@@ -156,7 +184,7 @@ describe("a draining connection", () => {
         });
       }
       expect(publisher.pending).toBe(0);
-      expect(ofKind(ops, "publish").map((op) => op.attempt)).toEqual([1, 1]);
+      expect(ofKind(ops, "publish").map((op) => op.attempt)).toEqual([1, 1, 1, 1, 1]);
     }
   });
 
