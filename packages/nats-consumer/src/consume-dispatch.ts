@@ -337,9 +337,12 @@ export class Dispatcher {
     firstFailure: unknown,
   ): Promise<void> {
     const holdMs = keepAliveInterval(undefined, this.#target.config.ack_wait) as number;
-    this.#beat(msg);
-    const holding = setInterval(() => this.#beat(msg), holdMs);
-    holding.unref?.();
+    let holding: ReturnType<typeof setInterval> | undefined;
+    if (!this.#signal.aborted) {
+      this.#beat(msg);
+      holding = setInterval(() => this.#beat(msg), holdMs);
+      holding.unref?.();
+    }
     let lastFailure = firstFailure;
     try {
       for (let attempt = 1; ; attempt++) {
@@ -357,6 +360,8 @@ export class Dispatcher {
           if (this.#signal.aborted) break;
           continue;
         }
+        // A handler past its timeout may have settled it meanwhile: nothing left to term.
+        if (msg.settled) return;
         return termStored(msg, reason, stored);
       }
     } finally {

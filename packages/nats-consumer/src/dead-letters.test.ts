@@ -175,7 +175,12 @@ describe("DeadLetters: filters and call options are checked before any I/O", () 
     expect((await configError(() => letters.purge({}))).message).toBe(
       `Invalid arguments of DeadLetters.purge:\n  - ${empty} (at Config > filter)`,
     );
-    expect((await configError(() => letters.replay({}))).paths).toEqual(["filter"]);
+    expect((await configError(() => letters.replay({}))).message).toBe(
+      "Invalid arguments of DeadLetters.replay:\n  - an empty filter selects every dead letter: name what to replay, or pass { limit: N } to replay the oldest N (at Config > filter)",
+    );
+    expect((await configError(() => letters.purge({ reason: "" as never }))).paths).toEqual([
+      "filter.reason",
+    ]);
     expect((await configError(() => letters.purge({ consumer: "" }))).message).toBe(
       "Invalid arguments of DeadLetters.purge:\n  - filter.consumer is empty (at Config > filter > consumer)",
     );

@@ -94,7 +94,7 @@ class DeadLetterStream implements DeadLetters {
     try {
       assertArguments(
         "purge",
-        filter === undefined ? [] : filterReasons(filter, "selects"),
+        filter === undefined ? [] : filterReasons(filter, "purge"),
         callOptionsReasons(options, CALL_KEYS),
       );
     } catch (err) {
@@ -107,7 +107,7 @@ class DeadLetterStream implements DeadLetters {
       async () => {
         const jsm = await this.#conn.manager();
         let purged = 0;
-        if (filter === undefined || Object.keys(filter).length === 0) {
+        if (filter === undefined) {
           purged = (await jsm.streams.purge(this.stream)).purged;
         } else {
           for (const letter of await this.#read(filter)) {
@@ -333,16 +333,21 @@ export function deadLettersOptionsReasons(options: unknown): ConfigReason[] {
 }
 
 /** Every problem of a dead-letter filter, with its path under `filter`. */
-export function filterReasons(filter: unknown, use: "reads" | "selects" = "reads"): ConfigReason[] {
+export function filterReasons(
+  filter: unknown,
+  use: "list" | "replay" | "purge" = "list",
+): ConfigReason[] {
   if (!isRecord(filter)) {
     return [{ message: "a dead-letter filter must be an object", path: ["filter"] }];
   }
   const reasons: ConfigReason[] = [];
-  if (use === "selects" && Object.keys(filter).length === 0) {
+  if (use !== "list" && Object.keys(filter).length === 0) {
     // `{}` from a filter built at run time would replay or purge every dead letter
     reasons.push({
       message:
-        "an empty filter selects every dead letter: pass no filter to purge them all, or name what to select",
+        use === "purge"
+          ? "an empty filter selects every dead letter: pass no filter to purge them all, or name what to select"
+          : "an empty filter selects every dead letter: name what to replay, or pass { limit: N } to replay the oldest N",
       path: ["filter"],
     });
   }
@@ -371,7 +376,11 @@ export function filterReasons(filter: unknown, use: "reads" | "selects" = "reads
       });
     }
   }
-  if (typeof filter.reason === "string" && !REASONS.includes(filter.reason)) {
+  if (
+    typeof filter.reason === "string" &&
+    filter.reason !== "" &&
+    !REASONS.includes(filter.reason)
+  ) {
     reasons.push({
       message: `filter.reason must be "max_deliver" or "permanent", got "${filter.reason}"`,
       path: ["filter", "reason"],
@@ -394,7 +403,7 @@ export function filterReasons(filter: unknown, use: "reads" | "selects" = "reads
 export function targetReasons(target: unknown): ConfigReason[] {
   if (typeof target !== "number") {
     return isRecord(target)
-      ? filterReasons(target, "selects")
+      ? filterReasons(target, "replay")
       : [
           {
             message: `replay needs a dead letter's sequence or a filter, got ${describe(target)}`,

@@ -420,6 +420,8 @@ export interface ConsumeOptions extends PullOptions {
    * Stores a message that failed for good (last delivery, or a permanent error) in a dead-letter
    * stream, then terms it. Default off: the last failed delivery is nak'ed (the server delivers
    * it no more; it stays in the stream) and a permanent error terms the message with its reason.
+   * Part of the automatic settling: with `autoAck: false` the handler settles, and no message is
+   * dead-lettered.
    */
   deadLetter?: boolean | DeadLetterOptions;
   /**
