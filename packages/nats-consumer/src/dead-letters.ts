@@ -24,7 +24,7 @@ import type {
   ReplayedDeadLetter,
   ReplayOptions,
 } from "./types.js";
-import { isAbortSignal } from "./validation.js";
+import { isAbortSignal, isPositiveInteger, isRecord } from "./validation.js";
 
 /*
  * The dead-letter API: list the dead letters of a dead-letter stream, replay them to their
@@ -387,10 +387,7 @@ export function filterReasons(
     });
   }
   const limit = filter.limit;
-  if (
-    limit !== undefined &&
-    !(typeof limit === "number" && Number.isSafeInteger(limit) && limit >= 1)
-  ) {
+  if (limit !== undefined && !isPositiveInteger(limit)) {
     reasons.push({
       message: `filter.limit must be a positive integer, got ${describe(limit)}`,
       path: ["filter", "limit"],
@@ -411,7 +408,7 @@ export function targetReasons(target: unknown): ConfigReason[] {
           },
         ];
   }
-  if (Number.isSafeInteger(target) && target >= 1) return [];
+  if (isPositiveInteger(target)) return [];
   return [{ message: `seq must be a positive integer, got ${target}`, path: ["seq"] }];
 }
 
@@ -449,10 +446,6 @@ function assertArguments(
 
 function throwReasons(reasons: readonly ConfigReason[], subject: string): void {
   if (reasons.length > 0) throw new ConfigError(reasons, { subject });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A value as an error message shows it: strings quoted, objects by kind. */

@@ -1,6 +1,7 @@
 import { ConfigError, type ConfigReason, TimeoutError } from "@helix/nats-core";
 import { NANOS_PER_MS } from "@helix/nats-core/internal";
 import type { KeepAliveOptions } from "./types.js";
+import { isPositiveInteger } from "./validation.js";
 
 /*
  * Long handlers: `working()` sent while a handler runs (so the server does not redeliver a
@@ -138,8 +139,4 @@ export function longHandlerReasons(keepAlive: unknown, timeoutMs: unknown): Conf
     });
   }
   return reasons;
-}
-
-function isPositiveInteger(value: unknown): value is number {
-  return Number.isSafeInteger(value) && (value as number) > 0;
 }

@@ -337,3 +337,13 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
     typeof signal.addEventListener === "function"
   );
 }
+
+/** True for a plain object (not `null`, not an array): an options object or a filter. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** True for a whole number above 0 (a count, a sequence, an interval in ms). */
+export function isPositiveInteger(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) > 0;
+}
