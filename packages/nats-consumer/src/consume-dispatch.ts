@@ -259,11 +259,11 @@ export class Dispatcher {
     const rest: JsMsg[] = [];
     const storing: Promise<void>[] = [];
     for (const raw of raws) {
-      const msg = new HelixMsg(this.#conn, raw, this.#consumer);
-      if (!this.#failure.retry.isLastDelivery(msg.info.deliveryCount)) {
+      if (!this.#failure.retry.isLastDelivery(raw.info.deliveryCount)) {
         rest.push(raw);
         continue;
       }
+      const msg = new HelixMsg(this.#conn, raw, this.#consumer);
       const notHanded = new CancelledError(
         "not handled: the consume stopped before handing the message out",
       );
