@@ -285,7 +285,8 @@ class HelixPublisher implements Publisher {
     return prepareMessage(subject, data, options ?? {}, {
       maxPayload: this.#conn.nats.info?.max_payload,
       generateMsgID: this.#settings.retry.attempts > 1,
-      serverVersion: this.#serverVersion(),
+      // only a `ttlMs` is checked against it: a plain publish asks nothing of the connection here
+      serverVersion: options?.ttlMs === undefined ? undefined : this.#serverVersion(),
     });
   }
 
