@@ -3,6 +3,7 @@ import { createConsumerManager, type Msg } from "@helix/nats-consumer";
 import { type Connection, connect, DecodeError } from "@helix/nats-core";
 import { otel } from "@helix/nats-otel";
 import { createStreamManager } from "@helix/nats-stream";
+import { until as untilStored } from "@helix/nats-testing/vitest";
 import { SpanStatusCode } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
@@ -95,6 +96,13 @@ beforeAll(async () => {
     payload: c.payload,
   }));
   await rawPublish(inject("natsUrl"), raw);
+  // The server's PONG covers the raw publishes, not JetStream storing them: wait until it has.
+  const jsm = await conn.manager();
+  await untilStored(
+    async () => (await jsm.streams.info(stream)).state.messages >= CASES.length,
+    10_000,
+    "the raw messages stored",
+  ).catch(() => {}); // the first test below says how many were stored
 });
 
 afterAll(async () => {
